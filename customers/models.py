@@ -1,0 +1,263 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Region
+
+
+def _money(verbose, **kw):
+    return models.DecimalField(verbose, max_digits=16, decimal_places=2, default=Decimal("0"), **kw)
+
+
+def _score(verbose):
+    """A 0–5 factor score, one decimal; empty until someone scores it."""
+    return models.DecimalField(
+        verbose, max_digits=2, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+    )
+
+
+# The 13 factors of DOMAIN §4.1: (field, 中文, English import header).
+ATTRACTIVENESS_FACTORS = [
+    ("profit_contribution", "利润贡献"),
+    ("continuous_purchase", "持续采购"),
+    ("high_ground", "制高点"),
+    ("referral", "转介绍"),
+    ("payment_terms", "帐期"),
+    ("learning_opportunity", "学习的机会"),
+    ("future_product_acceptance", "未来品接受"),
+    ("credit", "企业信用"),
+    ("procurement_ease", "采购流程便利"),
+]
+ADVANTAGE_FACTORS = [
+    ("competitive_situation", "竞争态势"),
+    ("comparative_ability", "对比能力"),
+    ("strategic_intent", "战略意图"),
+    ("attention", "关注程度"),
+]
+FACTORS = ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS
+
+
+class Product(models.Model):
+    """产品/服务项目 (a company-wide catalogue)."""
+
+    code = models.CharField(_("产品编码"), max_length=32, unique=True)
+    name = models.CharField(_("产品名称"), max_length=100)
+    series = models.CharField(_("产品系列"), max_length=100)
+
+    class Meta:
+        verbose_name = _("产品")
+        verbose_name_plural = _("产品")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Directors and executives see the region's customers; managers their own."""
+        regions = Region.objects.visible_to(user)
+        qs = self.filter(region__in=regions)
+        if user.is_authenticated and user.is_manager:
+            qs = qs.filter(owner=user)
+        return qs
+
+
+class Customer(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="customers", verbose_name=_("区域"))
+    code = models.CharField(_("客户编码"), max_length=32)
+    name = models.CharField(_("客户名称"), max_length=200)
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="customers", verbose_name=_("客户经理"))
+    procurement_procedure = models.TextField(_("采购程序"), blank=True)
+    key_needs = models.TextField(_("关键需求"), blank=True)
+
+    profit_contribution = _score(_("利润贡献"))
+    continuous_purchase = _score(_("持续采购"))
+    high_ground = _score(_("制高点"))
+    referral = _score(_("转介绍"))
+    payment_terms = _score(_("帐期"))
+    learning_opportunity = _score(_("学习的机会"))
+    future_product_acceptance = _score(_("未来品接受"))
+    credit = _score(_("企业信用"))
+    procurement_ease = _score(_("采购流程便利"))
+    competitive_situation = _score(_("竞争态势"))
+    comparative_ability = _score(_("对比能力"))
+    strategic_intent = _score(_("战略意图"))
+    attention = _score(_("关注程度"))
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+        ordering = ["region", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="customer_code_unique_in_region")]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Contribution(models.Model):
+    """资费贡献: customer × product × month. `region` is denormalised so that
+    a region's base period is one indexed range scan."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contributions")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="contributions")
+    month = models.DateField(_("月份"), help_text="该月第一天")
+    revenue = _money(_("收入"))
+    cost = _money(_("成本"))
+    arrears = _money(_("欠费"))
+
+    class Meta:
+        verbose_name = _("资费贡献")
+        verbose_name_plural = _("资费贡献")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "product", "month"], name="contribution_unique_cell"),
+            models.CheckConstraint(condition=models.Q(revenue__gte=0, cost__gte=0, arrears__gte=0),
+                                   name="contribution_non_negative"),
+        ]
+        indexes = [models.Index(fields=["region", "month"])]
+
+
+class BuyingRole(models.TextChoices):
+    INITIATOR = "initiator", _("提出需求")
+    SEARCHER = "searcher", _("寻找")
+    DECIDER = "decider", _("决策")
+    USER = "user", _("使用")
+    EVALUATOR = "evaluator", _("评价")
+
+
+class Attitude(models.TextChoices):
+    SUPPORT = "support", _("支持")
+    NEUTRAL = "neutral", _("中立")
+    OPPOSE = "oppose", _("反对")
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(customer__in=Customer.objects.visible_to(user))
+
+
+class Contact(models.Model):
+    """联系人 with one or more buying roles (§3.2)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("姓名"), max_length=100)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    roles = models.JSONField(_("角色"), default=list, blank=True, help_text="BuyingRole 值的列表")
+    attitude = models.CharField(_("态度"), max_length=16, choices=Attitude.choices, default=Attitude.NEUTRAL)
+    last_met = models.DateField(_("最近面谈日期"), null=True, blank=True)
+    projects = models.ManyToManyField("pipeline.Project", blank=True, related_name="contacts",
+                                      verbose_name=_("相关项目"))
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("联系人")
+        verbose_name_plural = _("联系人")
+        ordering = ["customer", "name"]
+        constraints = [models.UniqueConstraint(fields=["customer", "name"], name="contact_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Competitor(models.Model):
+    """竞争对手 in a region, per product series (the top three)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="competitors")
+    name = models.CharField(_("名称"), max_length=100)
+    product_series = models.CharField(_("产品系列"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("排名"), default=1,
+                                            validators=[MinValueValidator(1), MaxValueValidator(3)])
+    market_share = models.DecimalField(_("市场份额"), max_digits=5, decimal_places=4, null=True, blank=True,
+                                       validators=[MinValueValidator(0), MaxValueValidator(1)])
+    goals = models.TextField(_("在本区域的主要目标"), blank=True)
+    posture = models.TextField(_("对我方的态势"), blank=True)
+    service_features = models.TextField(_("服务特点"), blank=True)
+    operating_means = models.TextField(_("运作手段"), blank=True)
+    local_organisation = models.TextField(_("当地组织与人员"), blank=True)
+    trends = models.TextField(_("可能的动向"), blank=True)
+
+    class Meta:
+        verbose_name = _("竞争对手")
+        verbose_name_plural = _("竞争对手")
+        ordering = ["region", "product_series", "rank"]
+        constraints = [models.UniqueConstraint(fields=["region", "product_series", "name"],
+                                               name="competitor_unique_in_series")]
+
+    def __str__(self):
+        return self.name
+
+
+class Dimension(models.TextChoices):
+    """Nine comparison dimensions (§3.3), in three groups."""
+
+    CORE_METRICS = "core_metrics", _("核心指标")
+    PERFORMANCE = "performance", _("性能优劣")
+    SERVICE_MODEL = "service_model", _("服务模式")
+    PRICING = "pricing", _("价格体系")
+    PULL_CONCEPT = "pull_concept", _("拉动概念")
+    PUSH_MEANS = "push_means", _("推动手段")
+    COORDINATION = "coordination", _("组织配合")
+    ACCOUNT_DIRECTOR = "account_director", _("客户主任")
+    MANAGER_TEAM = "manager_team", _("经理队伍")
+
+
+class ComparisonScore(models.Model):
+    """A 1–5 score on one dimension, for a competitor or (competitor empty) for ourselves."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="comparison_scores")
+    product_series = models.CharField(_("产品系列"), max_length=100)
+    competitor = models.ForeignKey(Competitor, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="scores", help_text="空 = 自己平台")
+    dimension = models.CharField(_("维度"), max_length=32, choices=Dimension.choices)
+    score = models.PositiveSmallIntegerField(_("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    class Meta:
+        verbose_name = _("对比评分")
+        verbose_name_plural = _("对比评分")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "product_series", "competitor", "dimension"],
+                                    condition=models.Q(competitor__isnull=False), name="score_unique_competitor"),
+            models.UniqueConstraint(fields=["region", "product_series", "dimension"],
+                                    condition=models.Q(competitor__isnull=True), name="score_unique_ours"),
+        ]
+
+
+class IntelligenceChannel(models.Model):
+    """The ten channels of the slides; unlawful ones can be switched off."""
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(_("渠道"), max_length=100)
+    enabled = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("情报渠道")
+        verbose_name_plural = _("情报渠道")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class IntelligenceEntry(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="intelligence")
+    date = models.DateField(_("日期"))
+    competitor = models.ForeignKey(Competitor, on_delete=models.CASCADE, related_name="intelligence")
+    channel = models.ForeignKey(IntelligenceChannel, on_delete=models.PROTECT)
+    content = models.TextField(_("内容"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("情报")
+        verbose_name_plural = _("情报")
+        ordering = ["-date"]

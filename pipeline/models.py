@@ -1,0 +1,129 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Region
+
+
+class EvidenceCriterion(models.Model):
+    """E1–E12 win-rate criteria (§4.2); the wording is editable in the admin."""
+
+    code = models.CharField(max_length=4, unique=True)
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    text = models.CharField(_("判断标准"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("赢率判断标准")
+        verbose_name_plural = _("赢率判断标准")
+        ordering = ["order"]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("进行中")
+    WON = "won", _("赢单")
+    LOST = "lost", _("丢单")
+    ABANDONED = "abandoned", _("放弃")
+
+
+class TariffEffect(models.TextChoices):
+    INCREASE = "increase", _("资费增加")
+    DECREASE = "decrease", _("资费减少")
+
+
+class KillDegree(models.TextChoices):
+    HIGH = "high", _("高")
+    LOW = "low", _("低")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Directors and executives see the region's projects; managers their own."""
+        qs = self.filter(region__in=Region.objects.visible_to(user))
+        if user.is_authenticated and user.is_manager:
+            qs = qs.filter(owner=user)
+        return qs
+
+    def open(self):
+        return self.filter(status=Status.OPEN)
+
+
+class Project(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="projects")
+    code = models.CharField(_("项目编码"), max_length=32)
+    name = models.CharField(_("项目名称"), max_length=200)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="projects")
+    product = models.ForeignKey("customers.Product", on_delete=models.PROTECT, related_name="projects")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects",
+                              verbose_name=_("客户经理"))
+    amount = models.DecimalField(_("项目金额"), max_digits=16, decimal_places=2, default=Decimal("0"),
+                                 validators=[MinValueValidator(Decimal("0"))])
+    expected_close = models.DateField(_("预计签约日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    tariff_effect = models.CharField(_("资费影响"), max_length=16, choices=TariffEffect.choices,
+                                     default=TariffEffect.INCREASE)
+    kill_degree = models.CharField(_("杀伤度"), max_length=8, choices=KillDegree.choices, default=KillDegree.LOW)
+    # Ticked criteria codes, e.g. ["E1", "E2"]; the win rate is derived, never typed.
+    evidence = models.JSONField(_("证据"), default=list, blank=True)
+    competitors = models.ManyToManyField("customers.Competitor", blank=True, related_name="projects",
+                                         verbose_name=_("竞争对手"))
+    helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assisted_projects",
+                                     verbose_name=_("协同人员"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["region", "code"]
+        constraints = [models.UniqueConstraint(fields=["region", "code"], name="project_code_unique_in_region")]
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class WeeklySnapshot(models.Model):
+    """周更新: one per open project per ISO week; written once, never overwritten."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="snapshots")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(53)])
+    win_rate = models.PositiveSmallIntegerField(_("赢率"))
+    layer = models.CharField(_("漏斗位置"), max_length=8)
+    amount = models.DecimalField(_("项目金额"), max_digits=16, decimal_places=2)
+    expected_close = models.DateField(_("预计签约日期"))
+    note = models.TextField(_("备注"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("周快照")
+        verbose_name_plural = _("周快照")
+        ordering = ["project", "iso_year", "iso_week"]
+        constraints = [models.UniqueConstraint(fields=["project", "iso_year", "iso_week"],
+                                               name="one_snapshot_per_week")]
+
+
+class WeekSubmission(models.Model):
+    """A manager's submitted week (who has not submitted is what the director asks)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="week_submissions")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="week_submissions")
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("周提交")
+        verbose_name_plural = _("周提交")
+        constraints = [models.UniqueConstraint(fields=["region", "manager", "iso_year", "iso_week"],
+                                               name="one_submission_per_week")]

@@ -1,0 +1,149 @@
+from dataclasses import fields as dc_fields
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tsm.lib.thresholds import DEFAULTS, Thresholds
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", _("大客户部主任")
+    MANAGER = "manager", _("客户经理")
+    EXECUTIVE = "executive", _("公司领导")
+    ADMIN = "admin", _("系统管理员")
+
+
+class User(AbstractUser):
+    """A person; the role says what they may do, `regions` where (DOMAIN §0)."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.MANAGER)
+    regions = models.ManyToManyField("teams.Region", blank=True, related_name="members", verbose_name=_("区域"))
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def sees_all_regions(self) -> bool:
+        return self.role in (Role.EXECUTIVE, Role.ADMIN) or self.is_superuser
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == Role.DIRECTOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_regions:
+            return self
+        return self.filter(members=user)
+
+
+class Region(models.Model):
+    """区域: the unit of planning."""
+
+    code = models.CharField(_("区域编码"), max_length=32, unique=True)
+    name = models.CharField(_("区域名称"), max_length=100)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def thresholds(self) -> Thresholds:
+        try:
+            return self.settings.thresholds()
+        except RegionSettings.DoesNotExist:
+            return DEFAULTS
+
+
+def _share(default, help_text):
+    return models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=default,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=help_text,
+    )
+
+
+def _factor(default, help_text, max_value=Decimal("100")):
+    return models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(max_value)],
+        help_text=help_text,
+    )
+
+
+def _count(default, help_text, max_value=3650):
+    return models.PositiveIntegerField(
+        default=default, validators=[MaxValueValidator(max_value)], help_text=help_text
+    )
+
+
+class RegionSettings(models.Model):
+    """Every threshold of DOMAIN.md, per region, seeded with the defaults."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="settings")
+
+    scale_share = _share(DEFAULTS.scale_share, "规模+：更大客户的累计收入占比低于此值")
+    growth_factor = _factor(DEFAULTS.growth_factor, "成长+：近6月收入 ≥ 此倍数 × 去年同期", Decimal("100"))
+    rat_arrears_months = _factor(DEFAULTS.rat_arrears_months, "硕鼠：期末欠费 ≥ 此倍数 × 月均收入")
+    focus_hare_rat_share = _share(DEFAULTS.focus_hare_rat_share, "提醒：野兔、硕鼠上的项目占比超过此值")
+    perf_complete = _factor(DEFAULTS.perf_complete, "完成：实际/目标 ≥ 此值")
+    perf_exceed = _factor(DEFAULTS.perf_exceed, "超越：实际/目标 ≥ 此值")
+    publicity_window_days = _count(DEFAULTS.publicity_window_days, "宣传接触：最近面谈在此天数内")
+    publicity_broad_roles = _count(DEFAULTS.publicity_broad_roles, "广泛宣传：覆盖角色数 ≥ 此值", 5)
+    swot_gap = _factor(DEFAULTS.swot_gap, "SWOT 建议：分差达到此值", Decimal("4"))
+    value_high = _factor(DEFAULTS.value_high, "价值评估：均分 ≥ 此值为高", Decimal("5"))
+    amount_a_share = _share(DEFAULTS.amount_a_share, "A 类项目：金额/经理收入目标 ≥ 此值")
+    amount_b_share = _share(DEFAULTS.amount_b_share, "B 类项目：金额/经理收入目标 ≥ 此值")
+    amount_a_yuan = models.DecimalField(max_digits=16, decimal_places=2, default=DEFAULTS.amount_a_yuan,
+                                        validators=[MinValueValidator(Decimal("0"))],
+                                        help_text="无目标时 A 类项目金额下限（元）")
+    amount_b_yuan = models.DecimalField(max_digits=16, decimal_places=2, default=DEFAULTS.amount_b_yuan,
+                                        validators=[MinValueValidator(Decimal("0"))],
+                                        help_text="无目标时 B 类项目金额下限（元）")
+    layer_bottom_days = _count(DEFAULTS.layer_bottom_days, "底层：距预计签约 ≤ 此天数")
+    layer_middle_days = _count(DEFAULTS.layer_middle_days, "中层：距预计签约 ≤ 此天数")
+    high_win_rate = _count(DEFAULTS.high_win_rate, "高赢率：≥ 此百分比", 100)
+    inquire_win_rate = _count(DEFAULTS.inquire_win_rate, "询问关注：赢率 ≥ 此百分比", 100)
+    stagnant_weeks = _count(DEFAULTS.stagnant_weeks, "停滞：最近此周数内没有进展", 52)
+    funnel_min_projects = _count(DEFAULTS.funnel_min_projects, "危险：进行中项目少于此数", 1000)
+    funnel_neutral_share = _share(DEFAULTS.funnel_neutral_share, "中性：表层+中层停滞项目占比 ≥ 此值")
+    nicher_share = _share(DEFAULTS.nicher_share, "专攻者：市场份额低于此值")
+    intuition_coverage = _count(DEFAULTS.intuition_coverage, "凭直觉：高赢率项目角色覆盖少于此数", 5)
+    herd_share = _share(DEFAULTS.herd_share, "一窝蜂：同一产品新项目占比超过此值")
+    waiting_weeks = _count(DEFAULTS.waiting_weeks, "等靠要：此周数内无新项目且未提交周更新", 52)
+
+    class Meta:
+        verbose_name = _("区域参数")
+        verbose_name_plural = _("区域参数")
+
+    def __str__(self):
+        return f"{self.region.code} 参数"
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(**{f.name: getattr(self, f.name) for f in dc_fields(Thresholds)})

@@ -1,0 +1,36 @@
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from teams.access import region_for
+from teams.models import Region
+from teams.selectors import region_headline
+
+
+def home(request):
+    """Send the user to their first region (executives: the region list)."""
+    regions = list(Region.objects.visible_to(request.user)[:2])
+    if len(regions) == 1:
+        return redirect("region_home", region=regions[0].code)
+    return render(request, "teams/home.html", {"regions": Region.objects.visible_to(request.user)})
+
+
+def region_home(request, region):
+    region = region_for(request, region)
+    headline = region_headline(
+        region=region, user=request.user, as_of=timezone.localdate(), t=region.thresholds()
+    )
+    return render(request, "teams/region_home.html", {"region": region, "headline": headline})
+
+
+@require_POST
+def set_money_unit(request):
+    """元 or 万元, remembered for the session."""
+    unit = request.POST.get("unit")
+    if unit in ("yuan", "wan"):
+        request.session["money_unit"] = unit
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target)

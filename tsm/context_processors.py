@@ -1,0 +1,46 @@
+from django.urls import NoReverseMatch, reverse
+
+from teams.models import Region
+
+# The A-S-P cycle as the navigation (DOMAIN §1); each entry: label and the
+# pages under it (url name, label). Pages not built yet show as disabled.
+NAVIGATION = [
+    ("职责确认", [("responsibilities", "职责与指标")]),
+    ("做分析", [("contribution", "客户贡献"), ("decision", "决策与需求"),
+               ("competitors", "竞争对手"), ("swot", "SWOT")]),
+    ("定策略", [("value_grid", "客户价值评估"), ("funnel", "区域大漏斗"),
+               ("weekly", "每周更新"), ("strategy", "竞争策略与推拉")]),
+    ("写计划", [("plan", "营销计划")]),
+    ("团队", [("team", "客户经理队伍")]),
+]
+
+
+def _nav(region_code):
+    out = []
+    for label, pages in NAVIGATION:
+        items = []
+        for name, page_label in pages:
+            try:
+                url = reverse(name, kwargs={"region": region_code})
+            except NoReverseMatch:
+                url = None
+            items.append({"name": name, "label": page_label, "url": url})
+        out.append({"label": label, "items": items})
+    return out
+
+
+def navigation(request):
+    """Regions the user may switch between, the A-S-P menu and the money unit (元 / 万元)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    region_code = match.kwargs.get("region") if match else None
+    regions = list(Region.objects.visible_to(user).only("code", "name"))
+    current = next((r for r in regions if r.code == region_code), None)
+    return {
+        "nav_regions": regions,
+        "nav_region": current,
+        "nav_menu": _nav(current.code) if current else [],
+        "money_unit": request.session.get("money_unit", "yuan"),
+    }

@@ -1,0 +1,42 @@
+"""Template filters for numbers as key-account directors read them."""
+
+from decimal import Decimal
+
+from django import template
+
+from tsm.lib.money import format_money, group
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def money(context, value):
+    """Money in the unit the user picked (元 or 万元), with thousands separators."""
+    unit = context.get("money_unit", "yuan")
+    return format_money(value, unit)
+
+
+@register.filter
+def yuan(value):
+    return format_money(value, "yuan")
+
+
+@register.filter
+def wan(value):
+    return format_money(value, "wan")
+
+
+@register.filter
+def count(value):
+    """12345 -> '12,345'."""
+    if value is None:
+        return "—"
+    return group(Decimal(value), 0)
+
+
+@register.filter
+def percent(value, places=0):
+    """0.4567 -> '45.67 %' (places=2); None -> '—'."""
+    if value is None:
+        return "—"
+    return f"{group(Decimal(value) * 100, int(places))} %"

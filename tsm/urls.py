@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from teams import views as team_views
+
+urlpatterns = [
+    path("", team_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("unit/", team_views.set_money_unit, name="set_money_unit"),
+    path("admin/", admin.site.urls),
+    path("r/<str:region>/", team_views.region_home, name="region_home"),
+    path("r/<str:region>/import/", include("customers.urls")),
+]
