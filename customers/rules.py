@@ -1,0 +1,448 @@
+"""The customer rules of the TSM method (DOMAIN.md §3.1, §3.2, §3.3, §4.1).
+
+Pure functions: plain values in, a `Verdict(value, reason)` out, so that every
+label the user sees comes with the sentence that explains it. No ORM here;
+the selectors hand over sums and the views render the verdicts.
+
+Money and scores are `Decimal` all the way to the comparison, and a mean or a
+share is compared by cross-multiplying (``sum >= high × n``) rather than by
+dividing first, so that a boundary written in the spec is hit exactly.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Hashable, TypeVar
+
+from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
+
+K = TypeVar("K", bound=Hashable)
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+# --- formatting for reasons ---------------------------------------------------
+# Shared by the other apps' rules (pipeline, planning, teams).
+
+
+def fmt_money(amount: Decimal) -> str:
+    """36000 -> '36,000.00' (元, half-up to the fen, as the import rounds)."""
+    return f"{Decimal(amount).quantize(CENT, ROUND_HALF_UP):,}"
+
+
+def fmt_pct(fraction: Decimal) -> str:
+    """A measured share as a percentage with 2 places: 0.79996 -> '79.99%'.
+
+    Rounded *down*, so that the shown figure never crosses the threshold it is
+    compared with (79.996 % must not read as "80.00 % < 80 %").
+    """
+    return f"{(Decimal(fraction) * 100).quantize(CENT, ROUND_FLOOR):,}%"
+
+
+def fmt_score(value: Decimal) -> str:
+    """A measured mean or ratio with 2 places, rounded down for the same reason."""
+    return f"{Decimal(value).quantize(CENT, ROUND_FLOOR):,}"
+
+
+def fmt_num(value: Decimal | int) -> str:
+    """A threshold or a factor as written: 3 -> '3', 2.50 -> '2.5', 1.10 -> '1.1'."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def fmt_rate(fraction: Decimal) -> str:
+    """A threshold share as written: 0.80 -> '80%', 0.125 -> '12.5%'."""
+    return fmt_num(Decimal(fraction) * 100) + "%"
+
+
+# --- labels ---------------------------------------------------------------------
+
+COMBINATION_LABELS = {"high_profit": "高盈利", "profitable": "可盈利", "loss": "亏损"}
+
+# In the order the course lists them; `unclassified` is for customers without data.
+CONTRIBUTION_CLASS_LABELS = {
+    "fat_sheep": "肥羊",
+    "reindeer": "驯鹿",
+    "hound": "猎狗",
+    "hare": "野兔",
+    "rat": "硕鼠",
+    "unclassified": "未分类",
+}
+CONTRIBUTION_CLASS_ADVICE = {
+    "fat_sheep": "看好肥羊：保护好",
+    "reindeer": "盯紧驯鹿：密切关注",
+    "hound": "养好猎狗：如果把握住机会，猎狗会变成驯鹿",
+    "hare": "数量多、规模小、易受诱导：低成本覆盖",
+    "rat": "吃掉利润：收紧信用、停止补贴",
+    "unclassified": "基期内没有资费数据",
+}
+
+ROLES = {
+    "initiator": "提出需求",
+    "searcher": "寻找",
+    "decider": "决策",
+    "user": "使用",
+    "evaluator": "评价",
+}
+
+PUBLICITY_LABELS = {"broad": "广泛宣传", "partial": "局部宣传", "blank": "大片空白"}
+
+PERFORMANCE_LABELS = {"short": "欠缺", "met": "完成", "exceeded": "超越"}
+
+# The 13 factors of §4.1, (code, 中文), codes as the customer model's fields.
+ATTRACTIVENESS_FACTORS = (
+    ("profit_contribution", "利润贡献"),
+    ("continuous_purchase", "持续采购"),
+    ("high_ground", "制高点"),
+    ("referral", "转介绍"),
+    ("payment_terms", "帐期"),
+    ("learning_opportunity", "学习的机会"),
+    ("future_product_acceptance", "未来品接受"),
+    ("credit", "企业信用"),
+    ("procurement_ease", "采购流程便利"),
+)
+ADVANTAGE_FACTORS = (
+    ("competitive_situation", "竞争态势"),
+    ("comparative_ability", "对比能力"),
+    ("strategic_intent", "战略意图"),
+    ("attention", "关注程度"),
+)
+SCORE_MAX = Decimal("5")
+
+VALUE_CLASS_LABELS = {
+    "consolidate": "一级 巩固类",
+    "invest": "二级 投入类",
+    "harvest": "三级 收获类",
+    "maintain": "四级 兼顾类",
+}
+VALUE_CLASS_SHORT = {"consolidate": "巩固类", "invest": "投入类", "harvest": "收获类", "maintain": "兼顾类"}
+VALUE_PENDING_LABEL = "待评估"
+
+# Recommended market actions (numbers into MARKET_ACTIONS) and why, per class.
+VALUE_CLASS_ACTIONS = {
+    "consolidate": (4, 7, 9, 16),
+    "invest": (3, 6, 8, 15),
+    "harvest": (1, 2, 12),
+    "maintain": (5, 10, 11, 13, 14),
+}
+VALUE_CLASS_REASONS = {
+    "consolidate": ("发展潜力大", "我们有优势", "等比增长"),
+    "invest": ("未来增值", "必须投入", "未来效益"),
+    "harvest": ("提高份额难、收益差", "一锤子买卖，重现实利润", "我们有优势地位"),
+    "maintain": ("数量多但利润小", "强力覆盖得不偿失", "采购易受诱导", "持续采购可能性小", "甚至考虑撤出"),
+}
+
+MARKET_ACTION_MISSING = "（课件缺失，请编辑）"
+MARKET_ACTIONS = {
+    1: "增加预交资费才能享受相关服务",
+    2: "不考虑降价或优惠",
+    3: "上门宣传，主动为客户提供信息",
+    4: "先于客户想到其需求，并事先作出解决方案",
+    5: "让对方求助热线电话",
+    6: "降价给客户让利",
+    7: "免费增加个性化的服务内容",
+    8: MARKET_ACTION_MISSING,  # lost in the slides; the catalogue lets a director write it
+    9: "改进产品，实现“客户化”",
+    10: "只依靠展示会",
+    11: "仅邮寄宣传品",
+    12: "减少人数降低服务成本",
+    13: "“送报式”宣传",
+    14: "向客户强力推荐标准化的服务项目",
+    15: "高层介入、密切沟通",
+    16: "根据客户未来的业务状态，研发新项目",
+}
+
+# The nine comparison dimensions of §3.3, in the slides' order, and their groups.
+DIMENSIONS = {
+    "core_metrics": "核心指标",
+    "performance": "性能优劣",
+    "service_model": "服务模式",
+    "pricing": "价格体系",
+    "pull_concept": "拉动概念",
+    "push_means": "推动手段",
+    "coordination": "组织配合",
+    "account_director": "客户主任",
+    "manager_team": "经理队伍",
+}
+DIMENSION_GROUPS = {
+    "产品": ("core_metrics", "performance", "service_model"),
+    "运作": ("pricing", "pull_concept", "push_means", "coordination"),
+    "人员": ("account_director", "manager_team"),
+}
+
+
+# --- §3.1 the customer × product matrix -------------------------------------------
+
+
+def cell_sign(revenue: Decimal, cost: Decimal) -> Verdict:
+    """One matrix cell over the base period: '+' when profit ≥ 0, '-' otherwise,
+    None for an empty cell (no revenue and no cost)."""
+    if revenue == 0 and cost == 0:
+        return Verdict(None, "空：基期内收入与成本均为 0")
+    profit = revenue - cost
+    if profit >= 0:
+        return Verdict("+", f"+：利润 {fmt_money(profit)} = 收入 {fmt_money(revenue)} − 成本 {fmt_money(cost)} ≥ 0")
+    return Verdict("-", f"—：利润 {fmt_money(profit)} = 收入 {fmt_money(revenue)} − 成本 {fmt_money(cost)} < 0")
+
+
+def combination(cells: Iterable[tuple[Decimal, Decimal]]) -> Verdict:
+    """The customer's combination (组合) from its (revenue, cost) per product.
+
+    Empty cells are ignored; a customer with no non-empty cell has none (None).
+    Loss is decided on total profit first, so a customer whose single big
+    product loses money is 亏损 even if its other cells are +.
+    """
+    filled = [(r, c) for r, c in cells if not (r == 0 and c == 0)]
+    if not filled:
+        return Verdict(None, "基期内无资费数据")
+    profit = sum((r - c for r, c in filled), ZERO)
+    minus = sum(1 for r, c in filled if r - c < 0)
+    counted = f"{len(filled)} 个产品中 {minus} 个为 —"
+    if profit < 0:
+        return Verdict("loss", f"亏损：{counted}，总利润 {fmt_money(profit)} < 0")
+    if minus:
+        return Verdict("profitable", f"可盈利：{counted}，总利润 {fmt_money(profit)} ≥ 0")
+    return Verdict("high_profit", f"高盈利：{len(filled)} 个产品全部为 +，总利润 {fmt_money(profit)}")
+
+
+def scale_flags(revenues: Mapping[K, Decimal], *, t: Thresholds = DEFAULTS) -> dict[K, Verdict]:
+    """Scale (规模) for every customer of a region at once (it is a ranking).
+
+    A customer is + when the customers with *strictly* larger revenue together
+    hold less than `scale_share` of the region total: tied customers share
+    one fate, and a customer with zero revenue is never +.
+    """
+    total = sum(revenues.values(), ZERO)
+    if total <= 0:
+        return {key: Verdict(False, "规模 —：区域基期总收入为 0") for key in revenues}
+    larger_than: dict[Decimal, Decimal] = {}  # revenue -> sum of strictly larger revenues
+    running = ZERO
+    for value, count in sorted(Counter(revenues.values()).items(), reverse=True):
+        larger_than[value] = running
+        running += value * count
+    limit = t.scale_share * total
+    flags = {}
+    for key, revenue in revenues.items():
+        above = larger_than[revenue]
+        held = f"收入更高的客户合计 {fmt_money(above)}，占区域总收入 {fmt_money(total)} 的 {fmt_pct(above / total)}"
+        if revenue <= 0:
+            flags[key] = Verdict(False, "规模 —：基期收入为 0")
+        elif above < limit:
+            flags[key] = Verdict(True, f"规模 +：{held} < {fmt_rate(t.scale_share)}")
+        else:
+            flags[key] = Verdict(False, f"规模 —：{held} ≥ {fmt_rate(t.scale_share)}")
+    return flags
+
+
+def growth(recent6: Decimal, year_ago6: Decimal, prior6: Decimal, *, t: Thresholds = DEFAULTS) -> Verdict:
+    """Growth (成长): R against the same half-year a year earlier (Y), or, when
+    there is no Y, against the half-year just before (P); no history is —."""
+    factor = fmt_num(t.growth_factor)
+    if year_ago6 > 0:
+        base, name = year_ago6, "去年同期"
+    elif prior6 > 0:
+        base, name = prior6, "前 6 个月"
+    else:
+        return Verdict(False, "成长 —：去年同期和前 6 个月均无收入，历史不足")
+    needed = t.growth_factor * base
+    if recent6 >= needed:
+        return Verdict(True, f"成长 +：近 6 个月收入 {fmt_money(recent6)} ≥ {factor} × {name} {fmt_money(base)}")
+    return Verdict(False, f"成长 —：近 6 个月收入 {fmt_money(recent6)} < {factor} × {name} {fmt_money(base)}")
+
+
+def contribution_class(
+    has_data: bool,
+    combination: str | None,
+    scale: bool,
+    growth: bool,
+    arrears_end: Decimal,
+    base_revenue: Decimal,
+    *,
+    t: Thresholds = DEFAULTS,
+) -> Verdict:
+    """The contribution class (客户贡献类别), first match in the spec's order.
+
+    The arrears test is ``arrears × 12 ≥ months × revenue`` so that nothing
+    is divided. It needs arrears > 0: a customer with no revenue and no
+    arrears owes nothing and is not a rat by arrears (0 ≥ 0 would say so),
+    while arrears against zero revenue is a rat.
+    """
+    if not has_data:
+        return Verdict("unclassified", "未分类：基期内无资费数据")
+    if combination == "loss":
+        return Verdict("rat", "硕鼠：组合为亏损")
+    months = t.rat_arrears_months
+    if arrears_end > 0 and arrears_end * 12 >= months * base_revenue:
+        return Verdict(
+            "rat",
+            f"硕鼠：期末欠费 {fmt_money(arrears_end)} ≥ {fmt_num(months)} × 月均收入 {fmt_money(base_revenue / 12)}",
+        )
+    if scale:
+        if combination == "high_profit":
+            return Verdict("fat_sheep", "肥羊：规模 +，组合高盈利")
+        if combination == "profitable":
+            return Verdict("reindeer", "驯鹿：规模 +，组合可盈利")
+        # Scale + needs revenue, and revenue makes a non-empty cell.
+        raise ValueError("a customer with scale + must have a combination")
+    if growth:
+        return Verdict("hound", "猎狗：规模 —，成长 +")
+    return Verdict("hare", "野兔：规模 —，成长 —")
+
+
+def performance(actual: Decimal, target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
+    """Performance (绩效): 欠缺 below 100 %, 完成 from 100 %, 超越 from 110 %.
+
+    Without a positive target there is nothing to measure against: None.
+    """
+    if target is None or target <= 0:
+        return Verdict(None, f"未设定目标：实际 {fmt_money(actual)}，无法评价")
+    done = f"实际 {fmt_money(actual)} / 目标 {fmt_money(target)} = {fmt_pct(actual / target)}"
+    if actual >= t.perf_exceed * target:
+        return Verdict("exceeded", f"超越：{done} ≥ {fmt_rate(t.perf_exceed)}")
+    if actual >= t.perf_complete * target:
+        return Verdict("met", f"完成：{done} ≥ {fmt_rate(t.perf_complete)}")
+    return Verdict("short", f"欠缺：{done} < {fmt_rate(t.perf_complete)}")
+
+
+def focus_check(open_projects_on_hare_rat: int, open_projects: int, *, t: Thresholds = DEFAULTS) -> Verdict:
+    """是否过度关注“野兔、硕鼠”: True (a warning) when more than
+    `focus_hare_rat_share` of a manager's open projects are on hares and rats."""
+    if open_projects <= 0:
+        return Verdict(False, "没有进行中的项目")
+    share = Decimal(open_projects_on_hare_rat) / open_projects
+    counted = f"{open_projects} 个进行中项目中 {open_projects_on_hare_rat} 个在野兔、硕鼠上（{fmt_pct(share)}）"
+    if open_projects_on_hare_rat > t.focus_hare_rat_share * open_projects:
+        return Verdict(True, f"过度关注“野兔、硕鼠”：{counted} > {fmt_rate(t.focus_hare_rat_share)}")
+    return Verdict(False, f"{counted} ≤ {fmt_rate(t.focus_hare_rat_share)}")
+
+
+# --- §3.2 decision roles and publicity ---------------------------------------------------
+
+
+def _role_names(roles: Iterable[str]) -> str:
+    return "、".join(ROLES[r] for r in ROLES if r in set(roles))
+
+
+def role_coverage(role_sets: Iterable[Iterable[str]]) -> Verdict:
+    """How many of the five buying roles the contacts hold (0–5); the check is 5.
+    Strings that are not one of the five roles are ignored."""
+    held = set().union(*map(set, role_sets)) & ROLES.keys()
+    missing = [r for r in ROLES if r not in held]
+    if not missing:
+        return Verdict(5, "角色覆盖 5/5：五个关键角色齐全")
+    return Verdict(len(held), f"角色覆盖 {len(held)}/5，缺少：{_role_names(missing)}")
+
+
+def publicity(
+    contacts: Iterable[tuple[Iterable[str], date | None]], as_of: date, *, t: Thresholds = DEFAULTS
+) -> Verdict:
+    """Publicity & contact state (宣传接触状态): the distinct roles held by
+    contacts met face to face in [as_of − window, as_of], both ends included."""
+    since = as_of - timedelta(days=t.publicity_window_days)
+    held: set[str] = set()
+    for roles, last_met in contacts:
+        if last_met is not None and since <= last_met <= as_of:
+            held |= set(roles) & ROLES.keys()
+    window = f"{since.isoformat()} 至 {as_of.isoformat()} 面谈覆盖 {len(held)} 个角色"
+    if len(held) >= t.publicity_broad_roles:
+        return Verdict("broad", f"广泛宣传：{window}（{_role_names(held)}）≥ {t.publicity_broad_roles}")
+    if held:
+        return Verdict("partial", f"局部宣传：{window}（{_role_names(held)}）")
+    return Verdict("blank", f"大片空白：{window}")
+
+
+# --- §4.1 customer value grid -----------------------------------------------------------------
+
+
+def _axis_sum(scores: Sequence[Decimal | None], factors: tuple, what: str) -> Decimal | None:
+    if len(scores) != len(factors):
+        raise ValueError(f"{what}: expected {len(factors)} scores, got {len(scores)}")
+    for score in scores:
+        if score is not None and not ZERO <= score <= SCORE_MAX:
+            raise ValueError(f"{what}: score {score} outside 0–5")
+    if any(score is None for score in scores):
+        return None
+    return sum(scores, ZERO)
+
+
+def value_axes(
+    attractiveness: Sequence[Decimal | None], advantage: Sequence[Decimal | None]
+) -> tuple[Decimal | None, Decimal | None]:
+    """The two means of the grid (for the scatter chart): None for an axis with
+    a factor not yet scored. Compare with `value_class`, not with these: a
+    mean of nine scores is not always a finite decimal."""
+    a = _axis_sum(attractiveness, ATTRACTIVENESS_FACTORS, "attractiveness")
+    b = _axis_sum(advantage, ADVANTAGE_FACTORS, "advantage")
+    return (
+        None if a is None else a / len(ATTRACTIVENESS_FACTORS),
+        None if b is None else b / len(ADVANTAGE_FACTORS),
+    )
+
+
+def value_class(
+    attractiveness: Sequence[Decimal | None],
+    advantage: Sequence[Decimal | None],
+    *,
+    t: Thresholds = DEFAULTS,
+) -> Verdict:
+    """The value class (客户群潜力价值类别) from 9 attractiveness and 4
+    advantage factors, in the order of ATTRACTIVENESS_FACTORS / ADVANTAGE_FACTORS.
+
+    None (待评估) until all 13 are scored; "high" is mean ≥ value_high,
+    tested as sum ≥ value_high × n.
+    """
+    a_sum = _axis_sum(attractiveness, ATTRACTIVENESS_FACTORS, "attractiveness")
+    b_sum = _axis_sum(advantage, ADVANTAGE_FACTORS, "advantage")
+    if a_sum is None or b_sum is None:
+        missing = [
+            label
+            for scores, factors in ((attractiveness, ATTRACTIVENESS_FACTORS), (advantage, ADVANTAGE_FACTORS))
+            for score, (_, label) in zip(scores, factors)
+            if score is None
+        ]
+        return Verdict(None, f"{VALUE_PENDING_LABEL}：缺少 {'、'.join(missing)} 的评分")
+    high = t.value_high
+    a_high = a_sum >= high * len(ATTRACTIVENESS_FACTORS)
+    b_high = b_sum >= high * len(ADVANTAGE_FACTORS)
+    cls = {(True, True): "consolidate", (True, False): "invest", (False, True): "harvest", (False, False): "maintain"}[
+        (a_high, b_high)
+    ]
+    a_mean = a_sum / len(ATTRACTIVENESS_FACTORS)
+    b_mean = b_sum / len(ADVANTAGE_FACTORS)
+    return Verdict(
+        cls,
+        f"{VALUE_CLASS_LABELS[cls]}：吸引力 {fmt_score(a_mean)} {'≥' if a_high else '<'} {fmt_num(high)}，"
+        f"相对优势 {fmt_score(b_mean)} {'≥' if b_high else '<'} {fmt_num(high)}",
+    )
+
+
+def profit_percentiles(profits: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """Each customer's place among the region's customers by base-period
+    profit: the share of the *other* customers with strictly lower profit,
+    0 (lowest) to 1 (highest); ties share a place; a lone customer is 1."""
+    others = len(profits) - 1
+    values = sorted(profits.values())
+    result = {}
+    for key, profit in profits.items():
+        lower = sum(1 for v in values if v < profit)
+        result[key] = Decimal(1) if others == 0 else Decimal(lower) / others
+    return result
+
+
+def suggest_profit_contribution(percentile: Decimal) -> Verdict:
+    """Suggested 利润贡献 score: 5 × percentile, half-up to a whole point, so the
+    top tenth of the region suggests 5 and the bottom tenth 0."""
+    if not ZERO <= percentile <= 1:
+        raise ValueError(f"percentile {percentile} outside 0–1")
+    score = (5 * percentile).quantize(Decimal("1"), ROUND_HALF_UP)
+    return Verdict(score, f"建议 {score} 分：利润排在区域客户的 {fmt_pct(percentile)} 分位（5 × 分位，四舍五入）")
+
+
+def suggest_continuous_purchase(months_with_revenue: int) -> Verdict:
+    """Suggested 持续采购 score: months with revenue out of the base period's
+    12, times 5, to one decimal (half-up)."""
+    if not 0 <= months_with_revenue <= 12:
+        raise ValueError(f"months_with_revenue {months_with_revenue} outside 0–12")
+    score = (Decimal(months_with_revenue) * 5 / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return Verdict(score, f"建议 {score} 分：基期 12 个月中 {months_with_revenue} 个月有收入（{months_with_revenue}/12 × 5）")

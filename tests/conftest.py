@@ -1,0 +1,82 @@
+"""Personas (STYLE.md): a director, two managers of region A, a manager of
+region B, an executive — every access rule is tested against the outsider."""
+
+import pytest
+
+from teams.models import Region, RegionSettings, Role, User
+
+
+def make_region(code: str, name: str) -> Region:
+    region = Region.objects.create(code=code, name=name)
+    RegionSettings.objects.create(region=region)
+    return region
+
+
+def make_user(username: str, role: str, *regions: Region) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, role=role,
+                                    display_name=username)
+    user.regions.set(regions)
+    return user
+
+
+@pytest.fixture
+def region_a(db):
+    return make_region("A", "华东一区")
+
+
+@pytest.fixture
+def region_b(db):
+    return make_region("B", "华北二区")
+
+
+@pytest.fixture
+def director(region_a):
+    return make_user("director_a", Role.DIRECTOR, region_a)
+
+
+@pytest.fixture
+def manager_a1(region_a):
+    return make_user("manager_a1", Role.MANAGER, region_a)
+
+
+@pytest.fixture
+def manager_a2(region_a):
+    return make_user("manager_a2", Role.MANAGER, region_a)
+
+
+@pytest.fixture
+def manager_b(region_b):
+    return make_user("manager_b", Role.MANAGER, region_b)
+
+
+@pytest.fixture
+def director_b(region_b):
+    return make_user("director_b", Role.DIRECTOR, region_b)
+
+
+@pytest.fixture
+def executive(db):
+    return make_user("executive", Role.EXECUTIVE)
+
+
+@pytest.fixture
+def personas(director, manager_a1, manager_a2, manager_b, director_b, executive):
+    return {
+        "director": director,
+        "manager_a1": manager_a1,
+        "manager_a2": manager_a2,
+        "manager_b": manager_b,
+        "director_b": director_b,
+        "executive": executive,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
