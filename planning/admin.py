@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from planning import models as m
+
+
+@admin.register(m.MarketAction)
+class MarketActionAdmin(admin.ModelAdmin):
+    list_display = ["number", "text"]
+    list_editable = ["text"]
+
+
+@admin.register(m.Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "family", "order"]
+    list_filter = ["family"]
+
+
+@admin.register(m.StrategyOption)
+class StrategyOptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "group", "order"]
+    list_filter = ["position"]
+
+
+for model in (m.SwotItem, m.SwotAction, m.CompetitivePosition, m.CompetitorStance, m.SpecialAction):
+    admin.site.register(model)
+
+
+class TargetInline(admin.TabularInline):
+    model = m.Target
+    extra = 0
+
+
+@admin.register(m.Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["region", "period", "status", "as_of", "revenue_target"]
+    list_filter = ["status", "region"]
+    inlines = [TargetInline]
+
+
+@admin.register(m.PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "status", "submitted_at"]
+    readonly_fields = ["content"]
+
+
+admin.site.register(m.TargetPart)
+admin.site.register(m.TargetSignoff)

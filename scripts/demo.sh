@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running demo: installs what is needed,
+# migrates the embedded SQLite database, loads the demo region and serves it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/bootstrap.sh
+PY=.venv/bin/python
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_demo
+echo
+echo "区域营销企划 running on http://127.0.0.1:${PORT:-8000}/  (Ctrl-C to stop)"
+exec $PY manage.py runserver "127.0.0.1:${PORT:-8000}"

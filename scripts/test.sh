@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, on SQLite and then on PostgreSQL (both must pass).
+# Extra arguments go to pytest, e.g. scripts/test.sh -k import
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/bootstrap.sh
+PY=.venv/bin/python
+mkdir -p test-output
+
+echo "== SQLite =="
+env -u DATABASE_URL $PY -m pytest "$@"
+
+echo "== PostgreSQL =="
+PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+  echo ">> starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null; then
+    for v in $(ls /etc/postgresql 2>/dev/null); do pg_ctlcluster --skip-systemctl-redirect "$v" main start || true; done
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+fi
+pg_isready -h "$PGHOST" -p "$PGPORT" || { echo "PostgreSQL is not reachable at $PGHOST:$PGPORT — cannot run the second half of the suite" >&2; exit 1; }
+# A throw-away database name; pytest-django creates test_<name> and drops it.
+DB="tsm_ci_$$"
+DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" $PY -m pytest --create-db "$@"

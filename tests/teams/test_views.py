@@ -1,0 +1,85 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from customers.models import Contribution, Customer, Product
+from pipeline.models import Project
+from tsm.lib.periods import add_months, base_period
+
+
+def seed(region, owner, n_customers, products):
+    """n customers, each with every product over the 12 base-period months, and 2 open projects."""
+    today = timezone.localdate()
+    period = base_period(today)
+    customers = Customer.objects.bulk_create(
+        Customer(region=region, code=f"C{i:04d}", name=f"客户{i}", owner=owner) for i in range(n_customers)
+    )
+    Contribution.objects.bulk_create(
+        Contribution(region=region, customer=c, product=p, month=add_months(period.start, m),
+                     revenue=Decimal("1000.00"), cost=Decimal("400.00"))
+        for c in customers for p in products for m in range(12)
+    )
+    Project.objects.bulk_create(
+        Project(region=region, code=f"X{c.code}-{k}", name="项目", customer=c, product=products[0], owner=owner,
+                amount=Decimal("50000.00"), expected_close=today + dt.timedelta(days=7 + 60 * k))
+        for c in customers for k in range(2)
+    )
+    return customers
+
+
+@pytest.fixture
+def products(db):
+    return [Product.objects.create(code=f"P{i}", name=f"产品{i}", series="数据") for i in range(3)]
+
+
+def test_region_home_shows_base_period_figures_with_separators(client_for, director, manager_a1, region_a, products):
+    seed(region_a, manager_a1, 40, products)
+    response = client_for(director).get(f"/r/{region_a.code}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    # 40 customers x 3 products x 12 months x 1,000.00 revenue, 600.00 profit
+    assert 'id="fig-revenue">1,440,000.00<' in body
+    assert 'id="fig-profit">864,000.00<' in body
+    assert 'id="fig-open">80<' in body
+    assert "华东一区" in body and "基期" in body
+
+
+def test_region_home_in_wan_when_the_user_picks_it(client_for, director, manager_a1, region_a, products):
+    seed(region_a, manager_a1, 40, products)
+    client = client_for(director)
+    client.post("/unit/", {"unit": "wan", "next": f"/r/{region_a.code}/"})
+    body = client.get(f"/r/{region_a.code}/").content.decode()
+    assert 'id="fig-revenue">144.00<' in body
+
+
+def test_a_manager_sees_only_their_own_book_on_the_region_home(client_for, manager_a1, manager_a2, region_a, products):
+    seed(region_a, manager_a1, 10, products)
+    body = client_for(manager_a2).get(f"/r/{region_a.code}/").content.decode()
+    assert 'id="fig-customers">0<' in body and 'id="fig-revenue">0.00<' in body
+
+
+@pytest.mark.parametrize("n_customers", [5, 60])
+def test_region_home_query_count_does_not_grow_with_the_data(
+    client_for, director, manager_a1, region_a, products, django_assert_num_queries, n_customers
+):
+    seed(region_a, manager_a1, n_customers, products)
+    client = client_for(director)
+    # session, user, region (+settings), nav regions, customer count,
+    # base-period sums, project layer aggregate
+    with django_assert_num_queries(7):
+        response = client.get(f"/r/{region_a.code}/")
+    assert response.status_code == 200
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(client_for, director, region_a):
+    client = client_for(director)
+    assert "客户数" in client.get(f"/r/{region_a.code}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(f"/r/{region_a.code}/").content.decode()
+
+
+def test_login_page_is_in_chinese(client):
+    body = client.get("/login/").content.decode()
+    assert "登录" in body and 'lang="zh-hans"' in body
