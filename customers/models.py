@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from teams.models import Region
 
 
@@ -20,24 +21,7 @@ def _score(verbose):
     )
 
 
-# The 13 factors of DOMAIN §4.1: (field, 中文, English import header).
-ATTRACTIVENESS_FACTORS = [
-    ("profit_contribution", "利润贡献"),
-    ("continuous_purchase", "持续采购"),
-    ("high_ground", "制高点"),
-    ("referral", "转介绍"),
-    ("payment_terms", "帐期"),
-    ("learning_opportunity", "学习的机会"),
-    ("future_product_acceptance", "未来品接受"),
-    ("credit", "企业信用"),
-    ("procurement_ease", "采购流程便利"),
-]
-ADVANTAGE_FACTORS = [
-    ("competitive_situation", "竞争态势"),
-    ("comparative_ability", "对比能力"),
-    ("strategic_intent", "战略意图"),
-    ("attention", "关注程度"),
-]
+# The 13 factors of DOMAIN §4.1 (field, 中文) are defined with the rules.
 FACTORS = ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS
 
 

@@ -59,6 +59,9 @@ class Region(models.Model):
 
     code = models.CharField(_("区域编码"), max_length=32, unique=True)
     name = models.CharField(_("区域名称"), max_length=100)
+    # Bumped by every service that changes the region's data; cached analyses
+    # are keyed on it, so a change anywhere invalidates them on every worker.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = RegionQuerySet.as_manager()
 
@@ -69,6 +72,11 @@ class Region(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def touch(self) -> None:
+        """Mark the region's data as changed (call inside the writing transaction)."""
+        Region.objects.filter(pk=self.pk).update(data_version=models.F("data_version") + 1)
+        self.refresh_from_db(fields=["data_version"])
 
     def thresholds(self) -> Thresholds:
         try:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from planning.urls import api_urlpatterns
 from teams import views as team_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("unit/", team_views.set_money_unit, name="set_money_unit"),
     path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
     path("r/<str:region>/", team_views.region_home, name="region_home"),
     path("r/<str:region>/import/", include("customers.urls")),
 ]

@@ -1,0 +1,78 @@
+"""Project analysis (DOMAIN §4.2–§4.3) from plain rows: win rate, layer,
+amount class, category, tactic and conclusion for every open project."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from customers import rules as crules
+from pipeline import rules
+from tsm.lib.thresholds import Thresholds, Verdict
+
+
+@dataclass
+class ProjectResult:
+    id: int
+    code: str
+    name: str
+    customer_id: int
+    product_id: int
+    owner_id: int
+    amount: Decimal
+    expected_close: dt.date
+    evidence: list[str]
+    win_rate: Verdict
+    layer: Verdict  # value: layer code
+    overdue: bool
+    amount_class: Verdict
+    category: Verdict
+    tactic: Verdict
+    conclusion: Verdict
+    coverage: Verdict
+
+    @property
+    def weighted(self) -> Decimal:
+        return rules.weighted_amount(self.amount, self.win_rate.value or 0)
+
+
+def analyse_projects(
+    *, projects: list[dict], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
+    contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
+    links: list[tuple[int, int]], as_of: dt.date, t: Thresholds,
+) -> dict[int, ProjectResult]:
+    linked: dict[int, list[int]] = defaultdict(list)
+    for project_id, contact_id in links:
+        linked[project_id].append(contact_id)
+    results = {}
+    for p in projects:
+        rate = rules.win_rate(p["evidence"] or [], p["status"])
+        lay = rules.layer(as_of, p["expected_close"], t=t)
+        layer_code, overdue = lay.value
+        amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t)
+        # Role coverage by the project's own contacts, else by its customer's.
+        contact_ids = linked.get(p["id"]) or customer_contacts.get(p["customer_id"], [])
+        results[p["id"]] = ProjectResult(
+            id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
+            owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],
+            evidence=list(p["evidence"] or []),
+            win_rate=rate, layer=Verdict(layer_code, lay.reason), overdue=overdue, amount_class=amount_cls,
+            category=rules.category(p["tariff_effect"], p["kill_degree"]),
+            tactic=rules.tactic(layer_code, rate.value, t=t),
+            conclusion=rules.conclusion(layer_code, value_classes.get(p["customer_id"]), amount_cls.value,
+                                        rate.value, t=t),
+            coverage=crules.role_coverage(contact_roles.get(c, []) for c in contact_ids),
+        )
+    return results
+
+
+def funnel_table(results) -> list[dict]:
+    """Per layer (top first): count, amount, weighted amount."""
+    table = {layer: {"layer": layer, "label": rules.LAYER_LABELS[layer], "count": 0,
+                     "amount": Decimal("0"), "weighted": Decimal("0")} for layer in rules.LAYERS}
+    for r in results:
+        row = table[r.layer.value]
+        row["count"] += 1
+        row["amount"] += r.amount
+        row["weighted"] += r.weighted
+    return list(table.values())
