@@ -9,11 +9,12 @@ share is compared by cross-multiplying (``sum >= high × n``) rather than by
 dividing first, so that a boundary written in the spec is hit exactly.
 """
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Hashable, TypeVar
+from typing import TypeVar
 
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
@@ -190,8 +191,8 @@ def combination(cells: Iterable[tuple[Decimal, Decimal]]) -> Verdict:
     """The customer's combination (组合) from its (revenue, cost) per product.
 
     Empty cells are ignored; a customer with no non-empty cell has none (None).
-    Loss is decided on total profit first, so a customer whose single big
-    product loses money is 亏损 even if its other cells are +.
+    Total profit is tested before the signs: one product losing more than the
+    others earn makes the customer 亏损, however many cells are +.
     """
     filled = [(r, c) for r, c in cells if not (r == 0 and c == 0)]
     if not filled:
@@ -311,7 +312,7 @@ def focus_check(open_projects_on_hare_rat: int, open_projects: int, *, t: Thresh
     if open_projects <= 0:
         return Verdict(False, "没有进行中的项目")
     share = Decimal(open_projects_on_hare_rat) / open_projects
-    counted = f"{open_projects} 个进行中项目中 {open_projects_on_hare_rat} 个在野兔、硕鼠上（{fmt_pct(share)}）"
+    counted = f"{open_projects} 个进行中项目中 {open_projects_on_hare_rat} 个在野兔、硕鼠上，占 {fmt_pct(share)}"
     if open_projects_on_hare_rat > t.focus_hare_rat_share * open_projects:
         return Verdict(True, f"过度关注“野兔、硕鼠”：{counted} > {fmt_rate(t.focus_hare_rat_share)}")
     return Verdict(False, f"{counted} ≤ {fmt_rate(t.focus_hare_rat_share)}")
@@ -425,7 +426,7 @@ def profit_percentiles(profits: Mapping[K, Decimal]) -> dict[K, Decimal]:
     values = sorted(profits.values())
     result = {}
     for key, profit in profits.items():
-        lower = sum(1 for v in values if v < profit)
+        lower = bisect_left(values, profit)  # strictly lower, in O(log n): regions have thousands
         result[key] = Decimal(1) if others == 0 else Decimal(lower) / others
     return result
 
