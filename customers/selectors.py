@@ -67,10 +67,11 @@ def bucket_rows(region, period: BasePeriod) -> list[dict]:
     return out
 
 
-def contact_rows(region) -> list[dict]:
-    return list(
-        Contact.objects.filter(customer__region=region).values("id", "customer_id", "roles", "last_met").order_by()
-    )
+def contact_rows(region, customer_ids=None) -> list[dict]:
+    qs = Contact.objects.filter(customer__region=region)
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=customer_ids)
+    return list(qs.values("id", "customer_id", "roles", "last_met").order_by())
 
 
 def product_rows() -> list[dict]:

@@ -30,6 +30,7 @@ class ProjectResult:
     tactic: Verdict
     conclusion: Verdict
     coverage: Verdict
+    stagnant: Verdict
 
     @property
     def weighted(self) -> Decimal:
@@ -39,7 +40,7 @@ class ProjectResult:
 def analyse_projects(
     *, projects: list[dict], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
     contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
-    links: list[tuple[int, int]], as_of: dt.date, t: Thresholds,
+    links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date, t: Thresholds,
 ) -> dict[int, ProjectResult]:
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
@@ -62,6 +63,7 @@ def analyse_projects(
             conclusion=rules.conclusion(layer_code, value_classes.get(p["customer_id"]), amount_cls.value,
                                         rate.value, t=t),
             coverage=crules.role_coverage(contact_roles.get(c, []) for c in contact_ids),
+            stagnant=rules.is_stagnant(snapshots.get(p["id"], []), t=t),
         )
     return results
 
@@ -76,3 +78,11 @@ def funnel_table(results) -> list[dict]:
         row["amount"] += r.amount
         row["weighted"] += r.weighted
     return list(table.values())
+
+
+def funnel_health(results, t: Thresholds, key=lambda r: None) -> dict:
+    """Funnel health (§4.3) per group (e.g. owner id; None = the whole region)."""
+    groups: dict = defaultdict(list)
+    for r in results:
+        groups[key(r)].append((r.layer.value, bool(r.stagnant.value)))
+    return {group: rules.funnel_health(rows, t=t) for group, rows in groups.items()}

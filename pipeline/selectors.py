@@ -1,6 +1,9 @@
 """Set-based reads of a region's projects for the funnel and the analysis."""
 
-from pipeline.models import Project, Status
+import datetime as dt
+from collections import defaultdict
+
+from pipeline.models import Project, Status, WeeklySnapshot
 
 
 def open_project_rows(region, projects=None) -> list[dict]:
@@ -13,11 +16,29 @@ def open_project_rows(region, projects=None) -> list[dict]:
     )
 
 
-def project_contact_links(region) -> list[tuple[int, int]]:
+def project_contact_links(region, project_ids=None) -> list[tuple[int, int]]:
     """(project_id, contact_id) for the region's open projects: one query on the M2M table."""
-    through = Project.contacts.through
-    return list(
-        through.objects.filter(project__region=region, project__status=Status.OPEN)
-        .values_list("project_id", "contact_id")
-        .order_by()
+    qs = Project.contacts.through.objects.filter(project__region=region, project__status=Status.OPEN)
+    if project_ids is not None:
+        qs = qs.filter(project_id__in=project_ids)
+    return list(qs.values_list("project_id", "contact_id").order_by())
+
+
+def recent_snapshots(region, as_of: dt.date, weeks: int, project_ids=None) -> dict[int, list[tuple[str, int]]]:
+    """(layer, win rate) of each open project's snapshots, oldest first, over
+    the last `weeks` ISO weeks up to `as_of` (enough for the stagnation rule)."""
+    since = as_of - dt.timedelta(weeks=weeks)
+    y0, w0, _ = since.isocalendar()
+    y1, w1, _ = as_of.isocalendar()
+    rows = (
+        WeeklySnapshot.objects.filter(project__region=region, project__status=Status.OPEN)
+        .filter(iso_year__gte=y0)
+        .filter(**({"project_id__in": project_ids} if project_ids is not None else {}))
+        .values_list("project_id", "iso_year", "iso_week", "layer", "win_rate")
+        .order_by("project_id", "iso_year", "iso_week")
     )
+    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for project_id, year, week, layer, rate in rows:
+        if (y0, w0) <= (year, week) <= (y1, w1):
+            out[project_id].append((layer, rate))
+    return out

@@ -72,3 +72,10 @@ def region_headline(*, region, user, as_of: dt.date, t: Thresholds) -> Headline:
         layers=layers,
         overdue=agg["overdue"],
     )
+
+
+def region_managers(region) -> list:
+    """The region's account managers, by name (one query)."""
+    from teams.models import Role, User
+
+    return list(User.objects.filter(regions=region, role=Role.MANAGER).order_by("username"))

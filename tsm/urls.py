@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("r/<str:region>/", team_views.region_home, name="region_home"),
     path("r/<str:region>/import/", include("customers.urls")),
+    path("r/<str:region>/", include("pipeline.urls")),
 ]

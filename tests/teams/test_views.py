@@ -1,37 +1,12 @@
-import datetime as dt
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 
-from customers.models import Contribution, Customer, Product
-from pipeline.models import Project
-from tsm.lib.periods import add_months, base_period
-
-
-def seed(region, owner, n_customers, products):
-    """n customers, each with every product over the 12 base-period months, and 2 open projects."""
-    today = timezone.localdate()
-    period = base_period(today)
-    customers = Customer.objects.bulk_create(
-        Customer(region=region, code=f"C{i:04d}", name=f"客户{i}", owner=owner) for i in range(n_customers)
-    )
-    Contribution.objects.bulk_create(
-        Contribution(region=region, customer=c, product=p, month=add_months(period.start, m),
-                     revenue=Decimal("1000.00"), cost=Decimal("400.00"))
-        for c in customers for p in products for m in range(12)
-    )
-    Project.objects.bulk_create(
-        Project(region=region, code=f"X{c.code}-{k}", name="项目", customer=c, product=products[0], owner=owner,
-                amount=Decimal("50000.00"), expected_close=today + dt.timedelta(days=7 + 60 * k))
-        for c in customers for k in range(2)
-    )
-    return customers
+from tests import factories
+from tests.factories import seed
 
 
 @pytest.fixture
 def products(db):
-    return [Product.objects.create(code=f"P{i}", name=f"产品{i}", series="数据") for i in range(3)]
+    return factories.products(3)
 
 
 def test_region_home_shows_base_period_figures_with_separators(client_for, director, manager_a1, region_a, products):

@@ -40,3 +40,12 @@ def percent(value, places=0):
     if value is None:
         return "—"
     return f"{group(Decimal(value) * 100, int(places))} %"
+
+
+@register.filter
+def lookup(mapping, key):
+    """{{ names|lookup:p.owner_id }}"""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError, IndexError):
+        return ""

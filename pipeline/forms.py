@@ -1,0 +1,50 @@
+from django import forms
+
+from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, TACTIC_LABELS
+
+SORTS = {
+    "code": ("项目编码", lambda p: p.code, False),
+    "-amount": ("金额从大到小", lambda p: p.amount, True),
+    "-win_rate": ("赢率从高到低", lambda p: p.win_rate.value, True),
+    "expected_close": ("预计签约日期", lambda p: p.expected_close, False),
+    "-weighted": ("加权金额从大到小", lambda p: p.weighted, True),
+}
+
+
+def _choices(labels):
+    return [("", "全部")] + list(labels.items())
+
+
+class FunnelFilterForm(forms.Form):
+    """GET filters of the funnel list; unknown values are errors, not ignored."""
+
+    manager = forms.TypedChoiceField(label="客户经理", required=False, coerce=int, empty_value=None)
+    layer = forms.ChoiceField(label="漏斗位置", required=False, choices=_choices(LAYER_LABELS))
+    amount_class = forms.ChoiceField(label="金额分类", required=False,
+                                     choices=[("", "全部"), ("A", "A"), ("B", "B"), ("C", "C")])
+    tactic = forms.ChoiceField(label="战法", required=False, choices=_choices(TACTIC_LABELS))
+    conclusion = forms.ChoiceField(label="结论动作", required=False, choices=_choices(CONCLUSION_LABELS))
+    sort = forms.ChoiceField(label="排序", required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
+    page = forms.IntegerField(required=False, min_value=1)
+    per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, empty_value=100,
+                                      choices=[(10, 10), (50, 50), (100, 100), (200, 200)])
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", "全部")] + [(m.pk, str(m)) for m in managers]
+
+    def apply(self, projects):
+        d = self.cleaned_data
+        if d.get("manager"):
+            projects = [p for p in projects if p.owner_id == d["manager"]]
+        for name, get in (("layer", lambda p: p.layer.value), ("amount_class", lambda p: p.amount_class.value),
+                          ("tactic", lambda p: p.tactic.value), ("conclusion", lambda p: p.conclusion.value)):
+            if d.get(name):
+                projects = [p for p in projects if get(p) == d[name]]
+        _, key, reverse = SORTS[d.get("sort") or "code"]
+        return sorted(projects, key=key, reverse=reverse)
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.MultipleChoiceField(required=False, choices=[(c, c) for c in EVIDENCE],
+                                         error_messages={"invalid_choice": "未知的证据代码 %(value)s（应为 E1–E12）"})

@@ -1,0 +1,77 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pipeline import charts
+from pipeline.access import project_for_update
+from pipeline.analysis import funnel_health, funnel_table
+from pipeline.forms import EvidenceForm, FunnelFilterForm
+from pipeline.rules import EVIDENCE, FUNNEL_SLOGAN, LEVELS
+from pipeline.services import project_set_evidence
+from planning.analysis import region_analysis, region_analysis_after_project_change
+from teams.access import region_for
+from teams.selectors import region_managers
+from tsm.lib.xlsx import xlsx_response
+
+
+def _visible(analysis, user):
+    projects = analysis.projects.values()
+    return [p for p in projects if p.owner_id == user.pk] if user.is_manager else list(projects)
+
+
+def funnel(request, region):
+    """区域大漏斗: chart, health per manager, the filterable project list."""
+    region = region_for(request, region)
+    managers = region_managers(region)
+    form = FunnelFilterForm(request.GET, managers=managers)
+    if not form.is_valid():
+        return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
+    analysis = region_analysis(region, timezone.localdate())
+    projects = form.apply(_visible(analysis, request.user))
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"区域大漏斗-{region.code}.xlsx", "区域大漏斗", *charts.project_table(analysis, projects, managers))
+    page = Paginator(projects, form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
+    return render(request, "pipeline/funnel.html", {
+        "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
+        "evidence": EVIDENCE, **_funnel_context(analysis, _visible(analysis, request.user), managers),
+    })
+
+
+def _funnel_context(analysis, projects, managers):
+    names = {m.pk: str(m) for m in managers}
+    health = funnel_health(projects, analysis.thresholds, key=lambda p: p.owner_id)
+    region_health = funnel_health(projects, analysis.thresholds).get(None)
+    return {
+        "analysis": analysis, "layers": funnel_table(projects), "chart": charts.funnel_figure(projects),
+        "health": [(names.get(owner, "—"), verdict) for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
+        "region_health": region_health, "names": names,
+        "customer_names": {c.id: c.name for c in analysis.customers.values()},
+        "product_names": {p["id"]: p["name"] for p in analysis.products},
+    }
+
+
+@require_POST
+def project_evidence(request, region, code):
+    """Tick win-rate evidence: the row, the funnel figures and chart update in place."""
+    region = region_for(request, region)
+    project = project_for_update(request, region, code)
+    form = EvidenceForm(request.POST)
+    previous = region.data_version
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["evidence"][0])
+        project_set_evidence(project=project, codes=form.cleaned_data["evidence"], user=request.user)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
+    if not request.htmx:
+        return redirect(request.POST.get("next") or f"/r/{region.code}/funnel/")
+    analysis = region_analysis_after_project_change(
+        region, previous_version=previous, as_of=timezone.localdate(), project_ids=[project.pk])
+    managers = region_managers(region)
+    return render(request, "pipeline/funnel.html#evidence_response", {
+        "region": region, "p": analysis.projects[project.pk], "evidence": EVIDENCE, "levels": LEVELS,
+        **_funnel_context(analysis, _visible(analysis, request.user), managers),
+    })

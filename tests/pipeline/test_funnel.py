@@ -1,0 +1,127 @@
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.models import Project
+from tests import factories
+
+
+@pytest.fixture
+def book(region_a, manager_a1, manager_a2):
+    products = factories.products(2)
+    factories.seed(region_a, manager_a1, 6, products)
+    factories.seed(region_a, manager_a2, 2, products)
+    return products
+
+
+def test_the_funnel_lists_open_projects_with_their_labels_and_slogan(client_for, director, region_a, book):
+    body = client_for(director).get("/r/A/funnel/").content.decode()
+    assert "抓两头、看中间" in body
+    assert "共 16 个进行中项目" in body
+    # E1–E3 ticked: 20 %; due in 7 days: bottom layer, low win rate: 阵地战
+    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0">.*?</tr>', body, re.S).group(0)
+    assert "20%" in row and "阵地战" in row and "底层" in row
+
+
+def test_the_funnel_chart_data_is_embedded_as_json(client_for, director, region_a, book):
+    body = client_for(director).get("/r/A/funnel/").content.decode()
+    data = json.loads(re.search(r'<script id="funnel-chart-data" type="application/json">(.*?)</script>', body,
+                                re.S).group(1))
+    assert data["data"][0]["type"] == "funnel"
+    assert data["data"][0]["x"] == [0, 8, 8]  # surface, middle, bottom
+
+
+def test_a_manager_sees_only_their_own_projects_in_the_funnel(client_for, manager_a2, region_a, book):
+    body = client_for(manager_a2).get("/r/A/funnel/").content.decode()
+    assert "共 4 个进行中项目" in body and "manager_a1-C0000" not in body
+
+
+def test_filters_narrow_the_list_and_bad_filters_are_named(client_for, director, manager_a2, region_a, book):
+    client = client_for(director)
+    body = client.get(f"/r/A/funnel/?manager={manager_a2.pk}&layer=bottom").content.decode()
+    assert "共 2 个进行中项目" in body
+    bad = client.get("/r/A/funnel/?tactic=nonsense")
+    assert bad.status_code == 400 and "战法" in bad.content.decode()
+
+
+def test_the_funnel_exports_to_excel_with_amounts_as_numbers(client_for, director, region_a, book):
+    response = client_for(director).get("/r/A/funnel/?format=xlsx&layer=bottom")
+    import io
+
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "项目编码" and len(rows) == 1 + 8
+    assert rows[1][5] == 50000 and rows[1][7] == 20
+
+
+def test_ticking_evidence_updates_the_row_and_the_funnel_in_place(client_for, director, region_a, book):
+    client = client_for(director)
+    client.get("/r/A/funnel/")  # warm the cache: the tick patches it
+    code = "A-manager_a1-C0000-X0"
+    response = client.post(f"/r/A/projects/{code}/evidence/",
+                           {"evidence": ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]},
+                           headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<tr id="project-{code}">' in body and "60%" in body and "闪电战" in body
+    assert 'id="funnel-summary" hx-swap-oob="true"' in body
+    assert Project.objects.get(code=code).evidence == ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]
+    # the full page computed afresh agrees with the patched analysis
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get("/r/A/funnel/").content.decode()
+    row = re.search(rf'<tr id="project-{code}">.*?</tr>', page, re.S).group(0)
+    assert "60%" in row and "闪电战" in row
+
+
+def test_ticking_unknown_evidence_is_refused_and_writes_nothing(client_for, director, region_a, book):
+    code = "A-manager_a1-C0000-X0"
+    response = client_for(director).post(f"/r/A/projects/{code}/evidence/", {"evidence": ["E13"]})
+    assert response.status_code == 400 and "E13" in response.content.decode()
+    assert Project.objects.get(code=code).evidence == ["E1", "E2", "E3"]
+
+
+def test_without_javascript_the_evidence_form_redirects_back(client_for, manager_a1, region_a, book):
+    code = "A-manager_a1-C0000-X0"
+    response = client_for(manager_a1).post(f"/r/A/projects/{code}/evidence/",
+                                           {"evidence": ["E1"], "next": "/r/A/funnel/"})
+    assert response.status_code == 302 and response["Location"] == "/r/A/funnel/"
+    assert Project.objects.get(code=code).evidence == ["E1"]
+
+
+def test_another_manager_cannot_tick_a_colleagues_project(client_for, manager_a2, region_a, book):
+    code = "A-manager_a1-C0000-X0"
+    response = client_for(manager_a2).post(f"/r/A/projects/{code}/evidence/", {"evidence": ["E1"]})
+    assert response.status_code == 404
+    assert Project.objects.get(code=code).evidence == ["E1", "E2", "E3"]
+
+
+def _funnel_queries(client_for, director, django_assert_num_queries, per_page):
+    client = client_for(director)
+    client.get("/r/A/funnel/")  # the analysis is cached per region and data version
+    # session, user, region + settings, managers, nav regions
+    with django_assert_num_queries(5):
+        assert client.get(f"/r/A/funnel/?per_page={per_page}").status_code == 200
+
+
+@pytest.mark.parametrize("n_customers,per_page", [(3, 10), (60, 100), (120, 200)])
+def test_funnel_query_count_is_constant(client_for, director, manager_a1, region_a, django_assert_num_queries,
+                                        n_customers, per_page):
+    factories.seed(region_a, manager_a1, n_customers, factories.products(2))
+    _funnel_queries(client_for, director, django_assert_num_queries, per_page)
+
+
+@pytest.mark.parametrize("n_customers", [3, 60])
+def test_funnel_query_count_is_constant_when_computed_afresh(
+    client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers
+):
+    factories.seed(region_a, manager_a1, n_customers, factories.products(2))
+    client = client_for(director)
+    # session, user, region + settings, managers, nav regions; analysis:
+    # customers, cells, buckets, contacts, products, targets, open projects,
+    # contact links, snapshots
+    with django_assert_num_queries(14):
+        assert client.get("/r/A/funnel/").status_code == 200
