@@ -38,6 +38,10 @@ CASES: dict[str, Case] = {
     "import_upload": Case(ok=DIRECTOR_ONLY),
     "import_template": Case(ok=DIRECTOR_ONLY),
     "import_confirm": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302, 400)),
+    "api_analysis": Case(ok=REGION_A_READERS),
+    "funnel": Case(ok=REGION_A_READERS),
+    "project_evidence": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
+                             kwargs=lambda w: {"region": "A", "code": "X1"}, data={"evidence": ["E1"]}),
 }
 
 # Django's own views: authentication, language switch, the admin back office.

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -33,4 +32,4 @@ class Command(BaseCommand):
             with open(out, "w", encoding="utf-8") as fh:
                 fh.write(text + "\n")
         else:
-            sys.stdout.write(text + "\n")
+            self.stdout.write(text)
