@@ -6,31 +6,17 @@ anonymous visitor is sent to the login page. Adding a URL without a case
 here fails `test_every_url_is_covered`.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from customers.models import Customer, Product
 from pipeline.models import Project
+from tests.access import DIRECTOR_ONLY, EVERYONE, REGION_A_READERS, Case
 
-REGION_A_READERS = {"director", "manager_a1", "manager_a2", "executive"}
-DIRECTOR_ONLY = {"director"}
-EVERYONE = {"director", "manager_a1", "manager_a2", "manager_b", "director_b", "executive"}
-
-
-@dataclass
-class Case:
-    ok: set[str]
-    kwargs: Callable[[dict], dict] = lambda w: {"region": "A"}
-    method: str = "get"
-    ok_status: tuple[int, ...] = (200,)
-    data: dict = field(default_factory=dict)
-    query: str = ""
-
-
-CASES: dict[str, Case] = {
+CORE_CASES: dict[str, Case] = {
     "home": Case(ok=EVERYONE, kwargs=lambda w: {}, ok_status=(200, 302)),
     "set_money_unit": Case(ok=EVERYONE, kwargs=lambda w: {}, method="post", ok_status=(302,),
                            data={"unit": "wan"}),
@@ -39,10 +25,27 @@ CASES: dict[str, Case] = {
     "import_template": Case(ok=DIRECTOR_ONLY),
     "import_confirm": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302, 400)),
     "api_analysis": Case(ok=REGION_A_READERS),
-    "funnel": Case(ok=REGION_A_READERS),
-    "project_evidence": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
-                             kwargs=lambda w: {"region": "A", "code": "X1"}, data={"evidence": ["E1"]}),
 }
+
+
+APP_CASE_MODULES = [
+    importlib.import_module(f"tests.{path.parent.name}.access_cases")
+    for path in sorted(Path(__file__).parent.glob("*/access_cases.py"))
+]
+
+
+def _all_cases() -> dict[str, Case]:
+    """CORE_CASES plus each app's tests/<app>/access_cases.py (a CASES dict and
+    optionally extend_world(world) -> dict of more objects the URLs need)."""
+    cases = dict(CORE_CASES)
+    for module in APP_CASE_MODULES:
+        overlap = set(cases) & set(module.CASES)
+        assert not overlap, f"URL cases defined twice: {overlap}"
+        cases.update(module.CASES)
+    return cases
+
+
+CASES = _all_cases()
 
 # Django's own views: authentication, language switch, the admin back office.
 NOT_REGION_SCOPED = {"login", "logout", "set_language"}
@@ -71,7 +74,12 @@ def world(personas, region_a, region_b):
     customer = Customer.objects.create(region=region_a, code="C1", name="客户一", owner=personas["manager_a1"])
     project = Project.objects.create(region=region_a, code="X1", name="项目一", customer=customer, product=product,
                                      owner=personas["manager_a1"], expected_close="2027-01-15")
-    return {**personas, "customer": customer, "project": project, "product": product}
+    world = {**personas, "region_a": region_a, "region_b": region_b, "customer": customer, "project": project,
+             "product": product}
+    for module in APP_CASE_MODULES:
+        if hasattr(module, "extend_world"):
+            world.update(module.extend_world(world))
+    return world
 
 
 def reverse_for(name, case, world):

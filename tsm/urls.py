@@ -16,4 +16,6 @@ urlpatterns = [
     path("r/<str:region>/", team_views.region_home, name="region_home"),
     path("r/<str:region>/import/", include("customers.urls")),
     path("r/<str:region>/", include("pipeline.urls")),
+    path("r/<str:region>/", include("customers.analysis_urls")),
+    path("r/<str:region>/", include("planning.urls")),
 ]

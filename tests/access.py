@@ -1,0 +1,23 @@
+"""Shared vocabulary of the access walk (tests/test_access_walk.py)."""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+REGION_A_READERS = {"director", "manager_a1", "manager_a2", "executive"}
+DIRECTOR_ONLY = {"director"}
+EVERYONE = {"director", "manager_a1", "manager_a2", "manager_b", "director_b", "executive"}
+
+
+
+@dataclass
+class Case:
+    """Who may reach a URL (persona names); every other signed-in persona gets 404."""
+
+    ok: set[str]
+    kwargs: Callable[[dict], dict] = lambda w: {"region": "A"}
+    method: str = "get"
+    ok_status: tuple[int, ...] = (200,)
+    data: dict = field(default_factory=dict)
+    query: str = ""
+
+
