@@ -3,7 +3,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
 from pipeline import charts
 from pipeline.access import project_for_update
@@ -48,16 +50,20 @@ def _funnel_context(analysis, projects, managers):
         "analysis": analysis, "layers": funnel_table(projects), "chart": charts.funnel_figure(projects),
         "health": [(names.get(owner, "—"), verdict) for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
         "region_health": region_health, "names": names,
-        "customer_names": {c.id: c.name for c in analysis.customers.values()},
-        "product_names": {p["id"]: p["name"] for p in analysis.products},
+        "customer_names": analysis.customer_names, "product_names": analysis.product_names,
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_evidence(request, region, code):
-    """Tick win-rate evidence: the row, the funnel figures and chart update in place."""
+    """Tick win-rate evidence: the row, the funnel figures and chart update in place.
+
+    GET gives the form (a fragment for htmx, loaded when a row is opened, so
+    the list does not render 12 checkboxes per row)."""
     region = region_for(request, region)
     project = project_for_update(request, region, code)
+    if request.method == "GET":
+        return _evidence_form(request, region, project)
     form = EvidenceForm(request.POST)
     previous = region.data_version
     try:
@@ -67,11 +73,26 @@ def project_evidence(request, region, code):
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0])
     if not request.htmx:
-        return redirect(request.POST.get("next") or f"/r/{region.code}/funnel/")
+        return redirect(_safe_next(request, request.POST.get("next"), region))
     analysis = region_analysis_after_project_change(
         region, previous_version=previous, as_of=timezone.localdate(), project_ids=[project.pk])
     managers = region_managers(region)
     return render(request, "pipeline/funnel.html#evidence_response", {
         "region": region, "p": analysis.projects[project.pk], "evidence": EVIDENCE, "levels": LEVELS,
         **_funnel_context(analysis, _visible(analysis, request.user), managers),
+    })
+
+
+def _safe_next(request, target, region):
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return reverse("funnel", kwargs={"region": region.code})
+
+
+def _evidence_form(request, region, project):
+    analysis = region_analysis(region, timezone.localdate())
+    template = "pipeline/funnel.html#evidence_form" if request.htmx else "pipeline/project_evidence.html"
+    return render(request, template, {
+        "region": region, "project": project, "p": analysis.projects[project.pk], "levels": LEVELS,
+        "evidence": EVIDENCE, "next": _safe_next(request, request.GET.get("next"), region),
     })

@@ -6,7 +6,9 @@ calls `Region.touch()`, which moves the version on."""
 
 import datetime as dt
 import hashlib
+from collections import OrderedDict
 from collections import defaultdict
+from functools import cached_property
 from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
 
@@ -33,6 +35,14 @@ class RegionAnalysis:
     projects: dict[int, ProjectResult]
     products: list[dict]
     cells: list[dict]
+
+    @cached_property
+    def customer_names(self) -> dict[int, str]:
+        return {c.id: c.name for c in self.customers.values()}
+
+    @cached_property
+    def product_names(self) -> dict[int, str]:
+        return {p["id"]: p["name"] for p in self.products}
 
     def to_json(self) -> dict:
         """The document of INTERFACES.md §3 (lists sorted by code, money as 2-place strings)."""
@@ -123,21 +133,44 @@ def _key(region, version: int, as_of: dt.date) -> str:
     return f"analysis:{region.pk}:{version}:{as_of.isoformat()}:{digest}"
 
 
+# The last few analyses of this worker, unpickled: reading a large region's
+# analysis back from the shared cache costs more than rendering a page.
+# Keys carry the data version, so a stale entry is never returned.
+_recent: "OrderedDict[str, RegionAnalysis]" = OrderedDict()
+_RECENT_MAX = 4
+
+
+def _remember(key: str, analysis: RegionAnalysis) -> RegionAnalysis:
+    _recent[key] = analysis
+    _recent.move_to_end(key)
+    while len(_recent) > _RECENT_MAX:
+        _recent.popitem(last=False)
+    return analysis
+
+
+def forget_recent() -> None:
+    """Drop this worker's in-memory analyses (tests clear the shared cache too)."""
+    _recent.clear()
+
+
 def region_analysis(region, as_of: dt.date) -> RegionAnalysis:
     """The cached analysis; recomputed when the region's data or settings change."""
     key = _key(region, region.data_version, as_of)
+    if key in _recent:
+        return _recent[key]
     analysis = cache.get(key)
     if analysis is None:
         analysis = compute(region, as_of)
         cache.set(key, analysis, CACHE_SECONDS)
-    return analysis
+    return _remember(key, analysis)
 
 
 def region_analysis_after_project_change(region, *, previous_version: int, as_of: dt.date,
                                          project_ids: list[int]) -> RegionAnalysis:
     """After a change to a few projects (an evidence tick), patch the cached
     analysis instead of recomputing the region: a handful of small queries."""
-    old = cache.get(_key(region, previous_version, as_of))
+    old_key = _key(region, previous_version, as_of)
+    old = _recent.get(old_key) or cache.get(old_key)
     if old is None:
         return region_analysis(region, as_of)
     from pipeline.models import Project
@@ -162,5 +195,6 @@ def region_analysis_after_project_change(region, *, previous_version: int, as_of
     )
     projects = {pid: r for pid, r in old.projects.items() if pid not in project_ids} | patched
     new = replace(old, projects=projects)
-    cache.set(_key(region, region.data_version, as_of), new, CACHE_SECONDS)
-    return new
+    key = _key(region, region.data_version, as_of)
+    cache.set(key, new, CACHE_SECONDS)
+    return _remember(key, new)

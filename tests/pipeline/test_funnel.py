@@ -71,7 +71,10 @@ def test_ticking_evidence_updates_the_row_and_the_funnel_in_place(client_for, di
     # the full page computed afresh agrees with the patched analysis
     from django.core.cache import cache
 
+    from planning.analysis import forget_recent
+
     cache.clear()
+    forget_recent()
     page = client.get("/r/A/funnel/").content.decode()
     row = re.search(rf'<tr id="project-{code}">.*?</tr>', page, re.S).group(0)
     assert "60%" in row and "闪电战" in row
@@ -125,3 +128,13 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
     # contact links, snapshots
     with django_assert_num_queries(14):
         assert client.get("/r/A/funnel/").status_code == 200
+
+
+def test_opening_a_row_loads_its_evidence_form(client_for, manager_a1, region_a, book):
+    code = "A-manager_a1-C0000-X0"
+    client = client_for(manager_a1)
+    fragment = client.get(f"/r/A/projects/{code}/evidence/", headers={"HX-Request": "true"}).content.decode()
+    assert fragment.count('type="checkbox"') == 12 and fragment.count("checked") == 3
+    assert "<html" not in fragment
+    page = client.get(f"/r/A/projects/{code}/evidence/?next=/r/A/funnel/").content.decode()
+    assert "<html" in page and "当前赢率 <strong>20%</strong>" in page and 'href="/r/A/funnel/"' in page
