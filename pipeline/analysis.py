@@ -31,10 +31,7 @@ class ProjectResult:
     conclusion: Verdict
     coverage: Verdict
     stagnant: Verdict
-
-    @property
-    def weighted(self) -> Decimal:
-        return rules.weighted_amount(self.amount, self.win_rate.value or 0)
+    weighted: Decimal  # amount × win rate, to the fen
 
 
 def analyse_projects(
@@ -45,14 +42,23 @@ def analyse_projects(
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
         linked[project_id].append(contact_id)
+    customer_coverage: dict[int, Verdict] = {}  # most projects share their customer's contacts
+
+    def coverage(p) -> Verdict:
+        if p["id"] in linked:
+            return crules.role_coverage(contact_roles.get(c, []) for c in linked[p["id"]])
+        cid = p["customer_id"]
+        if cid not in customer_coverage:
+            customer_coverage[cid] = crules.role_coverage(
+                contact_roles.get(c, []) for c in customer_contacts.get(cid, []))
+        return customer_coverage[cid]
+
     results = {}
     for p in projects:
         rate = rules.win_rate(p["evidence"] or [], p["status"])
         lay = rules.layer(as_of, p["expected_close"], t=t)
         layer_code, overdue = lay.value
         amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t)
-        # Role coverage by the project's own contacts, else by its customer's.
-        contact_ids = linked.get(p["id"]) or customer_contacts.get(p["customer_id"], [])
         results[p["id"]] = ProjectResult(
             id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
             owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],
@@ -62,8 +68,9 @@ def analyse_projects(
             tactic=rules.tactic(layer_code, rate.value, t=t),
             conclusion=rules.conclusion(layer_code, value_classes.get(p["customer_id"]), amount_cls.value,
                                         rate.value, t=t),
-            coverage=crules.role_coverage(contact_roles.get(c, []) for c in contact_ids),
+            coverage=coverage(p),  # by the project's own contacts, else by its customer's
             stagnant=rules.is_stagnant(snapshots.get(p["id"], []), t=t),
+            weighted=rules.weighted_amount(p["amount"], rate.value),
         )
     return results
 
@@ -80,9 +87,13 @@ def funnel_table(results) -> list[dict]:
     return list(table.values())
 
 
-def funnel_health(results, t: Thresholds, key=lambda r: None) -> dict:
-    """Funnel health (§4.3) per group (e.g. owner id; None = the whole region)."""
-    groups: dict = defaultdict(list)
+def funnel_health(results, t: Thresholds) -> tuple[Verdict, dict[int, Verdict]]:
+    """Funnel health (§4.3) of the whole set and per owner, in one pass."""
+    everyone: list[tuple[str, bool]] = []
+    by_owner: dict = defaultdict(list)
     for r in results:
-        groups[key(r)].append((r.layer.value, bool(r.stagnant.value)))
-    return {group: rules.funnel_health(rows, t=t) for group, rows in groups.items()}
+        row = (r.layer.value, bool(r.stagnant.value))
+        everyone.append(row)
+        by_owner[r.owner_id].append(row)
+    return (rules.funnel_health(everyone, t=t),
+            {owner: rules.funnel_health(rows, t=t) for owner, rows in by_owner.items()})

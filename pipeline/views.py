@@ -19,9 +19,15 @@ from teams.selectors import region_managers
 from tsm.lib.xlsx import xlsx_response
 
 
+def _scope(user):
+    return user.pk if user.is_manager else None
+
+
 def _visible(analysis, user):
-    projects = analysis.projects.values()
-    return [p for p in projects if p.owner_id == user.pk] if user.is_manager else list(projects)
+    """The projects this user may see (managers: their own), computed once per analysis."""
+    scope = _scope(user)
+    return analysis.memo(("projects", scope), lambda: [
+        p for p in analysis.projects.values() if scope is None or p.owner_id == scope])
 
 
 def funnel(request, region):
@@ -38,20 +44,26 @@ def funnel(request, region):
     page = Paginator(projects, form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
     return render(request, "pipeline/funnel.html", {
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
-        "evidence": EVIDENCE, **_funnel_context(analysis, _visible(analysis, request.user), managers),
+        "evidence": EVIDENCE, **_funnel_context(analysis, request.user, managers),
     })
 
 
-def _funnel_context(analysis, projects, managers):
+def _funnel_context(analysis, user, managers):
     names = {m.pk: str(m) for m in managers}
-    health = funnel_health(projects, analysis.thresholds, key=lambda p: p.owner_id)
-    region_health = funnel_health(projects, analysis.thresholds).get(None)
+    layers, health, region_health, chart = analysis.memo(
+        ("funnel", _scope(user)), lambda: _funnel_summary(analysis, _visible(analysis, user)))
     return {
-        "analysis": analysis, "layers": funnel_table(projects), "chart": charts.funnel_figure(projects),
+        "analysis": analysis, "layers": layers, "chart": chart,
         "health": [(names.get(owner, "—"), verdict) for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
         "region_health": region_health, "names": names,
         "customer_names": analysis.customer_names, "product_names": analysis.product_names,
     }
+
+
+def _funnel_summary(analysis, projects):
+    layers = funnel_table(projects)
+    region_health, health = funnel_health(projects, analysis.thresholds)
+    return layers, health, region_health, charts.funnel_figure(layers)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +91,7 @@ def project_evidence(request, region, code):
     managers = region_managers(region)
     return render(request, "pipeline/funnel.html#evidence_response", {
         "region": region, "p": analysis.projects[project.pk], "evidence": EVIDENCE, "levels": LEVELS,
-        **_funnel_context(analysis, _visible(analysis, request.user), managers),
+        **_funnel_context(analysis, request.user, managers),
     })
 
 

@@ -6,6 +6,8 @@ calls `Region.touch()`, which moves the version on."""
 
 import datetime as dt
 import hashlib
+import threading
+import time
 from collections import OrderedDict
 from collections import defaultdict
 from functools import cached_property
@@ -35,6 +37,19 @@ class RegionAnalysis:
     projects: dict[int, ProjectResult]
     products: list[dict]
     cells: list[dict]
+
+    def memo(self, key, compute_fn):
+        """Derived tables (funnel summary, class summaries …) computed once per
+        analysis and scope, since the analysis itself never changes."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = compute_fn()
+        return store[key]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # cheap to rebuild, costly to pickle
+        return state
 
     @cached_property
     def customer_names(self) -> dict[int, str]:
@@ -165,6 +180,11 @@ def region_analysis(region, as_of: dt.date) -> RegionAnalysis:
     return _remember(key, analysis)
 
 
+def _share_later(key: str, analysis: RegionAnalysis) -> None:
+    time.sleep(0.3)  # let the response go out first: pickling holds the GIL
+    cache.set(key, analysis, CACHE_SECONDS)
+
+
 def region_analysis_after_project_change(region, *, previous_version: int, as_of: dt.date,
                                          project_ids: list[int]) -> RegionAnalysis:
     """After a change to a few projects (an evidence tick), patch the cached
@@ -196,5 +216,7 @@ def region_analysis_after_project_change(region, *, previous_version: int, as_of
     projects = {pid: r for pid, r in old.projects.items() if pid not in project_ids} | patched
     new = replace(old, projects=projects)
     key = _key(region, region.data_version, as_of)
-    cache.set(key, new, CACHE_SECONDS)
+    # Pickling a large region's analysis takes longer than the whole tick:
+    # other workers get it a moment later; this one has it at once.
+    threading.Thread(target=_share_later, args=(key, new), daemon=True).start()
     return _remember(key, new)

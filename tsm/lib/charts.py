@@ -16,8 +16,11 @@ def esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+BASE_LAYOUT = {"font": {"family": FONT, "size": 12}, "margin": {"l": 40, "r": 20, "t": 40, "b": 40},
+               "paper_bgcolor": "white", "plot_bgcolor": "white"}
+
+
 def figure_json(fig) -> dict:
     """The figure as a dict for `{{ fig|json_script:"id" }}` (which escapes </script>)."""
-    fig.update_layout(font={"family": FONT, "size": 12}, margin={"l": 40, "r": 20, "t": 40, "b": 40},
-                      paper_bgcolor="white", plot_bgcolor="white")
+    fig.update_layout(**BASE_LAYOUT)
     return json.loads(pio.to_json(fig, validate=False, pretty=False))
