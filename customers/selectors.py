@@ -6,7 +6,10 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from customers.models import FACTORS, Contact, Contribution, Customer, Product
+from customers.models import (
+    FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry,
+    Product,
+)
 from tsm.lib.periods import BasePeriod, add_months
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -44,10 +47,7 @@ def bucket_rows(region, period: BasePeriod) -> list[dict]:
     r_start = add_months(period.end, -5)
     p_start = add_months(period.end, -11)
     y_start, y_end = add_months(r_start, -12), add_months(period.end, -12)
-    month_sums = {
-        f"m{i}": _sum("revenue", month=add_months(period.start, i)) for i in range(12)
-    }
-    rows = (
+    return list(
         Contribution.objects.filter(region=region, month__gte=y_start, month__lte=period.end)
         .values("customer_id")
         .annotate(
@@ -55,16 +55,11 @@ def bucket_rows(region, period: BasePeriod) -> list[dict]:
             prior=_sum("revenue", month__gte=p_start, month__lt=r_start),
             year_ago=_sum("revenue", month__gte=y_start, month__lte=y_end),
             arrears_end=_sum("arrears", month=period.end),
-            **month_sums,
+            # months of the base period in which any product had revenue
+            months_with_revenue=Count("month", filter=Q(revenue__gt=0, month__gte=period.start), distinct=True),
         )
         .order_by()
     )
-    out = []
-    for row in rows:
-        months = sum(1 for i in range(12) if row.pop(f"m{i}") > 0)
-        row["months_with_revenue"] = months
-        out.append(row)
-    return out
 
 
 def contact_rows(region, customer_ids=None) -> list[dict]:
@@ -83,3 +78,66 @@ def customer_count_with_missing_scores(region) -> int:
     for f, _ in FACTORS:
         missing |= Q(**{f"{f}__isnull": True})
     return Customer.objects.filter(region=region).filter(missing).aggregate(n=Count("id"))["n"]
+
+
+# --- the analysis pages: one query per kind of row, whatever the region's size ----------------------
+
+
+def customer_cell_rows(customer, period: BasePeriod) -> list[dict]:
+    """One customer's base-period revenue and cost per product (its row of the matrix)."""
+    return list(
+        Contribution.objects.filter(customer=customer, month__gte=period.start, month__lte=period.end)
+        .values("product_id")
+        .annotate(revenue=Sum("revenue"), cost=Sum("cost"))
+        .order_by("product_id")
+    )
+
+
+def contacts_of(customer_ids) -> list[Contact]:
+    """The contacts of the given customers (a page of them), by customer and name."""
+    return list(Contact.objects.filter(customer_id__in=list(customer_ids)).order_by("customer_id", "name"))
+
+
+def region_contacts(region) -> list[Contact]:
+    """Every contact of a region (for an export of all its customers)."""
+    return list(Contact.objects.filter(customer__region=region).order_by("customer_id", "name"))
+
+
+def series_names(region) -> list[str]:
+    """The product series of the catalogue and of the region's competitors, sorted."""
+    products = Product.objects.values_list("series", flat=True)
+    competitors = Competitor.objects.filter(region=region).values_list("product_series", flat=True)
+    return [s for s in products.union(competitors).order_by("series") if s]
+
+
+def region_competitors(region, product_series: str | None = None) -> list[Competitor]:
+    qs = Competitor.objects.filter(region=region)
+    if product_series is not None:
+        qs = qs.filter(product_series=product_series)
+    return list(qs.order_by("product_series", "rank", "name"))
+
+
+def comparison_score_rows(region, product_series: str | None = None) -> list[dict]:
+    qs = ComparisonScore.objects.filter(region=region)
+    if product_series is not None:
+        qs = qs.filter(product_series=product_series)
+    return list(qs.values("product_series", "competitor_id", "dimension", "score").order_by())
+
+
+def intelligence_channels() -> list[IntelligenceChannel]:
+    return list(IntelligenceChannel.objects.order_by("order", "code"))
+
+
+def intelligence_counts(region) -> dict[int, int]:
+    """Entries per channel id (the log grouped by channel)."""
+    rows = (IntelligenceEntry.objects.filter(region=region).values("channel_id").annotate(n=Count("id"))
+            .order_by())
+    return {r["channel_id"]: r["n"] for r in rows}
+
+
+def intelligence_entries(region, channel=None):
+    """The region's intelligence log, newest first (a queryset, to be paginated)."""
+    qs = IntelligenceEntry.objects.filter(region=region).select_related("competitor", "channel", "author")
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    return qs.order_by("-date", "-id")
