@@ -1,0 +1,199 @@
+"""Reads for the SWOT, value-grid and strategy pages.
+
+Each read is one query (a prefetch counts as its own), so a page costs the
+same number of queries whatever the region holds. The small pure helpers at
+the bottom combine those rows with the rules of `planning.rules`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from customers.models import ComparisonScore, Competitor, Product
+from customers.rules import DIMENSIONS
+from planning import rules
+from planning.models import (
+    CompetitivePosition, MarketAction, SpecialAction, StrategyOption, SwotAction, SwotItem,
+)
+from teams.models import Role, User
+from tsm.lib.thresholds import Thresholds, Verdict
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def swot_items(region) -> list[SwotItem]:
+    """In the order S, W, O, T, then as entered."""
+    items = SwotItem.objects.filter(region=region).order_by("order", "id")
+    return sorted(items, key=lambda i: "SWOT".index(i.kind))
+
+
+def swot_actions(region) -> dict[str, str]:
+    """pairing -> the combined action text."""
+    return dict(SwotAction.objects.filter(region=region).values_list("pairing", "action"))
+
+
+@dataclass
+class SeriesScores:
+    """The nine-dimension comparison of one product series."""
+
+    ours: dict[str, int] = field(default_factory=dict)  # dimension -> our score
+    theirs: dict[str, dict[str, int]] = field(default_factory=dict)  # competitor name -> dimension -> score
+
+
+def comparison_scores(region) -> dict[str, SeriesScores]:
+    """product series -> scores, competitors in rank order (one query)."""
+    rows = (
+        ComparisonScore.objects.filter(region=region)
+        .values_list("product_series", "competitor__name", "dimension", "score")
+        .order_by("product_series", "competitor__rank", "competitor__name", "dimension")
+    )
+    out: dict[str, SeriesScores] = defaultdict(SeriesScores)
+    for series, competitor, dimension, score in rows:
+        if competitor is None:
+            out[series].ours[dimension] = score
+        else:
+            out[series].theirs.setdefault(competitor, {})[dimension] = score
+    return dict(out)
+
+
+def product_series(region) -> list[str]:
+    """The company's product series plus any the region's competitors or
+    positions name (one UNION query), sorted."""
+    products = Product.objects.order_by().values_list("series")
+    competitors = Competitor.objects.filter(region=region).order_by().values_list("product_series")
+    positions = CompetitivePosition.objects.filter(region=region).order_by().values_list("product_series")
+    return sorted({s for (s,) in products.union(competitors, positions).order_by() if s})
+
+
+def competitors(region) -> list[Competitor]:
+    """The region's competitors with their stance (one query: the stance is joined)."""
+    return list(Competitor.objects.filter(region=region).select_related("stance")
+                .order_by("product_series", "rank", "name"))
+
+
+def positions(region) -> dict[str, CompetitivePosition]:
+    """product series -> its position record, strategies prefetched (two queries)."""
+    qs = CompetitivePosition.objects.filter(region=region).prefetch_related("strategies")
+    return {p.product_series: p for p in qs}
+
+
+def strategy_options() -> list[StrategyOption]:
+    return list(StrategyOption.objects.order_by("order", "id"))
+
+
+def special_actions(region) -> list[SpecialAction]:
+    return list(SpecialAction.objects.filter(region=region).select_related("owner").order_by("month", "week", "id"))
+
+
+def region_people(region) -> list[User]:
+    """Who may own an action: the region's directors and account managers (one query)."""
+    return list(User.objects.filter(regions=region, role__in=[Role.DIRECTOR, Role.MANAGER])
+                .order_by("role", "username"))
+
+
+def market_action_texts() -> dict[int, str]:
+    """The market-action catalogue as the admin edited it (one query)."""
+    return dict(MarketAction.objects.values_list("number", "text"))
+
+
+# --- pure helpers over those rows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwotSuggestionRow:
+    series: str
+    kind: str  # 'S' or 'W'
+    text: str  # what adopting it writes as the item
+    reason: str
+    adopted: bool
+
+
+def swot_suggestion_rows(scores: dict[str, SeriesScores], items: list[SwotItem], *,
+                         t: Thresholds) -> list[SwotSuggestionRow]:
+    """The S/W suggestions of every product series, marked when an item with
+    the same text already exists."""
+    existing = {(i.kind, i.text) for i in items}
+    rows = []
+    for series in sorted(scores):
+        s = scores[series]
+        for verdict in rules.swot_suggestions(s.ours, s.theirs, t=t):
+            kind, dimension, competitor = verdict.value
+            verb = "优于" if kind == "S" else "不及"
+            text = f"{series}·{DIMENSIONS[dimension]}：我方{verb}{competitor}"
+            rows.append(SwotSuggestionRow(series, kind, text, verdict.reason, (kind, text) in existing))
+    return rows
+
+
+def mean_score(scores: dict[str, int]) -> Decimal | None:
+    return Decimal(sum(scores.values())) / len(scores) if scores else None
+
+
+@dataclass
+class SeriesPosition:
+    """One product series on the strategy page."""
+
+    series: str
+    record: CompetitivePosition | None
+    competitors: list[Competitor]
+    our_capability: Decimal | None
+    leader: str | None
+    leader_capability: Decimal | None
+    suggestion: Verdict | None  # None when our share is not known yet
+    capabilities: dict[str, Decimal | None] = field(default_factory=dict)  # competitor name -> mean score
+
+    @property
+    def override(self) -> str:
+        return self.record.position if self.record else ""
+
+    @property
+    def effective(self) -> str | None:
+        """The director's choice, else the suggestion."""
+        return self.override or (self.suggestion.value if self.suggestion else None)
+
+    @property
+    def our_share(self) -> Decimal | None:
+        return self.record.our_share if self.record else None
+
+    @property
+    def our_share_percent(self) -> str:
+        """For the input: 0.3550 -> '35.5'."""
+        return "" if self.our_share is None else format((self.our_share * 100).normalize(), "f")
+
+    @property
+    def strategy_ids(self) -> set[int]:
+        return {o.pk for o in self.record.strategies.all()} if self.record else set()
+
+    @property
+    def positioning(self) -> dict:
+        return self.record.positioning if self.record else {}
+
+
+def series_position(series: str, *, record: CompetitivePosition | None, series_competitors: list[Competitor],
+                    scores: SeriesScores | None, our_share: Decimal | None, t: Thresholds) -> SeriesPosition:
+    """The suggested competitive position of one product series (§4.5): our
+    share against the competitors' shares, our mean score against the mean
+    score of the competitor with the largest share."""
+    scores = scores or SeriesScores()
+    shares = {c.name: c.market_share for c in series_competitors if c.market_share is not None}
+    # The same leader rules.competitive_position picks: the largest share, first in rank order on a tie.
+    leader = max(shares, key=shares.__getitem__) if shares else None
+    ours = mean_score(scores.ours)
+    theirs = mean_score(scores.theirs.get(leader, {})) if leader else None
+    suggestion = None
+    if our_share is not None:
+        suggestion = rules.competitive_position(our_share, shares, ours, theirs, t=t)
+    capabilities = {c.name: mean_score(scores.theirs.get(c.name, {})) for c in series_competitors}
+    return SeriesPosition(series, record, series_competitors, ours, leader, theirs, suggestion, capabilities)
+
+
+def series_positions(*, series: list[str], records: dict[str, CompetitivePosition],
+                     all_competitors: list[Competitor], scores: dict[str, SeriesScores],
+                     t: Thresholds) -> list[SeriesPosition]:
+    by_series: dict[str, list[Competitor]] = defaultdict(list)
+    for c in all_competitors:
+        by_series[c.product_series].append(c)
+    return [
+        series_position(s, record=records.get(s), series_competitors=by_series[s], scores=scores.get(s),
+                        our_share=records[s].our_share if s in records else None, t=t)
+        for s in series
+    ]

@@ -1,0 +1,319 @@
+"""Writes of the analysis and strategy pages (SWOT, value grid, competition,
+push and pull): keyword-only, validated before anything is written, saved in
+one transaction, and each marks the region's data as changed (`touch`), which
+moves cached analyses and plan drafts on."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from customers.models import FACTORS, Competitor, Customer
+from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS, fmt_num
+from planning import rules, selectors
+from planning.models import (
+    ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Position, SpecialAction,
+    Stance, StrategyOption, SwotAction, SwotItem, SwotKind,
+)
+from teams.models import Role, User
+
+FACTOR_LABELS = dict(FACTORS)
+# The two attractiveness factors the data suggests (§4.1); the others are entered.
+SUGGESTED_FACTORS = ("profit_contribution", "continuous_purchase")
+
+# §4.5 positioning (定位市场, 4P1S): the keys of CompetitivePosition.positioning.
+POSITIONING_FIELDS = (
+    ("target_market", "目标市场"),
+    ("product", "产品特性"),
+    ("price", "价格水平"),
+    ("channel", "渠道运作"),
+    ("sales_model", "销售模式"),
+    ("service", "服务状态"),
+)
+POSITIONING_NOTES = ("把握均衡", "结合客户需求", "坚持和强化“塑造”与“传播”")
+POSITIONING_MAX = 1000
+
+# §4.6 the kinds of special action in each family.
+SPECIAL_ACTION_KINDS = {
+    "push": ("组织", "渠道", "人员", "激励", "投入", "有效接触", "促单", "转介绍", "服务维持"),
+    "pull": ("需求调研", "设计创意", "广告", "展览", "培训演讲", "价格促销", "附加服务承诺"),
+}
+FAMILY_FOCUS = {"push": "以大客户、营业厅为主", "pull": "以市场、企业发展为主"}
+# An action aims at a value class (§4.1) or a contribution class (§3.1); empty = no particular class.
+TARGET_CLASSES = {**VALUE_CLASS_LABELS,
+                  **{k: v for k, v in CONTRIBUTION_CLASS_LABELS.items() if k != "unclassified"}}
+
+TEXT_MAX = 300  # SwotItem.text
+ACTION_MAX = 2000
+
+
+def _text(value, what: str, *, max_length: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(f"请填写{what}")
+    if len(text) > max_length:
+        raise ValidationError(f"{what}过长：{len(text)} 字，最多 {max_length} 字")
+    return text
+
+
+# --- §3.4 SWOT ----------------------------------------------------------------------------------
+
+
+def swot_item_add(*, region, kind: str, text: str, source: str = "") -> SwotItem:
+    """A basic-SWOT item; opportunities and threats name where they come from."""
+    if kind not in SwotKind.values:
+        raise ValidationError(f"未知的 SWOT 类型“{kind}”（应为 S、W、O、T）")
+    text = _text(text, "内容", max_length=TEXT_MAX)
+    source = source or ""
+    label = rules.SWOT_KIND_LABELS[kind]
+    if kind in ("O", "T"):
+        if source not in OpportunitySource.values:
+            names = "、".join(map(str, OpportunitySource.labels))
+            raise ValidationError(f"{label}需要注明来源（{names}）" if not source else f"未知的来源“{source}”")
+    elif source:
+        raise ValidationError(f"{label}不填来源：来源只用于机会和威胁")
+    with transaction.atomic():
+        last = SwotItem.objects.filter(region=region, kind=kind).aggregate(n=Max("order"))["n"]
+        item = SwotItem.objects.create(region=region, kind=kind, text=text, source=source,
+                                       order=0 if last is None else last + 1)
+        region.touch()
+    return item
+
+
+def swot_item_delete(*, region, item: SwotItem) -> None:
+    if item.region_id != region.pk:
+        raise ValidationError("该条目不属于本区域")
+    with transaction.atomic():
+        item.delete()
+        region.touch()
+
+
+def swot_advanced_set(*, region, item_ids: list[int]) -> list[SwotItem]:
+    """Pick the advanced SWOT: exactly 2 items of each of S, W, O, T (the rest are unpicked)."""
+    ids = set(item_ids)
+    items = list(SwotItem.objects.filter(region=region, pk__in=ids))
+    if len(items) != len(ids):
+        raise ValidationError("所选条目中有不属于本区域的条目，请刷新页面后重试")
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    valid = rules.advanced_swot_valid(counts)
+    if not valid.value:
+        raise ValidationError(valid.reason)
+    with transaction.atomic():
+        SwotItem.objects.filter(region=region).exclude(pk__in=ids).update(advanced=False)
+        SwotItem.objects.filter(region=region, pk__in=ids).update(advanced=True)
+        region.touch()
+    return items
+
+
+def swot_action_save(*, region, pairing: str, action: str) -> SwotAction:
+    """The combined action of one pairing of the advanced SWOT (S+O 保持发展 …)."""
+    if pairing not in Pairing.values:
+        raise ValidationError(f"未知的组合“{pairing}”（应为 SO、ST、WO、WT）")
+    label = Pairing(pairing).label
+    action = _text(action, f"{label}的组合行动", max_length=ACTION_MAX)
+    counts: dict[str, int] = {}
+    for kind in SwotItem.objects.filter(region=region, advanced=True).values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    valid = rules.advanced_swot_valid(counts)
+    if not valid.value:
+        raise ValidationError(f"请先选定高阶 SWOT，再写组合行动。{valid.reason}")
+    with transaction.atomic():
+        saved, _ = SwotAction.objects.update_or_create(region=region, pairing=pairing,
+                                                       defaults={"action": action})
+        region.touch()
+    return saved
+
+
+# --- §4.1 value grid ------------------------------------------------------------------------------
+
+
+def parse_score(label: str, value) -> Decimal | None:
+    """A factor score as typed: empty is None; else 0–5 with at most one decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        score = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(f"{label}的评分“{value}”不是数字") from None
+    if not score.is_finite() or not Decimal(0) <= score <= SCORE_MAX:
+        raise ValidationError(f"{label}的评分 {value} 超出 0–5 的范围")
+    if score != score.quantize(Decimal("0.1")):
+        raise ValidationError(f"{label}的评分 {value} 最多保留一位小数")
+    return score.normalize()
+
+
+def _score(field: str, value) -> Decimal | None:
+    try:
+        return parse_score(FACTOR_LABELS[field], value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
+    """Write the given factor scores (0–5, one decimal; None clears a score).
+    Every value is checked before any is written."""
+    unknown = sorted(set(scores) - FACTOR_LABELS.keys())
+    if unknown:
+        raise ValidationError(f"未知的评分因素：{'、'.join(unknown)}")
+    errors = {}
+    clean = {}
+    for field, value in scores.items():
+        try:
+            clean[field] = _score(field, value)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Customer.objects.filter(pk=customer.pk).update(**clean)
+        for field, value in clean.items():
+            setattr(customer, field, value)
+        customer.region.touch()
+    return customer
+
+
+def customer_suggestion_accept(*, customer: Customer, factor: str, score, suggestions: dict) -> Customer:
+    """Accept the data's suggestion for 利润贡献 or 持续采购, as the user saw it.
+
+    `suggestions` is the customer's current `CustomerResult.suggestions`; a
+    score that no longer matches it (the data changed meanwhile) is refused,
+    so nothing is written that the user did not see."""
+    if factor not in SUGGESTED_FACTORS:
+        raise ValidationError(f"“{factor}”没有数据建议：只有利润贡献和持续采购由数据给出建议")
+    label = FACTOR_LABELS[factor]
+    suggestion = suggestions.get(factor)
+    if suggestion is None:
+        raise ValidationError(f"该客户基期内没有资费数据，{label}没有建议值")
+    seen = _score(factor, score)
+    if seen != Decimal(suggestion.value).normalize():
+        raise ValidationError(f"{label}的建议已变为 {fmt_num(suggestion.value)} 分（页面上是 {score}），请重新确认")
+    return customer_scores_save(customer=customer, scores={factor: seen})
+
+
+# --- §4.5 competition strategy ---------------------------------------------------------------------
+
+
+def _known_series(region, product_series: str) -> str:
+    if product_series not in selectors.product_series(region):
+        raise ValidationError(f"未知的产品系列“{product_series}”")
+    return product_series
+
+
+def positioning_save(*, region, product_series: str, positioning: dict) -> CompetitivePosition:
+    """The 4P1S positioning of one product series (目标市场 + 产品特性 … 服务状态)."""
+    _known_series(region, product_series)
+    labels = dict(POSITIONING_FIELDS)
+    unknown = sorted(set(positioning) - labels.keys())
+    if unknown:
+        raise ValidationError(f"未知的定位项：{'、'.join(unknown)}")
+    clean = {key: _text(positioning.get(key), labels[key], max_length=POSITIONING_MAX, required=False)
+             for key, _ in POSITIONING_FIELDS}
+    with transaction.atomic():
+        record, _ = CompetitivePosition.objects.get_or_create(region=region, product_series=product_series)
+        record.positioning = clean
+        record.save(update_fields=["positioning"])
+        region.touch()
+    return record
+
+
+def competitive_position_save(*, region, product_series: str, our_share: Decimal | None, position: str,
+                              strategy_ids: list[int], focus: str = "") -> CompetitivePosition:
+    """Our share, the director's position (empty: take the suggestion) and the
+    chosen strategies, which must be options of the position in effect."""
+    _known_series(region, product_series)
+    if our_share is not None:
+        if not our_share.is_finite() or not Decimal(0) <= our_share <= 1:
+            raise ValidationError(f"我方份额 {our_share * 100:f}% 超出 0–100% 的范围")
+        if our_share != our_share.quantize(Decimal("0.0001")):
+            raise ValidationError(f"我方份额 {our_share * 100:f}% 最多保留两位小数")
+    if position and position not in Position.values:
+        raise ValidationError(f"未知的竞争地位“{position}”")
+    focus = _text(focus, "重点", max_length=ACTION_MAX, required=False)
+    options = list(StrategyOption.objects.filter(pk__in=set(strategy_ids)))
+    if len(options) != len(set(strategy_ids)):
+        raise ValidationError("所选策略不在策略目录中，请刷新页面后重试")
+    effective = position
+    if not effective and our_share is not None:
+        competitors = list(Competitor.objects.filter(region=region, product_series=product_series)
+                           .order_by("rank", "name"))
+        scores = selectors.comparison_scores(region).get(product_series)
+        effective = selectors.series_position(product_series, record=None, series_competitors=competitors,
+                                              scores=scores, our_share=our_share, t=region.thresholds()).effective
+    wrong = [o for o in options if o.position != effective]
+    if wrong:
+        if not effective:
+            raise ValidationError("还没有竞争地位（请填写我方份额或选择竞争地位），不能选择策略")
+        names = "、".join(f"{o.name}（{Position(o.position).label}）" for o in wrong)
+        raise ValidationError(f"所选策略与竞争地位“{Position(effective).label}”不符：{names}")
+    with transaction.atomic():
+        record, _ = CompetitivePosition.objects.get_or_create(region=region, product_series=product_series)
+        record.our_share = our_share
+        record.position = position
+        record.focus = focus
+        record.save(update_fields=["our_share", "position", "focus"])
+        record.strategies.set(options)
+        region.touch()
+    return record
+
+
+def competitor_stance_save(*, region, competitor: Competitor, stance: str, target_customers: str = "",
+                           expected_result: str = "") -> CompetitorStance:
+    """Our stance toward one regional competitor: whom we attack or defend, and what we expect."""
+    if competitor.region_id != region.pk:
+        raise ValidationError("该竞争对手不属于本区域")
+    if stance not in Stance.values:
+        raise ValidationError(f"未知的竞争策略“{stance}”（应为 {'、'.join(map(str, Stance.labels))} 之一）")
+    target_customers = _text(target_customers, "攻击或防守谁", max_length=ACTION_MAX, required=False)
+    expected_result = _text(expected_result, "期望结果", max_length=ACTION_MAX, required=False)
+    with transaction.atomic():
+        saved, _ = CompetitorStance.objects.update_or_create(
+            competitor=competitor,
+            defaults={"stance": stance, "target_customers": target_customers, "expected_result": expected_result})
+        region.touch()
+    return saved
+
+
+# --- §4.6 market push and pull --------------------------------------------------------------------
+
+
+def special_action_add(*, region, family: str, kind: str, title: str, month: dt.date, week: int | None = None,
+                       owner: User | None = None, budget: Decimal = Decimal("0"),
+                       target_class: str = "") -> SpecialAction:
+    """A push or pull special action: which kind, what, when, who, how much, aimed at whom."""
+    if family not in ActionFamily.values:
+        raise ValidationError(f"未知的类型“{family}”（应为 推 或 拉）")
+    family_label = ActionFamily(family).label
+    if kind not in SPECIAL_ACTION_KINDS[family]:
+        raise ValidationError(f"动作“{kind}”不属于{family_label}（{family_label}：{'、'.join(SPECIAL_ACTION_KINDS[family])}）")
+    title = _text(title, "内容", max_length=200)
+    if not isinstance(month, dt.date):
+        raise ValidationError("请填写月份（YYYY-MM）")
+    if week is not None and not 1 <= week <= 53:
+        raise ValidationError(f"周 {week} 超出 1–53 的范围")
+    if budget is None or not budget.is_finite() or budget < 0:
+        raise ValidationError(f"预算 {budget} 不能为负数")
+    if budget != budget.quantize(Decimal("0.01")) or budget >= Decimal("1e14"):
+        raise ValidationError(f"预算 {budget} 应为不超过 14 位整数、最多两位小数的金额")
+    if target_class and target_class not in TARGET_CLASSES:
+        raise ValidationError(f"未知的目标客户类“{target_class}”")
+    if owner is not None and not User.objects.filter(pk=owner.pk, regions=region,
+                                                     role__in=[Role.DIRECTOR, Role.MANAGER]).exists():
+        raise ValidationError(f"{owner} 不是本区域的人员，不能负责该动作")
+    with transaction.atomic():
+        action = SpecialAction.objects.create(
+            region=region, family=family, kind=kind, title=title, month=month.replace(day=1), week=week,
+            owner=owner, budget=budget, target_class=target_class)
+        region.touch()
+    return action
+
+
+def special_action_delete(*, region, action: SpecialAction) -> None:
+    if action.region_id != region.pk:
+        raise ValidationError("该动作不属于本区域")
+    with transaction.atomic():
+        action.delete()
+        region.touch()
