@@ -1,5 +1,15 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from customers.models import FACTORS
+from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance, SwotKind
+from planning.services import (
+    POSITIONING_FIELDS, SPECIAL_ACTION_KINDS, SUGGESTED_FACTORS, TARGET_CLASSES, parse_score,
+)
+from tsm.lib.periods import parse_month
 
 
 class AsOfForm(forms.Form):
@@ -10,3 +20,176 @@ class AsOfForm(forms.Form):
 
     def clean_as_of(self):
         return self.cleaned_data.get("as_of") or timezone.localdate()
+
+
+class ExportForm(forms.Form):
+    """?format=xlsx&table=<name>: which of the page's tables goes to Excel."""
+
+    format = forms.ChoiceField(required=False, choices=[("", "网页"), ("xlsx", "Excel")],
+                               error_messages={"invalid_choice": "未知的导出格式“%(value)s”（应为 xlsx）"})
+    table = forms.ChoiceField(required=False, error_messages={"invalid_choice": "没有名为“%(value)s”的表格"})
+
+    def __init__(self, *args, tables: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["table"].choices = [("", "")] + list(tables.items())
+        self.default_table = next(iter(tables))
+
+    @property
+    def wants_xlsx(self) -> bool:
+        return self.cleaned_data["format"] == "xlsx"
+
+    @property
+    def table_name(self) -> str:
+        return self.cleaned_data["table"] or self.default_table
+
+
+def _messages(what: str) -> dict:
+    return {"required": f"请选择{what}", "invalid_choice": f"未知的{what}“%(value)s”"}
+
+
+# --- SWOT ---------------------------------------------------------------------------------------
+
+
+class SwotItemForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=SwotKind.choices, error_messages=_messages("类型"))
+    text = forms.CharField(label="内容", required=False, strip=True)
+    source = forms.ChoiceField(label="来源", required=False, choices=[("", "—")] + OpportunitySource.choices,
+                               error_messages=_messages("来源"))
+
+
+class SwotAdvancedForm(forms.Form):
+    items = forms.TypedMultipleChoiceField(
+        label="入选高阶 SWOT", required=False, coerce=int,
+        error_messages={"invalid_choice": "条目 %(value)s 不存在或已被删除，请刷新页面"})
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(i.pk, i.text) for i in items]
+
+
+class SwotActionForm(forms.Form):
+    pairing = forms.ChoiceField(choices=Pairing.choices, error_messages=_messages("组合"))
+    action = forms.CharField(label="组合行动", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- value grid -------------------------------------------------------------------------------------
+
+
+class ScoreField(forms.Field):
+    """A 0–5 factor score with at most one decimal; the message names the factor and the value."""
+
+    widget = forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "5", "inputmode": "decimal"})
+
+    def to_python(self, value):
+        return parse_score(str(self.label), value)
+
+
+class ScoresForm(forms.Form):
+    """The 13 factors of §4.1; an empty field means "not scored yet"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, label in FACTORS:
+            self.fields[field] = ScoreField(label=label, required=False)
+
+
+class SuggestionAcceptForm(forms.Form):
+    factor = forms.ChoiceField(choices=[(f, f) for f in SUGGESTED_FACTORS],
+                               error_messages={"invalid_choice": "“%(value)s”没有数据建议", "required": "缺少评分因素"})
+    score = forms.CharField(error_messages={"required": "缺少建议分数"})
+
+
+# --- competition strategy and push/pull ------------------------------------------------------------------
+
+
+class PositioningForm(forms.Form):
+    product_series = forms.CharField(error_messages={"required": "缺少产品系列"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in POSITIONING_FIELDS:
+            self.fields[key] = forms.CharField(label=label, required=False,
+                                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def positioning(self) -> dict:
+        return {key: self.cleaned_data[key] for key, _ in POSITIONING_FIELDS}
+
+
+class PercentField(forms.Field):
+    """A share typed as a percentage (35.5) and kept as a fraction (0.355)."""
+
+    widget = forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = Decimal(str(value).strip().rstrip("%").strip())
+        except InvalidOperation:
+            raise ValidationError(f"{self.label}“{value}”不是数字") from None
+        if not number.is_finite():
+            raise ValidationError(f"{self.label}“{value}”不是数字")
+        return number / 100
+
+
+class PositionForm(forms.Form):
+    product_series = forms.CharField(error_messages={"required": "缺少产品系列"})
+    our_share = PercentField(label="我方份额 %", required=False)
+    position = forms.ChoiceField(label="竞争地位", required=False, choices=[("", "采用建议")] + Position.choices,
+                                 error_messages=_messages("竞争地位"))
+    strategies = forms.TypedMultipleChoiceField(
+        label="策略", required=False, coerce=int,
+        error_messages={"invalid_choice": "策略 %(value)s 不在策略目录中"})
+    focus = forms.CharField(label="重点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["strategies"].choices = [(o.pk, o.name) for o in options]
+
+
+class StanceForm(forms.Form):
+    stance = forms.ChoiceField(label="策略", choices=Stance.choices, error_messages=_messages("竞争策略"))
+    target_customers = forms.CharField(label="攻击或防守谁", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    expected_result = forms.CharField(label="期望结果", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpecialActionForm(forms.Form):
+    family = forms.ChoiceField(label="类型", choices=ActionFamily.choices, error_messages=_messages("推或拉"))
+    kind = forms.ChoiceField(
+        label="动作", error_messages=_messages("动作"),
+        choices=[(ActionFamily(f).label, [(k, k) for k in kinds]) for f, kinds in SPECIAL_ACTION_KINDS.items()])
+    title = forms.CharField(label="内容", required=False)
+    month = forms.CharField(label="月份", widget=forms.DateInput(attrs={"type": "month"}),
+                            error_messages={"required": "请填写月份（YYYY-MM）"})
+    week = forms.IntegerField(label="周", required=False,
+                              error_messages={"invalid": "周应为 1–53 的整数"})
+    owner = forms.TypedChoiceField(label="负责人", required=False, coerce=int, empty_value=None,
+                                   error_messages={"invalid_choice": "负责人 %(value)s 不是本区域的人员"})
+    budget = forms.DecimalField(label="预算（元）", required=False, max_digits=16, decimal_places=2,
+                                error_messages={"invalid": "预算应为金额（元），例如 20000.00",
+                                                "max_decimal_places": "预算最多两位小数",
+                                                "max_digits": "预算金额过大",
+                                                "max_whole_digits": "预算金额过大"})
+    target_class = forms.ChoiceField(label="目标客户类", required=False,
+                                     choices=[("", "不限")] + list(TARGET_CLASSES.items()),
+                                     error_messages=_messages("目标客户类"))
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        self.fields["owner"].choices = [("", "—")] + [(p.pk, str(p)) for p in people]
+
+    def clean_month(self):
+        try:
+            return parse_month(self.cleaned_data["month"])
+        except ValueError:
+            raise ValidationError(f"月份“{self.cleaned_data['month']}”应为 YYYY-MM，例如 2027-03") from None
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "family": d["family"], "kind": d["kind"], "title": d["title"], "month": d["month"], "week": d["week"],
+            "owner": self.people.get(d["owner"]), "budget": d["budget"] if d["budget"] is not None else Decimal("0"),
+            "target_class": d["target_class"],
+        }
