@@ -7,4 +7,19 @@ api_urlpatterns = [
 ]
 
 # Pages under /r/<region>/ (SWOT, value grid, strategy, plan …)
-urlpatterns = []
+urlpatterns = [
+    path("swot/", views.swot, name="swot"),
+    path("swot/items/", views.swot_item_add, name="swot_item_add"),
+    path("swot/items/<int:pk>/delete/", views.swot_item_delete, name="swot_item_delete"),
+    path("swot/advanced/", views.swot_advanced, name="swot_advanced"),
+    path("swot/actions/", views.swot_action, name="swot_action"),
+    path("value-grid/", views.value_grid, name="value_grid"),
+    path("value-grid/<str:code>/", views.value_grid_customer, name="value_grid_customer"),
+    path("value-grid/<str:code>/accept/", views.value_grid_accept, name="value_grid_accept"),
+    path("strategy/", views.strategy, name="strategy"),
+    path("strategy/positioning/", views.strategy_positioning, name="strategy_positioning"),
+    path("strategy/position/", views.strategy_position, name="strategy_position"),
+    path("strategy/competitors/<int:pk>/stance/", views.strategy_stance, name="strategy_stance"),
+    path("strategy/actions/", views.special_action_add, name="special_action_add"),
+    path("strategy/actions/<int:pk>/delete/", views.special_action_delete, name="special_action_delete"),
+]

@@ -1,8 +1,27 @@
-from django.http import JsonResponse
+from decimal import Decimal
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from customers.models import Competitor, Customer
+from customers.rules import (
+    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num, fmt_score,
+)
+from planning import charts, selectors, services
 from planning.analysis import region_analysis
-from planning.forms import AsOfForm
-from teams.access import region_for
+from planning.forms import (
+    AsOfForm, ExportForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
+    SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm,
+)
+from planning.models import OpportunitySource, Pairing, Position, SpecialAction, Stance, SwotItem
+from planning.rules import SWOT_KIND_LABELS, advanced_swot_valid
+from teams.access import region_for, region_for_director
+from tsm.lib.xlsx import xlsx_response
 
 
 def analysis_api(request, region):
@@ -22,3 +41,351 @@ def analysis_api(request, region):
         doc["customers"] = [c for c in doc["customers"] if c["code"] in own_customers]
         doc["projects"] = [p for p in doc["projects"] if p["code"] in own_projects]
     return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
+
+
+# --- pages of A 做分析 and S 定策略: SWOT, value grid, competition strategy --------------------------
+#
+# Thin views: access helper -> form -> service or selector -> render or
+# redirect. A POST redirects a normal request and answers htmx with the
+# fragment it changed; on bad input nothing is written and the message shows
+# where the form was (400 for a normal request, the fragment for htmx).
+
+
+def _edits_region(user) -> bool:
+    """Directors (and admins) write the region's analysis and strategy (as teams.access.region_for_director)."""
+    return user.is_director or user.is_superuser or user.role == "admin"
+
+
+def _check(form) -> None:
+    if not form.is_valid():
+        raise ValidationError([m for errors in form.errors.values() for m in errors])
+
+
+def _export(request, *, filename: str, titles: dict[str, str], tables: dict):
+    """?format=xlsx[&table=name]: one of the page's tables as a workbook; None for the page itself."""
+    export = ExportForm(request.GET, tables=titles)
+    if not export.is_valid():
+        return HttpResponseBadRequest("；".join(m for e in export.errors.values() for m in e),
+                                      content_type="text/plain; charset=utf-8")
+    if not export.wants_xlsx:
+        return None
+    name = export.table_name
+    return xlsx_response(f"{filename}-{titles[name]}.xlsx", titles[name], *tables[name]())
+
+
+def _answer(request, *, page: str, fragment: str, context, to: str, error: ValidationError | None):
+    """After a POST: redirect (normal request) or the changed fragment (htmx);
+    with an error, the page again with status 400, or the fragment showing it.
+    `context` is a callable: a redirect needs none of the page's reads."""
+    if error is None and not request.htmx:
+        return redirect(to)
+    if request.htmx:
+        return render(request, f"{page}#{fragment}", context())
+    return render(request, page, context(), status=400)
+
+
+# --- §3.4 SWOT ----------------------------------------------------------------------------------
+
+SWOT_TABLES = {"items": "SWOT 条目", "suggestions": "优势劣势建议", "actions": "高阶 SWOT 组合行动"}
+
+
+def _swot_item_for(request, region, pk: int) -> SwotItem:
+    return get_object_or_404(SwotItem, region=region, pk=pk)
+
+
+def _swot_context(request, region, *, error=None, item_form=None) -> dict:
+    items = selectors.swot_items(region)
+    actions = selectors.swot_actions(region)
+    suggestions = selectors.swot_suggestion_rows(selectors.comparison_scores(region), items, t=region.thresholds())
+    by_kind = {k: [i for i in items if i.kind == k] for k in SWOT_KIND_LABELS}
+    picked = {k: [i for i in by_kind[k] if i.advanced] for k in SWOT_KIND_LABELS}
+    ready = advanced_swot_valid({k: len(v) for k, v in picked.items()})
+    return {
+        "region": region, "can_edit": _edits_region(request.user), "errors": error.messages if error else [],
+        "kinds": [(k, label, by_kind[k]) for k, label in SWOT_KIND_LABELS.items()],
+        "items": items, "suggestions": suggestions, "sources": dict(OpportunitySource.choices),
+        "source_choices": OpportunitySource.choices, "item_form": item_form or SwotItemForm(),
+        "pairings": [(p, label, picked[p[0]] + picked[p[1]], actions.get(p, "")) for p, label in Pairing.choices],
+        "advanced_counts": {k: len(v) for k, v in picked.items()},
+        "advanced_ready": ready.value, "advanced_reason": ready.reason, "gap": fmt_num(region.thresholds().swot_gap),
+        "tables": {
+            "items": lambda: charts.swot_item_table(items),
+            "suggestions": lambda: charts.swot_suggestion_table(suggestions),
+            "actions": lambda: charts.swot_action_table(items, actions),
+        },
+    }
+
+
+def swot(request, region):
+    """SWOT 初阶 (items, suggestions from the comparison) and 高阶 (2+2+2+2 and the four combined actions)."""
+    region = region_for(request, region)
+    context = _swot_context(request, region)
+    exported = _export(request, filename=f"SWOT-{region.code}", titles=SWOT_TABLES, tables=context["tables"])
+    return exported or render(request, "planning/swot.html", context)
+
+
+def _swot_answer(request, region, error=None, item_form=None):
+    return _answer(request, page="planning/swot.html", fragment="board", to=reverse("swot", args=[region.code]),
+                   context=lambda: _swot_context(request, region, error=error, item_form=item_form), error=error)
+
+
+@require_POST
+def swot_item_add(request, region):
+    region = region_for_director(request, region)
+    form = SwotItemForm(request.POST)
+    try:
+        _check(form)
+        services.swot_item_add(region=region, **form.cleaned_data)
+    except ValidationError as error:
+        return _swot_answer(request, region, error, item_form=form)
+    return _swot_answer(request, region)
+
+
+@require_POST
+def swot_item_delete(request, region, pk):
+    region = region_for_director(request, region)
+    services.swot_item_delete(region=region, item=_swot_item_for(request, region, pk))
+    return _swot_answer(request, region)
+
+
+@require_POST
+def swot_advanced(request, region):
+    region = region_for_director(request, region)
+    form = SwotAdvancedForm(request.POST, items=selectors.swot_items(region))
+    try:
+        _check(form)
+        services.swot_advanced_set(region=region, item_ids=form.cleaned_data["items"])
+    except ValidationError as error:
+        return _swot_answer(request, region, error)
+    return _swot_answer(request, region)
+
+
+@require_POST
+def swot_action(request, region):
+    region = region_for_director(request, region)
+    form = SwotActionForm(request.POST)
+    try:
+        _check(form)
+        services.swot_action_save(region=region, **form.cleaned_data)
+    except ValidationError as error:
+        return _swot_answer(request, region, error)
+    return _swot_answer(request, region)
+
+
+# --- §4.1 customer value grid ---------------------------------------------------------------------
+
+GRID_TABLES = {"customers": "客户价值评估", "quadrants": "四类客户与市场动作", "pending": "待评估客户"}
+CLASS_ORDER = list(VALUE_CLASS_LABELS)
+
+
+def _may_score(user, customer) -> bool:
+    """The director scores any customer of the region, a manager their own; executives read."""
+    return _edits_region(user) or customer.owner_id == user.pk
+
+
+def _customer_for(request, region, code: str, *, write: bool = False) -> Customer:
+    """The one access helper for a customer here: out of the user's scope (or,
+    for a write, not theirs to score) is 404."""
+    customer = get_object_or_404(Customer.objects.visible_to(request.user).filter(region=region), code=code)
+    if write and not _may_score(request.user, customer):
+        raise Http404("customer")
+    customer.region = region  # the same row: region.touch() then moves this instance's version on
+    return customer
+
+
+def _visible_results(analysis, user) -> list:
+    results = analysis.customers.values()
+    return [c for c in results if c.owner_id == user.pk] if user.is_manager else list(results)
+
+
+def value_grid(request, region):
+    """客户价值评估: the grid, the four classes and their market actions, the 待评估 customers."""
+    region = region_for(request, region)
+    analysis = region_analysis(region, timezone.localdate())
+    customers = _visible_results(analysis, request.user)
+    assessed = sorted(charts.assessed(customers), key=lambda c: (CLASS_ORDER.index(c.value_class.value), c.code))
+    quadrants = charts.quadrants(customers, selectors.market_action_texts())
+    exported = _export(request, filename=f"客户价值评估-{region.code}", titles=GRID_TABLES, tables={
+        "customers": lambda: charts.customer_table(assessed), "quadrants": lambda: charts.quadrant_table(quadrants),
+        "pending": lambda: charts.pending_table(customers)})
+    return exported or render(request, "planning/value_grid.html", {
+        "region": region, "analysis": analysis, "customers": customers, "assessed": assessed,
+        "rows": [(c, fmt_score(c.attractiveness), fmt_score(c.advantage)) for c in assessed],
+        "pending": [(c, charts.missing_factors(c)) for c in charts.pending(customers)], "quadrants": quadrants,
+        "chart": charts.value_grid_figure(customers, high=analysis.thresholds.value_high) if assessed else None,
+        "high": fmt_num(analysis.thresholds.value_high), "class_labels": CONTRIBUTION_CLASS_LABELS,
+        "value_labels": VALUE_CLASS_LABELS,
+    })
+
+
+def _score_panel(request, region, customer, *, form=None, error=None, saved="", status=200):
+    """The scoring form with the data's suggestions; the page, or its panel for htmx."""
+    result = region_analysis(region, timezone.localdate()).customers.get(customer.pk)
+    form = form or ScoresForm(initial={f: getattr(customer, f) for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS})
+    can_edit = _may_score(request.user, customer)
+    for field in form.fields.values():
+        field.disabled = not can_edit
+    template = "planning/value_grid_customer.html"
+    return render(request, f"{template}#score_panel" if request.htmx else template, {
+        "region": region, "customer": customer, "result": result, "form": form, "saved": saved,
+        "errors": error.messages if error else [], "can_edit": can_edit,
+        "value_labels": VALUE_CLASS_LABELS, "class_labels": CONTRIBUTION_CLASS_LABELS,
+        "axes": [("客户群本身的吸引力", [form[f] for f, _ in ATTRACTIVENESS_FACTORS]),
+                 ("我们的相对优势", [form[f] for f, _ in ADVANTAGE_FACTORS])],
+        "suggestions": [(f, services.FACTOR_LABELS[f], result.suggestions[f], getattr(customer, f))
+                        for f in services.SUGGESTED_FACTORS if result and f in result.suggestions],
+    }, status=200 if request.htmx else status)
+
+
+@require_http_methods(["GET", "POST"])
+def value_grid_customer(request, region, code):
+    """The 13 factors of one customer: GET shows the form (read-only for executives), POST saves."""
+    region = region_for(request, region)
+    if request.method == "GET":
+        return _score_panel(request, region, _customer_for(request, region, code))
+    customer = _customer_for(request, region, code, write=True)
+    form = ScoresForm(request.POST)
+    if form.is_valid():
+        try:
+            services.customer_scores_save(customer=customer, scores=form.cleaned_data)
+            return _scored(request, region, customer, "已保存评分")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _score_panel(request, region, customer, form=form, status=400)
+
+
+def _scored(request, region, customer, message):
+    if request.htmx:
+        return _score_panel(request, region, customer, saved=message)
+    messages.success(request, f"{customer.name}：{message}")
+    return redirect("value_grid_customer", region=region.code, code=customer.code)
+
+
+@require_POST
+def value_grid_accept(request, region, code):
+    """Accept the data's suggestion for 利润贡献 or 持续采购 — only ever explicitly."""
+    region = region_for(request, region)
+    customer = _customer_for(request, region, code, write=True)
+    form = SuggestionAcceptForm(request.POST)
+    result = region_analysis(region, timezone.localdate()).customers.get(customer.pk)
+    try:
+        _check(form)
+        services.customer_suggestion_accept(customer=customer, suggestions=result.suggestions if result else {},
+                                            **form.cleaned_data)
+    except ValidationError as error:
+        return _score_panel(request, region, customer, error=error, status=400)
+    return _scored(request, region, customer, f"已采纳{services.FACTOR_LABELS[form.cleaned_data['factor']]}的建议")
+
+
+# --- §4.5 competition strategy and §4.6 push and pull --------------------------------------------------
+
+STRATEGY_TABLES = {"positions": "竞争地位与策略", "stances": "对竞争对手的策略", "actions": "市场推拉动作"}
+
+
+def _competitor_for(request, region, pk: int) -> Competitor:
+    return get_object_or_404(Competitor, region=region, pk=pk)
+
+
+def _special_action_for(request, region, pk: int) -> SpecialAction:
+    return get_object_or_404(SpecialAction, region=region, pk=pk)
+
+
+def _strategy_context(request, region, *, errors=None, action_form=None) -> dict:
+    competitors = selectors.competitors(region)
+    rows = selectors.series_positions(
+        series=selectors.product_series(region), records=selectors.positions(region), all_competitors=competitors,
+        scores=selectors.comparison_scores(region), t=region.thresholds())
+    options = selectors.strategy_options()
+    people = selectors.region_people(region)
+    actions = selectors.special_actions(region)
+    return {
+        "region": region, "can_edit": _edits_region(request.user), "errors": errors or {},
+        "rows": rows, "competitors": competitors, "actions": actions,
+        "option_groups": [(p, label, [o for o in options if o.position == p]) for p, label in Position.choices],
+        "positions": dict(Position.choices), "stances": Stance.choices,
+        "positioning_fields": services.POSITIONING_FIELDS, "positioning_notes": services.POSITIONING_NOTES,
+        "kinds": services.SPECIAL_ACTION_KINDS, "family_focus": services.FAMILY_FOCUS,
+        "target_classes": services.TARGET_CLASSES,
+        "action_form": action_form or SpecialActionForm(people=people),
+        "budget_totals": {f: sum((a.budget for a in actions if a.family == f), Decimal("0")) for f in ("push", "pull")},
+        "tables": {
+            "positions": lambda: charts.position_table(rows), "stances": lambda: charts.stance_table(competitors),
+            "actions": lambda: charts.special_action_table(actions),
+        },
+    }
+
+
+def strategy(request, region):
+    """竞争策略与市场推拉: 4P1S positioning, position and strategies per product series,
+    stance toward each competitor, push and pull special actions."""
+    region = region_for(request, region)
+    context = _strategy_context(request, region)
+    exported = _export(request, filename=f"竞争策略-{region.code}", titles=STRATEGY_TABLES, tables=context["tables"])
+    return exported or render(request, "planning/strategy.html", context)
+
+
+def _strategy_answer(request, region, section, error=None, prefix="", action_form=None):
+    errors = {section: [prefix + m for m in error.messages]} if error else {}
+    return _answer(request, page="planning/strategy.html", fragment=section,
+                   to=reverse("strategy", args=[region.code]) + f"#strategy-{section}", error=error,
+                   context=lambda: _strategy_context(request, region, errors=errors, action_form=action_form))
+
+
+@require_POST
+def strategy_positioning(request, region):
+    region = region_for_director(request, region)
+    form = PositioningForm(request.POST)
+    try:
+        _check(form)
+        services.positioning_save(region=region, product_series=form.cleaned_data["product_series"],
+                                  positioning=form.positioning())
+    except ValidationError as error:
+        return _strategy_answer(request, region, "positions", error, f"{request.POST.get('product_series', '')}：")
+    return _strategy_answer(request, region, "positions")
+
+
+@require_POST
+def strategy_position(request, region):
+    region = region_for_director(request, region)
+    form = PositionForm(request.POST, options=selectors.strategy_options())
+    try:
+        _check(form)
+        d = form.cleaned_data
+        services.competitive_position_save(region=region, product_series=d["product_series"],
+                                           our_share=d["our_share"], position=d["position"],
+                                           strategy_ids=d["strategies"], focus=d["focus"])
+    except ValidationError as error:
+        return _strategy_answer(request, region, "positions", error, f"{request.POST.get('product_series', '')}：")
+    return _strategy_answer(request, region, "positions")
+
+
+@require_POST
+def strategy_stance(request, region, pk):
+    region = region_for_director(request, region)
+    competitor = _competitor_for(request, region, pk)
+    form = StanceForm(request.POST)
+    try:
+        _check(form)
+        services.competitor_stance_save(region=region, competitor=competitor, **form.cleaned_data)
+    except ValidationError as error:
+        return _strategy_answer(request, region, "stances", error, f"{competitor.name}：")
+    return _strategy_answer(request, region, "stances")
+
+
+@require_POST
+def special_action_add(request, region):
+    region = region_for_director(request, region)
+    form = SpecialActionForm(request.POST, people=selectors.region_people(region))
+    try:
+        _check(form)
+        services.special_action_add(region=region, **form.service_kwargs())
+    except ValidationError as error:
+        return _strategy_answer(request, region, "actions", error, action_form=form)
+    return _strategy_answer(request, region, "actions")
+
+
+@require_POST
+def special_action_delete(request, region, pk):
+    region = region_for_director(request, region)
+    services.special_action_delete(region=region, action=_special_action_for(request, region, pk))
+    return _strategy_answer(request, region, "actions")
