@@ -1,0 +1,60 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from customers.models import Competitor, Contribution, Customer
+from planning.models import SpecialAction, SwotItem
+from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
+from tsm.lib.periods import add_months, base_period
+
+
+def _director_post(**kwargs) -> Case:
+    return Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,), **kwargs)
+
+
+CASES = {
+    "swot": Case(ok=REGION_A_READERS),
+    "swot_item_add": _director_post(data={"kind": "S", "text": "新的优势"}),
+    "swot_item_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["swot_items"][0].pk}),
+    # Nothing picked: refused with 400, which only a director reaches (the ids differ per test run).
+    "swot_advanced": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(400,), data={"items": []}),
+    "swot_action": _director_post(data={"pairing": "SO", "action": "以优势抓住机会"}),
+    "value_grid": Case(ok=REGION_A_READERS),
+    # The owner and the director may score; the executive reads; the other manager does not see it.
+    "value_grid_customer": Case(ok={"director", "manager_a1", "executive"},
+                                kwargs=lambda w: {"region": "A", "code": "C1"}),
+    "value_grid_accept": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
+                              kwargs=lambda w: {"region": "A", "code": "C-GRID"},
+                              data={"factor": "continuous_purchase", "score": "5"}),
+    "strategy": Case(ok=REGION_A_READERS),
+    "strategy_positioning": _director_post(data={"product_series": "数据", "target_market": "金融行业"}),
+    "strategy_position": _director_post(data={"product_series": "数据", "our_share": "30"}),
+    "strategy_stance": _director_post(kwargs=lambda w: {"region": "A", "pk": w["competitor"].pk},
+                                      data={"stance": "hold"}),
+    "special_action_add": _director_post(data={"family": "pull", "kind": "广告", "title": "行业广告",
+                                               "month": "2027-03", "budget": "100"}),
+    "special_action_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["special_action"].pk}),
+}
+
+
+def extend_world(world) -> dict:
+    """Region A gets a picked 2+2+2+2 SWOT, a competitor in the world product's
+    series, a customer with a full base period (so 持续采购 suggests 5) and a
+    special action."""
+    region = world["region_a"]
+    items = [SwotItem.objects.create(region=region, kind=kind, text=f"{kind}{n}", advanced=True,
+                                     source="industry" if kind in "OT" else "")
+             for kind in "SWOT" for n in (1, 2)]
+    competitor = Competitor.objects.create(region=region, name="对手甲", product_series=world["product"].series,
+                                           market_share=Decimal("0.4"))
+    scored = Customer.objects.create(region=region, code="C-GRID", name="评分客户", owner=world["manager_a1"])
+    period = base_period(timezone.localdate())
+    Contribution.objects.bulk_create(
+        Contribution(region=region, customer=scored, product=world["product"], month=add_months(period.start, m),
+                     revenue=Decimal("100.00"), cost=Decimal("10.00"))
+        for m in range(12)
+    )
+    action = SpecialAction.objects.create(region=region, family="push", kind="促单", title="季末促单",
+                                          month=dt.date(2027, 3, 1))
+    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action}
