@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns = []
+from customers import views
+
+# Included at r/<str:region>/import/.
+urlpatterns = [
+    path("", views.import_upload, name="import_upload"),
+    path("confirm/", views.import_confirm, name="import_confirm"),
+    path("template.xlsx", views.import_template, name="import_template"),
+]
