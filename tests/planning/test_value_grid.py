@@ -151,6 +151,8 @@ def test_customer_names_with_markup_are_text_in_the_page_the_chart_and_the_expor
     assert names == {"&lt;script&gt;alert(1)&lt;/script&gt;", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"}
     exported = {r[1] for r in _rows(client.get("/r/A/value-grid/?format=xlsx"))[1:]}
     assert exported == {XSS_SCRIPT, XSS_IMG}
+    panel = client.get("/r/A/value-grid/X2/", headers=HTMX).content.decode()
+    assert "<img src=x" not in panel and "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in panel
 
 
 def test_the_tables_export_to_excel(client_for, director, region_a, grid):
@@ -174,7 +176,7 @@ def test_the_scoring_form_shows_the_scores_and_the_data_suggestions_with_reasons
     body = client_for(director).get("/r/A/value-grid/C02/").content.decode()
     assert 'name="high_ground"' in body and 'value="2.0"' in body
     suggestion = re.search(r'<li id="suggestion-continuous_purchase">.*?</li>', body, re.S).group(0)
-    assert "建议 5 分" in suggestion and "基期 12 个月中 12 个月有收入（12/12 × 5）" in suggestion
+    assert "建议 5.0 分：基期 12 个月中 12 个月有收入（12/12 × 5）" in suggestion
     assert "采纳建议（5 分）" in suggestion and "当前评分 2" in suggestion
 
 
@@ -233,7 +235,7 @@ def test_accepting_a_suggestion_writes_the_suggested_score(client_for, manager_a
     assert Customer.objects.get(code="C02").continuous_purchase == Decimal(5)
     body = client.get("/r/A/value-grid/C02/").content.decode()
     suggestion = re.search(r'<li id="suggestion-continuous_purchase">.*?</li>', body, re.S).group(0)
-    assert "已采纳" in suggestion and "采纳建议" not in suggestion
+    assert "当前评分与建议一致" in suggestion and "采纳建议" not in suggestion
 
 
 @pytest.mark.parametrize("data,message", [
