@@ -85,8 +85,8 @@ COMPETITOR_STANCES = {
     "full_attack": "全面进攻",
     "focused_attack": "重点进攻",
     "opportunistic_attack": "机会进攻",
-    "hold_defense": "坚守防御",
-    "conditional_defense": "有条件防御",
+    "hold": "坚守防御",  # keys as planning.models.Stance
+    "conditional_defence": "有条件防御",
 }
 
 
