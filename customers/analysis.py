@@ -135,3 +135,169 @@ def class_summary_by_product(results: dict[int, CustomerResult], cells: list[dic
         v["revenue"] += x["revenue"]
         v["profit"] += x["revenue"] - x["cost"]
     return [{"product_id": p, "class": c, **v} for (p, c), v in acc.items()]
+
+
+# --- the contribution page: matrix, summaries and the director's checks (§3.1) ---------------
+
+HARE_RAT = ("hare", "rat")
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    revenue: Decimal
+    cost: Decimal
+    sign: Verdict  # "+" or "-", with the sentence
+
+    @property
+    def profit(self) -> Decimal:
+        return self.revenue - self.cost
+
+
+def matrix_rows(customers: list[CustomerResult], products: list[dict], cells: list[dict]) -> list[tuple]:
+    """(customer, [MatrixCell or None per product]) for a page of customers:
+    the heat-map and its table are drawn from the same rows."""
+    wanted = {c.id for c in customers}
+    values: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for x in cells:
+        if x["customer_id"] in wanted:
+            values[x["customer_id"]][x["product_id"]] = (x["revenue"], x["cost"])
+    rows = []
+    for c in customers:
+        own = values.get(c.id, {})
+        row = []
+        for p in products:
+            revenue, cost = own.get(p["id"], (ZERO, ZERO))
+            sign = rules.cell_sign(revenue, cost)
+            row.append(None if sign.value is None else MatrixCell(revenue, cost, sign))
+        rows.append((c, row))
+    return rows
+
+
+def matrix_columns(products: list[dict], customers: list[CustomerResult], product_id: int | None) -> list[dict]:
+    """The products with a non-empty cell among the customers (or the one asked for)."""
+    if product_id is not None:
+        return [p for p in products if p["id"] == product_id]
+    used = set().union(*(c.cells.keys() for c in customers)) if customers else set()
+    return [p for p in products if p["id"] in used]
+
+
+def non_empty_cells(cells: list[dict]) -> list[dict]:
+    """The matrix without its empty cells (no revenue and no cost over the base period)."""
+    return [x for x in cells if not (x["revenue"] == 0 and x["cost"] == 0)]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One of the director's questions of §3.1, answered with numbers."""
+
+    question: str
+    warning: bool
+    reason: str
+    rows: tuple = ()
+
+
+def focus_by_owner(results: dict[int, CustomerResult], projects, t: Thresholds) -> dict[int, Verdict]:
+    """是否过度关注“野兔、硕鼠”, per project owner: their open projects on
+    customers whose class is hare or rat (`results` must hold every customer
+    of the region: a project may be on a colleague's customer)."""
+    counts: dict = defaultdict(lambda: [0, 0])
+    for p in projects:
+        n = counts[p.owner_id]
+        n[0] += 1
+        r = results.get(p.customer_id)
+        if r is not None and r.contribution_class.value in HARE_RAT:
+            n[1] += 1
+    return {owner: rules.focus_check(on_hare_rat, total, t=t) for owner, (total, on_hare_rat) in counts.items()}
+
+
+def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
+    verdicts = focus_by_owner(results, projects, t)
+    rows = tuple(sorted(((names.get(owner, "（未分配）"), v) for owner, v in verdicts.items()),
+                        key=lambda row: (not row[1].value, row[0])))
+    over = sum(1 for v in verdicts.values() if v.value)
+    if not verdicts:
+        reason = "没有进行中的项目"
+    elif over:
+        reason = f"{len(verdicts)} 位客户经理中 {over} 位在野兔、硕鼠上的项目超过 {rules.fmt_rate(t.focus_hare_rat_share)}"
+    else:
+        reason = f"{len(verdicts)} 位客户经理在野兔、硕鼠上的项目均不超过 {rules.fmt_rate(t.focus_hare_rat_share)}"
+    return Check("是否过度关注“野兔、硕鼠”类客户", bool(over), reason, rows)
+
+
+def coverage_check(projects) -> Check:
+    """是否清晰决策流程中的五个关键角色: open projects whose role coverage is under 5."""
+    projects = list(projects)
+    by_coverage = [0] * 6
+    for p in projects:
+        by_coverage[p.coverage.value] += 1
+    short = len(projects) - by_coverage[5]
+    rows = tuple((k, by_coverage[k]) for k in range(6))
+    if not projects:
+        return Check("是否清晰决策流程中的五个关键角色", False, "没有进行中的项目", rows)
+    share = Decimal(short) / len(projects)
+    if short:
+        reason = f"{len(projects)} 个进行中项目中 {short} 个角色覆盖不足 5 个，占 {rules.fmt_pct(share)}"
+    else:
+        reason = f"{len(projects)} 个进行中项目五个关键角色全部覆盖"
+    return Check("是否清晰决策流程中的五个关键角色", bool(short), reason, rows)
+
+
+def missing_scores_check(results) -> Check:
+    """是否对区域内各类型客户“心中有数、一目了然”: customers with a factor of §4.1 not scored."""
+    results = list(results)
+    per_class = {cls: [0, 0] for cls in CLASS_ORDER}
+    for r in results:
+        n = per_class[r.contribution_class.value]
+        n[1] += 1
+        if any(v is None for v in r.scores.values()):
+            n[0] += 1
+    missing = sum(n[0] for n in per_class.values())
+    rows = tuple((rules.CONTRIBUTION_CLASS_LABELS[cls], m, total) for cls, (m, total) in per_class.items() if total)
+    if not results:
+        return Check("是否对区域内各类型客户“心中有数、一目了然”", False, "没有客户", rows)
+    if missing:
+        reason = (f"{len(results)} 个客户中 {missing} 个缺少价值评估评分（13 项因素未评齐），"
+                  f"占 {rules.fmt_pct(Decimal(missing) / len(results))}")
+    else:
+        reason = f"{len(results)} 个客户的 13 项因素均已评分"
+    return Check("是否对区域内各类型客户“心中有数、一目了然”", bool(missing), reason, rows)
+
+
+def class_summary_per_product(results: dict[int, CustomerResult], cells: list[dict]) -> list[dict]:
+    """`class_summary`'s rows (group = product id, every class, revenue share
+    within the product) from `class_summary_by_product` over the non-empty cells."""
+    acc = {(r["product_id"], r["class"]): r for r in class_summary_by_product(results, non_empty_cells(cells))}
+    out = []
+    for product_id in sorted({p for p, _ in acc}):
+        total = sum((acc[(product_id, c)]["revenue"] for c in CLASS_ORDER if (product_id, c) in acc), ZERO)
+        for cls in CLASS_ORDER:
+            v = acc.get((product_id, cls), {"count": 0, "revenue": ZERO, "profit": ZERO})
+            out.append({"group": product_id, "class": cls, "label": rules.CONTRIBUTION_CLASS_LABELS[cls],
+                        "count": v["count"], "revenue": v["revenue"], "profit": v["profit"],
+                        "share": (v["revenue"] / total) if total else None})
+    return out
+
+
+def grouped(summary_rows: list[dict]) -> list[tuple]:
+    """Summary rows as (group, [one row per class in CLASS_ORDER]) for a table per group."""
+    groups: dict = defaultdict(list)
+    for row in summary_rows:
+        groups[row["group"]].append(row)
+    return list(groups.items())
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    dimension: str
+    label: str
+    group: str
+    scores: tuple  # ours first, then each competitor's; None = not scored
+
+
+def comparison_grid(competitors, score_rows: list[dict]) -> list[ComparisonRow]:
+    """The nine dimensions × (us, each competitor) of one product series (§3.3)."""
+    scores = {(r["competitor_id"], r["dimension"]): r["score"] for r in score_rows}
+    group_of = {dim: group for group, dims in rules.DIMENSION_GROUPS.items() for dim in dims}
+    subjects = [None] + [c.pk for c in competitors]
+    return [ComparisonRow(dim, label, group_of[dim], tuple(scores.get((s, dim)) for s in subjects))
+            for dim, label in rules.DIMENSIONS.items()]

@@ -105,8 +105,8 @@ def region_contacts(region) -> list[Contact]:
 
 def series_names(region) -> list[str]:
     """The product series of the catalogue and of the region's competitors, sorted."""
-    products = Product.objects.values_list("series", flat=True)
-    competitors = Competitor.objects.filter(region=region).values_list("product_series", flat=True)
+    products = Product.objects.order_by().values_list("series", flat=True)
+    competitors = Competitor.objects.filter(region=region).order_by().values_list("product_series", flat=True)
     return [s for s in products.union(competitors).order_by("series") if s]
 
 
