@@ -1,0 +1,170 @@
+"""Writes of the analysis pages: needs, contacts, competitors, scores, intelligence.
+
+Keyword-only, validated here (a view's form is a convenience, not the
+guard), saved in a transaction that also marks the region's data as changed:
+cached analyses are keyed on `Region.data_version`.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import (
+    Attitude, ComparisonScore, Competitor, Contact, Customer, IntelligenceChannel, IntelligenceEntry,
+)
+from customers.rules import DIMENSIONS, ROLES
+
+MAX_COMPETITORS_PER_SERIES = 3
+
+
+def customer_needs_save(*, customer: Customer, procurement_procedure: str, key_needs: str) -> Customer:
+    """采购程序 and 关键需求 of a customer, as text."""
+    customer.procurement_procedure = (procurement_procedure or "").strip()
+    customer.key_needs = (key_needs or "").strip()
+    with transaction.atomic():
+        customer.save(update_fields=["procurement_procedure", "key_needs"])
+        customer.region.touch()
+    return customer
+
+
+def contact_save(
+    *, customer: Customer, contact: Contact | None = None, name: str, title: str = "", roles: list[str],
+    attitude: str, last_met: dt.date | None, today: dt.date | None = None,
+) -> Contact:
+    """Add a contact to a customer (contact=None) or change one of its contacts."""
+    today = today or timezone.localdate()
+    name, title = (name or "").strip(), (title or "").strip()
+    errors = {}
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationError("联系人不属于该客户")
+    if not name:
+        errors["name"] = "请填写姓名"
+    elif Contact.objects.filter(customer=customer, name=name).exclude(pk=getattr(contact, "pk", None)).exists():
+        errors["name"] = f"该客户已有名为“{name}”的联系人"
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        errors["roles"] = f"未知的角色：{'、'.join(unknown)}"
+    if attitude not in Attitude.values:
+        errors["attitude"] = f"未知的态度“{attitude}”"
+    if last_met is not None and last_met > today:
+        errors["last_met"] = f"最近面谈日期 {last_met.isoformat()} 晚于今天 {today.isoformat()}，不能是将来的日期"
+    if errors:
+        raise ValidationError(errors)
+    contact = contact or Contact(customer=customer)
+    contact.name, contact.title, contact.attitude, contact.last_met = name, title, attitude, last_met
+    contact.roles = [r for r in ROLES if r in set(roles)]  # the five roles' order, no repeats
+    with transaction.atomic():
+        contact.save()
+        customer.region.touch()
+    return contact
+
+
+def competitor_save(
+    *, region, competitor: Competitor | None = None, product_series: str, name: str, rank: int,
+    market_share: Decimal | None = None, goals: str = "", posture: str = "", service_features: str = "",
+    operating_means: str = "", local_organisation: str = "", trends: str = "",
+) -> Competitor:
+    """Add one of a series' (up to) three competitors, or change one.
+
+    A competitor keeps its series: its scores and intelligence are about it."""
+    name, product_series = (name or "").strip(), (product_series or "").strip()
+    errors = {}
+    if competitor is not None:
+        if competitor.region_id != region.pk:
+            raise ValidationError("竞争对手不属于该区域")
+        if product_series != competitor.product_series:
+            errors["product_series"] = "不能更改竞争对手的产品系列"
+    if not product_series:
+        errors["product_series"] = "请选择产品系列"
+    if not name:
+        errors["name"] = "请填写竞争对手名称"
+    if rank not in (1, 2, 3):
+        errors["rank"] = f"排名应为 1–3，而不是 {rank}"
+    if market_share is not None and not Decimal("0") <= market_share <= Decimal("1"):
+        errors["market_share"] = "市场份额应在 0–100% 之间"
+    if not errors:
+        others = list(Competitor.objects.filter(region=region, product_series=product_series)
+                      .exclude(pk=getattr(competitor, "pk", None)))
+        if competitor is None and len(others) >= MAX_COMPETITORS_PER_SERIES:
+            errors["product_series"] = f"“{product_series}”已有 {len(others)} 个竞争对手（最多三个）"
+        elif any(o.name == name for o in others):
+            errors["name"] = f"“{product_series}”已有名为“{name}”的竞争对手"
+        elif taken := next((o for o in others if o.rank == rank), None):
+            errors["rank"] = f"“{product_series}”的第 {rank} 名已是“{taken.name}”"
+    if errors:
+        raise ValidationError(errors)
+    competitor = competitor or Competitor(region=region, product_series=product_series)
+    competitor.name, competitor.rank, competitor.market_share = name, rank, market_share
+    for field, value in (("goals", goals), ("posture", posture), ("service_features", service_features),
+                         ("operating_means", operating_means), ("local_organisation", local_organisation),
+                         ("trends", trends)):
+        setattr(competitor, field, (value or "").strip())
+    with transaction.atomic():
+        competitor.save()
+        region.touch()
+    return competitor
+
+
+def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor | None, str], int | None]) -> None:
+    """The nine 1–5 scores of a series for us (competitor None) and its
+    competitors; None removes a score (not scored)."""
+    errors = []
+    for (competitor, dimension), value in scores.items():
+        if dimension not in DIMENSIONS:
+            raise ValidationError(f"未知的对比维度“{dimension}”")
+        if competitor is not None and (competitor.region_id != region.pk
+                                       or competitor.product_series != product_series):
+            raise ValidationError(f"竞争对手“{competitor.name}”不属于“{product_series}”")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
+            who = "自己平台" if competitor is None else competitor.name
+            errors.append(f"{who}「{DIMENSIONS[dimension]}」的评分应为 1–5 的整数，而不是 {value}")
+    if errors:
+        raise ValidationError(errors)
+    existing = {(s.competitor_id, s.dimension): s
+                for s in ComparisonScore.objects.filter(region=region, product_series=product_series)}
+    new, changed, removed = [], [], []
+    for (competitor, dimension), value in scores.items():
+        row = existing.get((getattr(competitor, "pk", None), dimension))
+        if value is None:
+            if row is not None:
+                removed.append(row.pk)
+        elif row is None:
+            new.append(ComparisonScore(region=region, product_series=product_series, competitor=competitor,
+                                       dimension=dimension, score=value))
+        elif row.score != value:
+            row.score = value
+            changed.append(row)
+    with transaction.atomic():
+        ComparisonScore.objects.filter(pk__in=removed).delete()
+        ComparisonScore.objects.bulk_create(new)
+        ComparisonScore.objects.bulk_update(changed, ["score"])
+        region.touch()
+
+
+def intelligence_add(
+    *, region, competitor: Competitor, channel: IntelligenceChannel, date: dt.date, content: str, author=None,
+    today: dt.date | None = None,
+) -> IntelligenceEntry:
+    """Record a piece of intelligence about a competitor, from an enabled channel."""
+    today = today or timezone.localdate()
+    content = (content or "").strip()
+    errors = {}
+    if competitor.region_id != region.pk:
+        raise ValidationError("竞争对手不属于该区域")
+    if not channel.enabled:
+        errors["channel"] = f"渠道“{channel.name}”已停用，不能再记录"
+    if date > today:
+        errors["date"] = f"日期 {date.isoformat()} 晚于今天 {today.isoformat()}"
+    if not content:
+        errors["content"] = "请填写情报内容"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = IntelligenceEntry.objects.create(region=region, competitor=competitor, channel=channel, date=date,
+                                                 content=content, author=author)
+        region.touch()
+    return entry
