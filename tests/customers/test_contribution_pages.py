@@ -1,0 +1,289 @@
+"""客户贡献分析 (/r/<region>/contribution/) and the customer page (/r/<region>/customers/<code>/)."""
+
+import datetime as dt
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from customers.models import FACTORS, Contact, Contribution, Customer
+from pipeline.models import Project
+from tests import factories
+from tsm.lib.periods import add_months, base_period
+
+EVIL = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+
+
+def _monthly(region, customer, product, revenue, cost, months=range(12), start=None):
+    start = start or base_period(timezone.localdate()).start
+    Contribution.objects.bulk_create(
+        Contribution(region=region, customer=customer, product=product, month=add_months(start, m),
+                     revenue=Decimal(revenue), cost=Decimal(cost))
+        for m in months
+    )
+
+
+@pytest.fixture
+def book(region_a, manager_a1, manager_a2):
+    """Six customers, one of each class, plus one whose data is all before the base period.
+
+    Base-period revenue: BIG 120,000, EVIL 72,000, HARE 6,000, HOUND 1,800, RAT 1,200 (total 201,000).
+    BIG + and EVIL (120,000 above it < 80 %) have scale +; BIG is all +, EVIL has a — cell."""
+    p0, p1 = factories.products(2)
+    today = timezone.localdate()
+
+    def customer(code, name, owner, **scores):
+        return Customer.objects.create(region=region_a, code=code, name=name, owner=owner, **scores)
+
+    big = customer("BIG", "大客户", manager_a1, **{f: Decimal("4") for f, _ in FACTORS})
+    evil = customer("EVIL", EVIL, manager_a1)
+    rat = customer("RAT", "亏损客户", manager_a1)
+    hare = customer("HARE", "小客户", manager_a2)
+    hound = customer("HOUND", "成长客户", manager_a2)
+    old = customer("OLD", "老客户", manager_a2)
+    _monthly(region_a, big, p0, "10000.00", "4000.00")
+    _monthly(region_a, evil, p0, "5000.00", "1000.00")
+    _monthly(region_a, evil, p1, "1000.00", "2000.00")
+    _monthly(region_a, rat, p0, "100.00", "300.00")
+    _monthly(region_a, hare, p1, "500.00", "100.00")
+    _monthly(region_a, hound, p1, "100.00", "10.00", months=range(6))
+    _monthly(region_a, hound, p1, "200.00", "10.00", months=range(6, 12))
+    _monthly(region_a, old, p0, "900.00", "100.00", months=range(3),
+             start=add_months(base_period(today).start, -13))
+    Contact.objects.bulk_create([
+        Contact(customer=big, name="王总", roles=["initiator", "decider"], attitude="support", last_met=today),
+        Contact(customer=big, name="李工", roles=["searcher", "user", "evaluator"], last_met=today),
+    ])
+
+    def project(code, customer, owner):
+        Project.objects.create(region=region_a, code=code, name=code, customer=customer, product=p0, owner=owner,
+                               amount=Decimal("10000"), expected_close=today + dt.timedelta(days=30))
+
+    project("X1", big, manager_a1)
+    project("X2", big, manager_a1)
+    project("X3", rat, manager_a1)
+    project("X4", hare, manager_a2)
+    project("X5", hound, manager_a2)
+    project("X6", hare, manager_a2)
+    return {"products": (p0, p1), "customers": {c.code: c for c in (big, evil, rat, hare, hound, old)}}
+
+
+def _chart(body):
+    raw = re.search(r'<script id="contribution-heatmap-data" type="application/json">(.*?)</script>', body, re.S)
+    return json.loads(raw.group(1))["data"][0]
+
+
+def _row(body, code):
+    return re.search(rf'<tr id="customer-{code}">.*?</tr>', body, re.S).group(0)
+
+
+def _sheet(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+
+def test_the_summary_gives_each_class_its_count_revenue_profit_and_share(client_for, director, book):
+    body = client_for(director).get("/r/A/contribution/").content.decode()
+    fat_sheep = re.search(r'<tr id="summary-fat_sheep">.*?</tr>', body, re.S).group(0)
+    # 120,000 of 201,000 = 59.7 %
+    assert "<td class=\"num\">1</td>" in fat_sheep and "120,000.00" in fat_sheep and "72,000.00" in fat_sheep
+    assert "59.7 %" in fat_sheep
+    reindeer = re.search(r'<tr id="summary-reindeer">.*?</tr>', body, re.S).group(0)
+    assert "72,000.00" in reindeer and "36,000.00" in reindeer  # EVIL: 72,000 revenue, 36,000 profit
+    rat = re.search(r'<tr id="summary-rat">.*?</tr>', body, re.S).group(0)
+    assert "-2,400.00" in rat and "0.6 %" in rat
+    unclassified = re.search(r'<tr id="summary-unclassified">.*?</tr>', body, re.S).group(0)
+    assert "<td class=\"num\">1</td>" in unclassified  # OLD: data only before the base period
+    assert 'id="fig-customers">6<' in body and 'id="fig-revenue">201,000.00<' in body
+
+
+def test_the_heatmap_marks_each_non_empty_cell_plus_or_minus_and_leaves_empty_cells_blank(
+        client_for, director, book):
+    body = client_for(director).get("/r/A/contribution/").content.decode()
+    chart = _chart(body)
+    assert chart["type"] == "heatmap" and chart["x"] == ["产品0", "产品1"]
+    # largest revenue first: BIG, EVIL, HARE, HOUND, RAT, OLD
+    assert [y.rsplit("（", 1)[1] for y in chart["y"]] == ["BIG）", "EVIL）", "HARE）", "HOUND）", "RAT）", "OLD）"]
+    assert chart["text"] == [["+", ""], ["+", "—"], ["", "+"], ["", "+"], ["—", ""], ["", ""]]
+    assert chart["z"] == [[1, None], [1, -1], [None, 1], [None, 1], [-1, None], [None, None]]
+    assert chart["hovertext"][0][0] == "大客户<br>产品0<br>收入 120,000.00 元<br>利润 72,000.00 元"
+    # the same matrix as a table
+    evil = _row(body, "EVIL")
+    assert "cell plus" in evil and "cell minus" in evil and "-12,000.00" in evil
+
+
+def test_customer_names_are_text_in_the_page_the_chart_json_and_the_hover(client_for, director, book):
+    body = client_for(director).get("/r/A/contribution/").content.decode()
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    chart = _chart(body)
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    assert chart["y"][1] == f"{escaped}（EVIL）"
+    assert chart["hovertext"][1][1].startswith(f"{escaped}<br>产品1<br>")
+
+
+def test_the_directors_checks_warn_with_their_numbers(client_for, director, book):
+    body = client_for(director).get("/r/A/contribution/").content.decode()
+    focus = re.search(r'<div class="check (\w+)" id="check-focus">(.*?)</div>', body, re.S)
+    assert focus.group(1) == "warning"
+    assert "2 位客户经理中 1 位在野兔、硕鼠上的项目超过 40%" in focus.group(2)
+    assert "3 个进行中项目中 2 个在野兔、硕鼠上，占 66.66% &gt; 40%" in focus.group(2)  # manager_a2
+    assert "3 个进行中项目中 1 个在野兔、硕鼠上，占 33.33% ≤ 40%" in focus.group(2)  # manager_a1
+    coverage = re.search(r'<div class="check (\w+)" id="check-coverage">(.*?)</div>', body, re.S)
+    # BIG's two projects see all five roles through its contacts; the other four see none
+    assert coverage.group(1) == "warning" and "6 个进行中项目中 4 个角色覆盖不足 5 个，占 66.66%" in coverage.group(2)
+    scores = re.search(r'<div class="check (\w+)" id="check-scores">(.*?)</div>', body, re.S)
+    assert scores.group(1) == "warning" and "6 个客户中 5 个缺少价值评估评分" in scores.group(2)
+
+
+def test_filters_narrow_the_matrix_but_not_the_region_summary(client_for, director, manager_a2, book):
+    client = client_for(director)
+    body = client.get(f"/r/A/contribution/?manager={manager_a2.pk}").content.decode()
+    assert "共 3 个客户" in body and 'id="customer-BIG"' not in body
+    assert 'id="fig-customers">6<' in body
+    body = client.get("/r/A/contribution/?contribution_class=hound").content.decode()
+    assert "共 1 个客户" in body and 'id="customer-HOUND"' in body
+    p1 = book["products"][1]
+    body = client.get(f"/r/A/contribution/?product={p1.pk}").content.decode()
+    assert "共 3 个客户" in body  # EVIL, HARE, HOUND buy 产品1
+    assert _chart(body)["x"] == ["产品1"]
+
+
+@pytest.mark.parametrize("query,field", [("contribution_class=nonsense", "贡献类别"), ("product=abc", "产品"),
+                                         ("manager=99999", "客户经理"), ("per_page=7", "每页"), ("page=0", "页码"),
+                                         ("format=pdf", "格式"), ("table=nope", "表格")])
+def test_a_bad_filter_value_is_refused_naming_the_field(client_for, director, book, query, field):
+    response = client_for(director).get(f"/r/A/contribution/?{query}")
+    assert response.status_code == 400 and f"<li>{field}：" in response.content.decode()
+
+
+def test_with_htmx_a_filter_returns_only_the_matrix_fragment(client_for, director, book):
+    response = client_for(director).get("/r/A/contribution/?contribution_class=rat", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="matrix">') and "<html" not in body
+    assert 'id="customer-RAT"' in body and "contribution-heatmap-data" in body
+
+
+def test_the_matrix_is_paged_largest_customers_first(client_for, director, manager_a1, region_a):
+    factories.seed(region_a, manager_a1, 45, factories.products(2), projects_per_customer=0)
+    client = client_for(director)
+    body = client.get("/r/A/contribution/?per_page=20&page=3").content.decode()
+    assert "第 3 / 3 页" in body and len(_chart(body)["y"]) == 5
+    assert len(re.findall(r'<tr id="customer-', body)) == 5
+
+
+def test_a_manager_sees_only_their_own_customers(client_for, manager_a2, book):
+    body = client_for(manager_a2).get("/r/A/contribution/").content.decode()
+    assert 'id="fig-customers">3<' in body and "大客户" not in body
+    assert "3 个进行中项目中 2 个在野兔、硕鼠上" in body  # their own projects only
+
+
+def test_a_region_without_data_shows_empty_states(client_for, director, region_a):
+    response = client_for(director).get("/r/A/contribution/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "本区域还没有客户" in body and "没有符合条件的客户" in body and "没有进行中的项目" in body
+    assert 'id="fig-customers">0<' in body
+
+
+def test_the_matrix_exports_every_filtered_cell_with_names_as_plain_text(client_for, director, book):
+    rows = _sheet(client_for(director).get("/r/A/contribution/?format=xlsx&per_page=20"))
+    assert rows[0] == ("客户编码", "客户名称", "客户经理", "贡献类别", "产品", "收入（元）", "成本（元）", "利润（元）",
+                       "组合评价")
+    assert len(rows) == 1 + 6  # non-empty cells: BIG 1, EVIL 2, HARE 1, HOUND 1, RAT 1; none for OLD
+    evil = [r for r in rows if r[0] == "EVIL"]
+    assert evil[1] == ("EVIL", EVIL, "manager_a1", "驯鹿", "产品1", 12000, 24000, -12000, "亏损 —")
+
+
+def test_the_summaries_and_checks_export_to_excel(client_for, director, book):
+    client = client_for(director)
+    summary = _sheet(client.get("/r/A/contribution/?format=xlsx&table=summary"))
+    assert summary[1][:5] == ("肥羊", 1, 120000, 72000, 0.597)
+    by_manager = _sheet(client.get("/r/A/contribution/?format=xlsx&table=by_manager"))
+    assert ("manager_a2", "野兔", 1, 6000, 4800) in [r[:5] for r in by_manager]
+    by_product = _sheet(client.get("/r/A/contribution/?format=xlsx&table=by_product"))
+    assert ("产品1", "驯鹿", 1, 12000, -12000) in [r[:5] for r in by_product]
+    checks = _sheet(client.get("/r/A/contribution/?format=xlsx&table=checks"))
+    assert [r[1] for r in checks[1:]] == ["是", "是", "是"]
+
+
+# --- the customer page ---------------------------------------------------------------------------------------
+
+
+def test_the_customer_page_explains_signals_class_cells_value_and_publicity(client_for, director, book):
+    body = client_for(director).get("/r/A/customers/EVIL/").content.decode()
+    assert "驯鹿：规模 +，组合可盈利" in body and "盯紧驯鹿：密切关注" in body
+    assert "规模 +：收入更高的客户合计 120,000.00，占区域总收入 201,000.00 的 59.70% &lt; 80%" in body
+    assert "可盈利：2 个产品中 1 个为 —，总利润 36,000.00 ≥ 0" in body
+    assert "成长 —" in body
+    cells = re.search(r'<table class="data" id="cells">.*?</table>', body, re.S).group(0)
+    assert "12,000.00" in cells and "24,000.00" in cells and "-12,000.00" in cells
+    assert "待评估：缺少 利润贡献" in body and "大片空白" in body
+    assert "<script>alert" not in body
+
+
+def test_the_customer_page_lists_contacts_by_role_and_open_projects_with_coverage(client_for, director, book):
+    body = client_for(director).get("/r/A/customers/BIG/").content.decode()
+    assert "一级 巩固类" in body and "王总" in body and "李工" in body
+    assert "广泛宣传" in body and "角色覆盖 5/5：五个关键角色齐全" in body
+    assert body.count("<strong>X1</strong>") == 1 and "<strong>X3</strong>" not in body
+
+
+def test_a_customer_with_data_only_before_the_base_period_is_unclassified(client_for, director, book):
+    response = client_for(director).get("/r/A/customers/OLD/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "未分类：基期内无资费数据" in body and "基期内没有资费数据。" in body
+    assert 'id="cells"' not in body
+
+
+def test_a_manager_cannot_open_a_colleagues_customer(client_for, manager_a2, executive, book):
+    assert client_for(manager_a2).get("/r/A/customers/BIG/").status_code == 404
+    assert client_for(manager_a2).get("/r/A/customers/HARE/").status_code == 200
+    assert client_for(executive).get("/r/A/customers/BIG/").status_code == 200
+    assert client_for(executive).get("/r/A/customers/NOPE/").status_code == 404
+
+
+# --- query counts ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_customers", [3, 80])
+def test_the_contribution_page_query_count_is_constant(
+        client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
+    factories.seed(region_a, manager_a1, n_customers, factories.products(3))
+    client = client_for(director)
+    client.get("/r/A/contribution/")  # warm the cached analysis
+    # session, user, region + settings, managers, nav regions (the analysis is cached)
+    with django_assert_num_queries(5):
+        assert client.get("/r/A/contribution/?per_page=20&page=2").status_code == 200
+
+
+@pytest.mark.parametrize("n_customers", [3, 80])
+def test_the_contribution_page_query_count_is_constant_when_computed_afresh(
+        client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
+    factories.seed(region_a, manager_a1, n_customers, factories.products(3))
+    client = client_for(director)
+    # session, user, region + settings, managers, nav regions; the analysis: customers, cells, buckets,
+    # contacts, products, targets, open projects, contact links, snapshots
+    with django_assert_num_queries(14):
+        assert client.get("/r/A/contribution/").status_code == 200
+
+
+@pytest.mark.parametrize("n_customers", [3, 80])
+def test_the_customer_page_query_count_is_constant(
+        client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
+    customers = factories.seed(region_a, manager_a1, n_customers, factories.products(3))
+    Contact.objects.bulk_create(Contact(customer=customers[0], name=f"联系人{i}", roles=["user"]) for i in range(5))
+    client = client_for(director)
+    url = f"/r/A/customers/{customers[0].code}/"
+    client.get(url)
+    # session, user, region + settings, customer + owner, its base-period cells, its contacts, nav regions
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
