@@ -74,3 +74,49 @@ def test_the_demo_director_logs_in_and_sees_the_region_home_in_chinese(demo_site
 def test_a_wrong_password_gets_a_chinese_message(demo_site, page):
     login(page, demo_site, password="wrong")
     assert "用户名或密码不正确" in page.content()
+
+
+PAGES = [
+    ("/r/DEMO/contribution/", "客户贡献分析"),
+    ("/r/DEMO/decision/", "决策与需求"),
+    ("/r/DEMO/competitors/", "竞争对手"),
+    ("/r/DEMO/swot/", "SWOT"),
+    ("/r/DEMO/value-grid/", "客户价值评估"),
+    ("/r/DEMO/funnel/", "区域大漏斗"),
+    ("/r/DEMO/strategy/", "竞争策略"),
+]
+
+
+def test_the_director_opens_every_analysis_and_strategy_page(demo_site, page):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    for path, heading in PAGES:
+        response = page.goto(demo_site + path)
+        assert response.status == 200, path
+        assert heading in page.locator("h1").first.inner_text(), path
+        # every chart on the page was drawn by the bundled plotly.js
+        for chart in page.locator("[data-chart]").all():
+            chart.locator(".main-svg").first.wait_for(timeout=5000)
+        page.screenshot(path=str(OUT / f"page{path.replace('/', '_')}.png"))
+    assert errors == []
+
+
+def test_ticking_evidence_changes_the_win_rate_in_place(demo_site, page):
+    from pipeline.models import Project
+
+    project = Project.objects.filter(region__code="DEMO", status="open", evidence=[]).order_by("code").first()
+    login(page, demo_site)
+    page.goto(f"{demo_site}/r/DEMO/funnel/?per_page=200&sort=code")
+    row = page.locator(f"#project-{project.code}")
+    assert row.locator(".win-rate").inner_text() == "0%"
+    row.locator("summary").click()
+    for code in ("E1", "E2", "E3"):
+        page.locator(f"#project-{project.code} input[value={code}]").check()
+        page.wait_for_timeout(300)  # each tick is its own htmx request
+    page.wait_for_function(
+        f"document.querySelector('#project-{project.code} .win-rate').textContent.trim() === '20%'")
+    assert page.url.endswith("per_page=200&sort=code")  # no reload, no navigation
+    project.refresh_from_db()
+    assert project.evidence == ["E1", "E2", "E3"]

@@ -113,7 +113,8 @@ def build(today: dt.date, n_customers: int = 300, n_projects: int = 400, seed: i
         code_p, pname, _ = rnd.choice(PRODUCTS)
         status = rnd.choices(["open", "won", "lost", "abandoned"], [80, 10, 7, 3])[0]
         # close dates over every layer: overdue, bottom, middle, surface
-        days = rnd.choice([rnd.randint(-20, -1), rnd.randint(0, 14), rnd.randint(15, 70), rnd.randint(71, 240)])
+        span = rnd.choices([(-20, -1), (0, 14), (15, 70), (71, 240)], [6, 24, 35, 35])[0]
+        days = rnd.randint(*span)
         level = rnd.choices([0, 1, 2, 3, 4], [15, 30, 25, 20, 10])[0]
         ticked = EVIDENCE[: level * 3]
         extra = [e for e in EVIDENCE[level * 3:] if rnd.random() < 0.15]
