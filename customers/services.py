@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from customers.importing import (
@@ -223,6 +224,12 @@ def _apply(plan: Plan, region: Region) -> None:
         _contributions_save(plan, region, customers, products)
     if "contacts" in sheets:
         _contacts_save(plan, region, customers)
+    # Cached analyses are keyed on the data version. Products are shared by
+    # every region, so renaming one (or moving it to another series) is
+    # everybody's change.
+    if sheets.get("products") and sheets["products"].update:
+        Region.objects.exclude(pk=region.pk).update(data_version=F("data_version") + 1)
+    region.touch()
 
 
 def _users_create(plan: Plan, region: Region) -> None:

@@ -519,3 +519,31 @@ def test_a_dry_run_previews_without_writing(tmp_path, team):
     report = run(tmp_path, dry_run=True)
     assert report.ok and not report.applied and report.counts["contributions"]["add"] == 3
     assert db_counts() == before
+
+
+def test_an_applied_import_moves_the_regions_data_version_on_and_a_no_op_does_not(tmp_path, team):
+    path = book(tmp_path)
+    workbook_import(region_code="A", path=path)
+    team.refresh_from_db()
+    version = team.data_version
+    assert version == 1
+    workbook_import(region_code="A", path=path)
+    team.refresh_from_db()
+    assert team.data_version == version
+    workbook_import(region_code="A", path=book(tmp_path, with_row("customers", 0, name="新名称"), name="b"))
+    team.refresh_from_db()
+    assert team.data_version == version + 1
+
+
+def test_renaming_a_shared_product_moves_every_regions_data_version_on(tmp_path, team, region_b):
+    assert run(tmp_path).ok
+    before = region_b.data_version
+    assert run(tmp_path, with_row("products", 0, name="互联网专线（新）")).ok
+    region_b.refresh_from_db()
+    assert region_b.data_version == before + 1
+
+
+def test_a_true_false_cell_is_not_money_even_after_a_1(tmp_path, team):
+    rows = [{"customer": "C1", "product": "P1", "month": "2026-01", "revenue": 1, "cost": 0, "arrears": 0},
+            {"customer": "C1", "product": "P1", "month": "2026-02", "revenue": True, "cost": 0, "arrears": 0}]
+    assert only_error(run(tmp_path, sheets(contributions=rows))) == ("资费", 3, "收入", "True", "不是数字")
