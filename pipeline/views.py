@@ -34,7 +34,9 @@ def funnel(request, region):
     """区域大漏斗: chart, health per manager, the filterable project list."""
     region = region_for(request, region)
     managers = region_managers(region)
-    form = FunnelFilterForm(request.GET, managers=managers)
+    data = request.GET.copy()
+    data.setdefault("per_page", "100")  # shown as selected, so 筛选 keeps the page size
+    form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
         return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
     analysis = region_analysis(region, timezone.localdate())
@@ -83,7 +85,7 @@ def project_evidence(request, region, code):
             raise ValidationError(form.errors["evidence"][0])
         project_set_evidence(project=project, codes=form.cleaned_data["evidence"], user=request.user)
     except ValidationError as error:
-        return HttpResponseBadRequest(error.messages[0])
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect(_safe_next(request, request.POST.get("next"), region))
     analysis = region_analysis_after_project_change(

@@ -138,3 +138,16 @@ def test_opening_a_row_loads_its_evidence_form(client_for, manager_a1, region_a,
     assert "<html" not in fragment
     page = client.get(f"/r/A/projects/{code}/evidence/?next=/r/A/funnel/").content.decode()
     assert "<html" in page and "当前赢率 <strong>20%</strong>" in page and 'href="/r/A/funnel/"' in page
+
+
+def test_the_pager_links_keep_the_filters(client_for, director, manager_a1, region_a):
+    factories.seed(region_a, manager_a1, 12, factories.products(1))
+    body = client_for(director).get(f"/r/A/funnel/?per_page=10&manager={manager_a1.pk}").content.decode()
+    assert f'href="?per_page=10&amp;manager={manager_a1.pk}&amp;page=2"' in body
+    assert '<option value="10" selected>' in body
+
+
+def test_a_refused_tick_answers_in_plain_text(client_for, director, region_a, book):
+    response = client_for(director).post("/r/A/projects/A-manager_a1-C0000-X0/evidence/",
+                                         {"evidence": ["<b>E99</b>"]})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
