@@ -3,7 +3,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from teams.access import region_for
+from django.contrib import messages
+from django.db import transaction
+
+from teams.access import region_for, region_for_director
+from teams.forms import RegionSettingsForm
+from teams.models import RegionSettings
 from teams.models import Region
 from teams.selectors import region_headline
 
@@ -34,3 +39,19 @@ def set_money_unit(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+def region_settings(request, region):
+    """The method's thresholds for this region; the director changes them here."""
+    region = region_for_director(request, region)
+    instance, _ = RegionSettings.objects.get_or_create(region=region)
+    form = RegionSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                region.touch()
+            messages.success(request, "参数已保存，所有分析按新参数重新计算。")
+            return redirect("region_settings", region=region.code)
+        return render(request, "teams/settings.html", {"region": region, "form": form}, status=400)
+    return render(request, "teams/settings.html", {"region": region, "form": form})

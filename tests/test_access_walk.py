@@ -21,6 +21,7 @@ CORE_CASES: dict[str, Case] = {
     "set_money_unit": Case(ok=EVERYONE, kwargs=lambda w: {}, method="post", ok_status=(302,),
                            data={"unit": "wan"}),
     "region_home": Case(ok=REGION_A_READERS),
+    "region_settings": Case(ok=DIRECTOR_ONLY),
     "import_upload": Case(ok=DIRECTOR_ONLY),
     "import_template": Case(ok=DIRECTOR_ONLY),
     "import_confirm": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302, 400)),

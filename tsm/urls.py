@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
     path("r/<str:region>/", team_views.region_home, name="region_home"),
+    path("r/<str:region>/settings/", team_views.region_settings, name="region_settings"),
     path("r/<str:region>/import/", include("customers.urls")),
     path("r/<str:region>/", include("pipeline.urls")),
     path("r/<str:region>/", include("customers.analysis_urls")),
