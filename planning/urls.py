@@ -4,6 +4,7 @@ from planning import views
 
 api_urlpatterns = [
     path("regions/<str:region>/analysis", views.analysis_api, name="api_analysis"),
+    path("openapi.json", views.openapi_schema, name="api_schema"),
 ]
 
 # Pages under /r/<region>/ (SWOT, value grid, strategy, plan …)

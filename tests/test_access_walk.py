@@ -49,7 +49,7 @@ def _all_cases() -> dict[str, Case]:
 CASES = _all_cases()
 
 # Django's own views: authentication, language switch, the admin back office.
-NOT_REGION_SCOPED = {"login", "logout", "set_language"}
+NOT_REGION_SCOPED = {"login", "logout", "set_language", "api_schema"}
 
 
 def named_patterns(resolver=None, namespace=""):

@@ -136,3 +136,12 @@ def test_changing_a_threshold_changes_the_result(region_data):
     region_data.refresh_from_db()
     after = region_analysis(region_data, AS_OF)
     assert {c.code: c.scale.value for c in after.customers.values()}["C0001"] is True
+
+
+def test_the_openapi_schema_describes_the_analysis_document(client):
+    schema = client.get("/api/openapi.json").json()
+    get = schema["paths"]["/api/regions/{code}/analysis"]["get"]
+    item = get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["customers"]["items"]
+    assert set(item["properties"]) == set(EXPECTED["customers"][0])
+    project = get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["projects"]["items"]
+    assert set(project["properties"]) == set(EXPECTED["projects"][0])
