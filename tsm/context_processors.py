@@ -1,17 +1,18 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Region
 
 # The A-S-P cycle as the navigation (DOMAIN §1); each entry: label and the
 # pages under it (url name, label). Pages not built yet show as disabled.
 NAVIGATION = [
-    ("职责确认", [("responsibilities", "职责与指标")]),
-    ("做分析", [("contribution", "客户贡献"), ("decision", "决策与需求"),
-               ("competitors", "竞争对手"), ("swot", "SWOT")]),
-    ("定策略", [("value_grid", "客户价值评估"), ("funnel", "区域大漏斗"),
-               ("weekly", "每周更新"), ("strategy", "竞争策略与推拉")]),
-    ("写计划", [("plan", "营销计划")]),
-    ("团队", [("team", "客户经理队伍")]),
+    (_("职责确认"), [("responsibilities", _("职责与指标"))]),
+    (_("做分析"), [("contribution", _("客户贡献")), ("decision", _("决策与需求")),
+               ("competitors", _("竞争对手")), ("swot", "SWOT")]),
+    (_("定策略"), [("value_grid", _("客户价值评估")), ("funnel", _("区域大漏斗")),
+               ("weekly", _("每周更新")), ("strategy", _("竞争策略与推拉"))]),
+    (_("写计划"), [("plan", _("营销计划"))]),
+    (_("团队"), [("team", _("客户经理队伍"))]),
 ]
 
 

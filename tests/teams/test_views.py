@@ -58,3 +58,10 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client_for, direc
 def test_login_page_is_in_chinese(client):
     body = client.get("/login/").content.decode()
     assert "登录" in body and 'lang="zh-hans"' in body
+
+
+def test_the_layout_and_region_home_read_in_english_when_chosen(client_for, director, region_a):
+    client = client_for(director)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/r/{region_a.code}/").content.decode()
+    assert "Base-period revenue" in body and "Analyse" in body and "Open projects" in body
