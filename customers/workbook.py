@@ -14,7 +14,6 @@ leading ``=`` is not evaluated on import, and is neutralised on export.
 import csv
 import datetime as dt
 import io
-import re
 import struct
 import zipfile
 import zlib
@@ -43,10 +42,6 @@ class Sheet:
     key: str
     zh: str
     columns: tuple[Column, ...]
-
-    @property
-    def names(self) -> tuple[str, str]:
-        return self.zh, self.key
 
 
 FACTOR_COLUMNS = tuple(

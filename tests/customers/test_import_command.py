@@ -1,6 +1,7 @@
 """manage.py import_workbook FILE --region CODE [--dry-run]."""
 
 import copy
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,8 +12,6 @@ from tests.customers.test_import import BASE, book
 
 
 def run(*args):
-    from io import StringIO
-
     out, err = StringIO(), StringIO()
     call_command("import_workbook", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
@@ -57,11 +56,9 @@ def test_bad_data_exits_1_printing_every_error(tmp_path, region_a, manager_a1, m
     assert Customer.objects.count() == 0
 
 
-def test_the_error_list_names_sheet_row_column_value_and_reason(tmp_path, region_a, manager_a1, manager_a2, capsys):
+def test_the_error_list_names_sheet_row_column_value_and_reason(tmp_path, region_a, manager_a1, manager_a2):
     data = copy.deepcopy(BASE)
     data["contributions"][1]["month"] = "2026-13"
-    from io import StringIO
-
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_workbook", str(book(tmp_path, data)), "--region", "A", stderr=err, stdout=StringIO())
