@@ -115,12 +115,13 @@ def make_files(quick: bool, formats: list[str]) -> dict[str, Path]:
     return {f: paths[f] for f in formats}
 
 
+SQLITE = OUT / "bench.sqlite3"
+
+
 def fresh_database(db: str) -> str:
     if db == "sqlite":
-        path = OUT / "bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}"
+        drop_database(db)
+        return f"sqlite:///{SQLITE}"
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -130,7 +131,10 @@ def fresh_database(db: str) -> str:
 
 
 def drop_database(db: str) -> None:
-    if db == "postgres":
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(SQLITE) + suffix).unlink(missing_ok=True)
+    else:
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
