@@ -24,6 +24,9 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 
+from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+from tsm.lib.xlsx import as_text, is_formula_like
+
 # --- the spec ----------------------------------------------------------------
 
 
@@ -45,22 +48,7 @@ class Sheet:
 
 
 FACTOR_COLUMNS = tuple(
-    Column(field, zh, "score", optional=True)
-    for field, zh in [
-        ("profit_contribution", "利润贡献"),
-        ("continuous_purchase", "持续采购"),
-        ("high_ground", "制高点"),
-        ("referral", "转介绍"),
-        ("payment_terms", "帐期"),
-        ("learning_opportunity", "学习的机会"),
-        ("future_product_acceptance", "未来品接受"),
-        ("credit", "企业信用"),
-        ("procurement_ease", "采购流程便利"),
-        ("competitive_situation", "竞争态势"),
-        ("comparative_ability", "对比能力"),
-        ("strategic_intent", "战略意图"),
-        ("attention", "关注程度"),
-    ]
+    Column(field, zh, "score", optional=True) for field, zh in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS
 )
 
 SHEETS: dict[str, Sheet] = {
@@ -145,7 +133,6 @@ NOT_A_WORKBOOK = "不是 Excel 工作簿或 CSV 压缩包（请上传 .xlsx 文�
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
 CHUNK = 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -385,10 +372,6 @@ def _cell_out(value):
     return str(value)
 
 
-def _is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-
-
 def write_xlsx(dest, rows_by_sheet: dict[str, list[dict]]) -> None:
     """Write {sheet key: [row dicts keyed by English field]} as a Chinese-headed .xlsx.
 
@@ -409,10 +392,9 @@ def write_xlsx(dest, rows_by_sheet: dict[str, list[dict]]) -> None:
             cells = []
             for k in keys:
                 value = _cell_out(row.get(k))
-                if _is_formula_like(value):
+                if is_formula_like(value):
                     cell = WriteOnlyCell(ws, value=value)
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+                    as_text(cell)
                     value = cell
                 cells.append(value)
             ws.append(cells)
@@ -439,7 +421,7 @@ def write_csv_zip(dest, rows_by_sheet: dict[str, list[dict]]) -> None:
                     value = _cell_out(row.get(k))
                     if value is None:
                         value = ""
-                    elif _is_formula_like(value):
+                    elif is_formula_like(value):
                         value = "'" + value
                     elif isinstance(value, dt.date):
                         value = value.isoformat()

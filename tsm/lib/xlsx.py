@@ -11,9 +11,15 @@ from openpyxl.utils import get_column_letter
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(text: str) -> str:
-    """A leading quote makes Excel show `=1+1` as text instead of computing it."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def as_text(cell) -> None:
+    """Keep a cell's text as typed: an explicit string cell with Excel's quote
+    prefix, so `=1+1` is shown, never computed, and the text is unchanged."""
+    cell.data_type = TYPE_STRING
+    cell.quotePrefix = True
 
 
 def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -31,8 +37,9 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> 
                 if isinstance(value, Decimal):
                     cell.number_format = "#,##0.00"
             else:
-                cell.value = neutralise(str(value))
-                cell.data_type = TYPE_STRING
+                cell.value = str(value)
+                if is_formula_like(cell.value):
+                    as_text(cell)
     for c, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(c)].width = max(10, min(40, len(str(header)) * 2 + 4))
     ws.freeze_panes = "A2"
