@@ -6,6 +6,7 @@ functions apply the rules of `customers.rules` to every customer at once.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,36 @@ from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from tsm.lib.thresholds import Thresholds, Verdict
 
 ZERO = Decimal("0")
+
+
+class Cells(Mapping):
+    """A customer's row of the matrix: product id -> Verdict(+ / -).
+
+    Holds (revenue, cost) and judges a cell when it is read: a region has
+    tens of thousands of cells and a page shows a few hundred."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict[int, tuple[Decimal, Decimal]]):
+        self._raw = raw
+
+    def __getitem__(self, product_id) -> Verdict:
+        return rules.cell_sign(*self._raw[product_id])
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self):
+        return len(self._raw)
+
+    def __contains__(self, product_id):
+        return product_id in self._raw
+
+    def __getstate__(self):
+        return self._raw
+
+    def __setstate__(self, raw):
+        self._raw = raw
 
 
 @dataclass
@@ -35,7 +66,7 @@ class CustomerResult:
     attractiveness: Decimal | None
     advantage: Decimal | None
     publicity: Verdict
-    cells: dict[int, Verdict] = field(default_factory=dict)  # product id -> + / - (empty cells absent)
+    cells: "Cells" = field(default_factory=lambda: Cells({}))  # product id -> + / - (empty cells absent)
     suggestions: dict[str, Verdict] = field(default_factory=dict)  # factor -> suggested score
     scores: dict[str, Decimal | None] = field(default_factory=dict)
 
@@ -93,8 +124,8 @@ def analyse_customers(
             value_class=rules.value_class(a_scores, b_scores, t=t),
             attractiveness=attractiveness, advantage=advantage,
             publicity=rules.publicity(contacts_by_customer[cid], as_of, t=t),
-            cells={x["product_id"]: rules.cell_sign(x["revenue"], x["cost"]) for x in own_cells
-                   if not (x["revenue"] == 0 and x["cost"] == 0)},
+            cells=Cells({x["product_id"]: (x["revenue"], x["cost"]) for x in own_cells
+                         if not (x["revenue"] == 0 and x["cost"] == 0)}),
             suggestions=suggestions,
             scores={f: c[f] for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS},
         )

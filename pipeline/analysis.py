@@ -2,6 +2,7 @@
 amount class, category, tactic and conclusion for every open project."""
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,26 +54,42 @@ def analyse_projects(
                 contact_roles.get(c, []) for c in customer_contacts.get(cid, []))
         return customer_coverage[cid]
 
+    # The rules are pure and most projects share their inputs (a layer and a
+    # rate give the tactic; a close date gives the layer …): each distinct
+    # input is judged once, and equal verdicts are shared, not copied.
+    memo = functools.cache
+    win_rate = memo(lambda evidence, status: rules.win_rate(evidence, status))
+    layer = memo(lambda close: _layer(rules.layer(as_of, close, t=t)))
+    category = memo(rules.category)
+    tactic = memo(lambda layer_code, rate: rules.tactic(layer_code, rate, t=t))
+    conclusion = memo(lambda *args: rules.conclusion(*args, t=t))
+    stagnant = memo(lambda history: rules.is_stagnant(history, t=t))
+
     results = {}
     for p in projects:
-        rate = rules.win_rate(p["evidence"] or [], p["status"])
-        lay = rules.layer(as_of, p["expected_close"], t=t)
-        layer_code, overdue = lay.value
+        evidence = tuple(p["evidence"] or ())
+        rate = win_rate(evidence, p["status"])
+        lay, overdue = layer(p["expected_close"])
         amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t)
         results[p["id"]] = ProjectResult(
             id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
             owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],
-            evidence=list(p["evidence"] or []),
-            win_rate=rate, layer=Verdict(layer_code, lay.reason), overdue=overdue, amount_class=amount_cls,
-            category=rules.category(p["tariff_effect"], p["kill_degree"]),
-            tactic=rules.tactic(layer_code, rate.value, t=t),
-            conclusion=rules.conclusion(layer_code, value_classes.get(p["customer_id"]), amount_cls.value,
-                                        rate.value, t=t),
+            evidence=list(evidence),
+            win_rate=rate, layer=lay, overdue=overdue, amount_class=amount_cls,
+            category=category(p["tariff_effect"], p["kill_degree"]),
+            tactic=tactic(lay.value, rate.value),
+            conclusion=conclusion(lay.value, value_classes.get(p["customer_id"]), amount_cls.value, rate.value),
             coverage=coverage(p),  # by the project's own contacts, else by its customer's
-            stagnant=rules.is_stagnant(snapshots.get(p["id"], []), t=t),
+            stagnant=stagnant(tuple(snapshots.get(p["id"], ()))),
             weighted=rules.weighted_amount(p["amount"], rate.value),
         )
     return results
+
+
+def _layer(verdict: Verdict) -> tuple[Verdict, bool]:
+    """rules.layer gives ((layer, overdue), reason); results keep the layer as the value."""
+    (layer_code, overdue), reason = verdict
+    return Verdict(layer_code, reason), overdue
 
 
 def funnel_table(results) -> list[dict]:

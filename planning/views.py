@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -199,6 +200,9 @@ def _visible_results(analysis, user) -> list:
     return [c for c in results if c.owner_id == user.pk] if user.is_manager else list(results)
 
 
+GRID_PAGE = 100
+
+
 def value_grid(request, region):
     """客户价值评估: the grid, the four classes and their market actions, the 待评估 customers."""
     region = region_for(request, region)
@@ -209,11 +213,18 @@ def value_grid(request, region):
     exported = _export(request, filename=f"客户价值评估-{region.code}", titles=GRID_TABLES, tables={
         "customers": lambda: charts.customer_table(assessed), "quadrants": lambda: charts.quadrant_table(quadrants),
         "pending": lambda: charts.pending_table(customers)})
-    return exported or render(request, "planning/value_grid.html", {
+    if exported:
+        return exported
+    # A region has thousands of customers: the tables page, the chart is built once per analysis.
+    rows = Paginator(assessed, GRID_PAGE).get_page(request.GET.get("page"))
+    pending = Paginator(charts.pending(customers), GRID_PAGE).get_page(request.GET.get("pending_page"))
+    chart = analysis.memo(("value_grid", request.user.pk if request.user.is_manager else None), lambda: (
+        charts.value_grid_figure(customers, high=analysis.thresholds.value_high) if assessed else None))
+    return render(request, "planning/value_grid.html", {
         "region": region, "analysis": analysis, "customers": customers, "assessed": assessed,
-        "rows": [(c, fmt_score(c.attractiveness), fmt_score(c.advantage)) for c in assessed],
-        "pending": [(c, charts.missing_factors(c)) for c in charts.pending(customers)], "quadrants": quadrants,
-        "chart": charts.value_grid_figure(customers, high=analysis.thresholds.value_high) if assessed else None,
+        "rows": [(c, fmt_score(c.attractiveness), fmt_score(c.advantage)) for c in rows], "rows_page": rows,
+        "pending": [(c, charts.missing_factors(c)) for c in pending], "pending_page": pending,
+        "quadrants": quadrants, "chart": chart,
         "high": fmt_num(analysis.thresholds.value_high), "class_labels": CONTRIBUTION_CLASS_LABELS,
         "value_labels": VALUE_CLASS_LABELS,
     })
