@@ -85,15 +85,19 @@ def analyse_customers(
 ) -> dict[int, CustomerResult]:
     """Every rule of §3.1/§3.2/§4.1 for every customer of a region, in one pass."""
     cells_by_customer: dict[int, list[dict]] = defaultdict(list)
-    for cell in cells:
-        cells_by_customer[cell["customer_id"]].append(cell)
+    revenue = {c["id"]: ZERO for c in customers}
+    cost = dict(revenue)
+    for cell in cells:  # one pass: group the cells and total them
+        cid = cell["customer_id"]
+        cells_by_customer[cid].append(cell)
+        if cid in revenue:
+            revenue[cid] += cell["revenue"]
+            cost[cid] += cell["cost"]
     bucket_by_customer = {b["customer_id"]: b for b in buckets}
     contacts_by_customer: dict[int, list[tuple]] = defaultdict(list)
     for c in contacts:
         contacts_by_customer[c["customer_id"]].append((c["roles"] or [], c["last_met"]))
 
-    revenue = {c["id"]: sum((x["revenue"] for x in cells_by_customer[c["id"]]), ZERO) for c in customers}
-    cost = {c["id"]: sum((x["cost"] for x in cells_by_customer[c["id"]]), ZERO) for c in customers}
     scale = rules.scale_flags(revenue, t=t)
     percentiles = rules.profit_percentiles({cid: revenue[cid] - cost[cid] for cid in revenue})
 
