@@ -47,7 +47,7 @@ class Cells(Mapping):
         self._raw = raw
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerResult:
     id: int
     code: str
@@ -68,7 +68,7 @@ class CustomerResult:
     publicity: Verdict
     cells: "Cells" = field(default_factory=lambda: Cells({}))  # product id -> + / - (empty cells absent)
     suggestions: dict[str, Verdict] = field(default_factory=dict)  # factor -> suggested score
-    scores: dict[str, Decimal | None] = field(default_factory=dict)
+    scores: Mapping[str, Decimal | None] = field(default_factory=dict)
 
     @property
     def profit(self) -> Decimal:
@@ -131,7 +131,7 @@ def analyse_customers(
             cells=Cells({x["product_id"]: (x["revenue"], x["cost"]) for x in own_cells
                          if not (x["revenue"] == 0 and x["cost"] == 0)}),
             suggestions=suggestions,
-            scores={f: c[f] for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS},
+            scores=c,  # the customer's row: its 13 factor scores by field name
         )
     return results
 

@@ -12,7 +12,7 @@ from pipeline import rules
 from tsm.lib.thresholds import Thresholds, Verdict
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectResult:
     id: int
     code: str
