@@ -3,7 +3,7 @@ region, never a query per customer."""
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from customers.models import (
@@ -28,57 +28,38 @@ def customer_rows(region, customers=None) -> list[dict]:
     )
 
 
-def contribution_sums(region, period: BasePeriod) -> tuple[list[dict], list[dict]]:
-    """All the money sums the analysis needs, from ONE scan of 18 months:
-    (cells, buckets).
+def cell_rows(region, period: BasePeriod) -> list[dict]:
+    """Base-period revenue and cost per customer × product (the matrix)."""
+    return list(
+        Contribution.objects.filter(region=region, month__gte=period.start, month__lte=period.end)
+        .values("customer_id", "product_id")
+        .annotate(revenue=Sum("revenue"), cost=Sum("cost"))
+        .order_by()
+    )
 
-    cells: base-period revenue and cost per customer × product (the matrix),
-    empty cells left out; buckets: per customer, the growth half-years
-    R (last 6 months of the base period), P (the 6 before), Y (R a year
-    earlier), arrears at the end of the base period and how many base-period
-    months had revenue. A cell has one row per month (unique constraint), so
-    summing 2**i for each month i with revenue gives that cell's month bitmask.
+
+def bucket_rows(region, period: BasePeriod) -> list[dict]:
+    """Per customer: the growth buckets R, Y, P, arrears at the end of the base
+    period and how many base-period months had revenue.
+
+    R = last 6 months of the base period, P = the 6 before, Y = R a year earlier.
     """
     r_start = add_months(period.end, -5)
     p_start = add_months(period.end, -11)
     y_start, y_end = add_months(r_start, -12), add_months(period.end, -12)
-    month_bit = Case(
-        *[When(month=add_months(period.start, i), revenue__gt=0, then=Value(1 << i)) for i in range(12)],
-        default=Value(0), output_field=IntegerField(),
-    )
-    rows = (
+    return list(
         Contribution.objects.filter(region=region, month__gte=y_start, month__lte=period.end)
-        .values("customer_id", "product_id")
+        .values("customer_id")
         .annotate(
-            base_revenue=_sum("revenue", month__gte=period.start),
-            base_cost=_sum("cost", month__gte=period.start),
-            recent=_sum("revenue", month__gte=r_start),
+            recent=_sum("revenue", month__gte=r_start, month__lte=period.end),
             prior=_sum("revenue", month__gte=p_start, month__lt=r_start),
-            year_ago=_sum("revenue", month__lte=y_end),
+            year_ago=_sum("revenue", month__gte=y_start, month__lte=y_end),
             arrears_end=_sum("arrears", month=period.end),
-            months=Sum(month_bit),
+            # months of the base period in which any product had revenue
+            months_with_revenue=Count("month", filter=Q(revenue__gt=0, month__gte=period.start), distinct=True),
         )
         .order_by()
     )
-    zero = Decimal("0")
-    cells, buckets = [], {}
-    for row in rows:
-        cid = row["customer_id"]
-        if row["base_revenue"] or row["base_cost"]:
-            cells.append({"customer_id": cid, "product_id": row["product_id"],
-                          "revenue": row["base_revenue"], "cost": row["base_cost"]})
-        b = buckets.get(cid)
-        if b is None:
-            b = buckets[cid] = {"customer_id": cid, "recent": zero, "prior": zero, "year_ago": zero,
-                                "arrears_end": zero, "mask": 0}
-        b["recent"] += row["recent"]
-        b["prior"] += row["prior"]
-        b["year_ago"] += row["year_ago"]
-        b["arrears_end"] += row["arrears_end"]
-        b["mask"] |= row["months"] or 0
-    for b in buckets.values():
-        b["months_with_revenue"] = b.pop("mask").bit_count()
-    return cells, list(buckets.values())
 
 
 def contact_rows(region, customer_ids=None) -> list[dict]:

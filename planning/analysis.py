@@ -120,10 +120,10 @@ def compute(region, as_of: dt.date) -> RegionAnalysis:
     t = region.thresholds()
     period = base_period(as_of)
     customers = csel.customer_rows(region)
-    cells, buckets = csel.contribution_sums(region, period)
+    cells = csel.cell_rows(region, period)
     contacts = csel.contact_rows(region)
     results = analyse_customers(
-        customers=customers, cells=cells, buckets=buckets, contacts=contacts,
+        customers=customers, cells=cells, buckets=csel.bucket_rows(region, period), contacts=contacts,
         as_of=as_of, t=t,
     )
     customer_contacts: dict[int, list[int]] = defaultdict(list)

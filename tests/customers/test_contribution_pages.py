@@ -270,10 +270,9 @@ def test_the_contribution_page_query_count_is_constant_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
     factories.seed(region_a, manager_a1, n_customers, factories.products(3))
     client = client_for(director)
-    # session, user, region + settings, managers, nav regions; the analysis: customers, contribution
-    # sums (cells and buckets in one scan), contacts, products, targets, open projects, contact links,
-    # snapshots
-    with django_assert_num_queries(13):
+    # session, user, region + settings, managers, nav regions; the analysis: customers, cells, buckets,
+    # contacts, products, targets, open projects, contact links, snapshots
+    with django_assert_num_queries(14):
         assert client.get("/r/A/contribution/").status_code == 200
 
 

@@ -285,9 +285,9 @@ def test_the_decision_list_query_count_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries):
     _with_contacts(region_a, manager_a1, 30)
     client = client_for(director)
-    # session, user, region + settings, managers, the analysis (customers, contribution sums, contacts,
+    # session, user, region + settings, managers, the analysis (customers, cells, buckets, contacts,
     # products, targets, open projects, contact links, snapshots), the page's contacts, nav regions
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get("/r/A/decision/").status_code == 200
 
 
