@@ -1,0 +1,37 @@
+import datetime as dt
+from decimal import Decimal
+
+from customers.models import Contribution, Customer, Product
+from customers.selectors import bucket_rows, cell_rows
+from tsm.lib.periods import add_months, base_period
+
+PERIOD = base_period(dt.date(2026, 11, 27))  # 2025-11 .. 2026-10
+
+
+def test_the_sums_give_the_cells_the_growth_buckets_and_the_months_with_revenue(region_a):
+    p1 = Product.objects.create(code="P1", name="专线", series="数据")
+    p2 = Product.objects.create(code="P2", name="语音", series="语音")
+    c = Customer.objects.create(region=region_a, code="C1", name="客户")
+
+    def row(product, month, revenue, cost="0", arrears="0"):
+        return Contribution(region=region_a, customer=c, product=product, month=month, revenue=Decimal(revenue),
+                            cost=Decimal(cost), arrears=Decimal(arrears))
+
+    end = PERIOD.end  # 2026-10
+    Contribution.objects.bulk_create([
+        row(p1, add_months(end, -12), "70.00"),  # Y: a year before R
+        row(p1, add_months(end, -17), "1.00"),  # Y, oldest month read
+        row(p1, add_months(end, -18), "999.00"),  # older than anything read
+        row(p1, add_months(end, -11), "10.00", "4.00"),  # P, base
+        row(p2, add_months(end, -11), "5.00"),  # same month, other product: one month with revenue
+        row(p1, add_months(end, -6), "0.00", "3.00"),  # P, base, no revenue
+        row(p1, end, "20.00", "1.00", "50.00"),  # R, base, arrears at the end
+        row(p2, add_months(end, -2), "8.00"),  # R, base
+    ])
+    cells = cell_rows(region_a, PERIOD)
+    assert sorted((x["product_id"], x["revenue"], x["cost"]) for x in cells) == [
+        (p1.pk, Decimal("30.00"), Decimal("8.00")), (p2.pk, Decimal("13.00"), Decimal("0.00"))]
+    (b,) = bucket_rows(region_a, PERIOD)
+    assert (b["recent"], b["prior"], b["year_ago"], b["arrears_end"]) == (
+        Decimal("28.00"), Decimal("15.00"), Decimal("71.00"), Decimal("50.00"))
+    assert b["months_with_revenue"] == 3  # 2025-11, 2026-08, 2026-10
