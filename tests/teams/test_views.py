@@ -65,3 +65,11 @@ def test_the_layout_and_region_home_read_in_english_when_chosen(client_for, dire
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     body = client.get(f"/r/{region_a.code}/").content.decode()
     assert "Base-period revenue" in body and "Analyse" in body and "Open projects" in body
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client_for, director, region_a):
+    client = client_for(director)
+    body = client.get(f"/r/{region_a.code}/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="zh-hans"' in body and "客户数" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Customers" in client.get(f"/r/{region_a.code}/").content.decode()
