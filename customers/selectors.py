@@ -3,8 +3,8 @@ region, never a query per customer."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, FloatField, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
 from customers.models import (
     FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry,
@@ -19,13 +19,28 @@ def _sum(field, **when):
     return Coalesce(Sum(field, filter=Q(**when) if when else None), ZERO)
 
 
+# Scores are tenths from 0 to 5: read as floats and mapped to these exact
+# Decimals (65,000 decimal conversions were a tenth of a large region's analysis).
+_SCORES = {float(d): d for d in (Decimal(i) / 10 for i in range(51))}
+
+
+def _score(value):
+    if value is None:
+        return None
+    return _SCORES.get(value) or Decimal(str(value)).quantize(Decimal("0.1"))
+
+
 def customer_rows(region, customers=None) -> list[dict]:
     """id, code, name, owner and the 13 factor scores of the region's customers."""
     qs = customers if customers is not None else Customer.objects.filter(region=region)
-    return list(
+    rows = list(
         qs.order_by("code").values("id", "code", "name", "owner_id", "owner__username", "owner__display_name",
-                                   "industry", *[f for f, _ in FACTORS])
+                                   "industry", **{f"_{f}": Cast(f, FloatField()) for f, _ in FACTORS})
     )
+    for row in rows:
+        for f, _ in FACTORS:
+            row[f] = _score(row.pop(f"_{f}"))
+    return rows
 
 
 def cell_rows(region, period: BasePeriod) -> list[dict]:

@@ -35,3 +35,14 @@ def test_the_sums_give_the_cells_the_growth_buckets_and_the_months_with_revenue(
     assert (b["recent"], b["prior"], b["year_ago"], b["arrears_end"]) == (
         Decimal("28.00"), Decimal("15.00"), Decimal("71.00"), Decimal("50.00"))
     assert b["months_with_revenue"] == 3  # 2025-11, 2026-08, 2026-10
+
+
+def test_factor_scores_are_read_as_exact_decimals(region_a):
+    from customers.selectors import customer_rows
+
+    Customer.objects.create(region=region_a, code="C1", name="客户", referral=Decimal("2.5"), credit=Decimal("0.1"),
+                            attention=Decimal("5.0"), high_ground=Decimal("0"))
+    (row,) = customer_rows(region_a)
+    assert (row["referral"], row["credit"], row["attention"], row["high_ground"], row["payment_terms"]) == (
+        Decimal("2.5"), Decimal("0.1"), Decimal("5.0"), Decimal("0.0"), None)
+    assert str(row["credit"]) == "0.1"
