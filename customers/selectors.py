@@ -3,13 +3,14 @@ region, never a query per customer."""
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, FloatField, Q, Sum, Value
+from django.db.models import Count, DecimalField, FloatField, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from customers.models import (
     FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry,
     Product,
 )
+from tsm.lib.jsonlists import parse_list
 from tsm.lib.periods import BasePeriod, add_months
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -81,7 +82,10 @@ def contact_rows(region, customer_ids=None) -> list[dict]:
     qs = Contact.objects.filter(customer__region=region)
     if customer_ids is not None:
         qs = qs.filter(customer_id__in=customer_ids)
-    return list(qs.values("id", "customer_id", "roles", "last_met").order_by())
+    rows = list(qs.values("id", "customer_id", "last_met", roles_text=Cast("roles", TextField())).order_by())
+    for row in rows:
+        row["roles"] = parse_list(row.pop("roles_text"))
+    return rows
 
 
 def product_rows() -> list[dict]:

@@ -3,17 +3,24 @@
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from pipeline.models import Project, Status, WeeklySnapshot
+from tsm.lib.jsonlists import parse_list
 
 
 def open_project_rows(region, projects=None) -> list[dict]:
     qs = projects if projects is not None else Project.objects.filter(region=region)
-    return list(
+    rows = list(
         qs.filter(status=Status.OPEN)
         .order_by()  # callers sort; a text sort of 20,000 codes is not free
         .values("id", "code", "name", "customer_id", "product_id", "owner_id", "amount", "expected_close",
-                "status", "tariff_effect", "kill_degree", "evidence")
+                "status", "tariff_effect", "kill_degree", evidence_text=Cast("evidence", TextField()))
     )
+    for row in rows:
+        row["evidence"] = parse_list(row.pop("evidence_text"))
+    return rows
 
 
 def project_contact_links(region, project_ids=None) -> list[tuple[int, int]]:
