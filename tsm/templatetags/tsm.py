@@ -49,3 +49,12 @@ def lookup(mapping, key):
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return ""
+
+
+@register.filter
+def score(value):
+    """A mean score as the rules' reasons write it (2 places, rounded down),
+    so a table never shows 3.56 beside a reason saying 3.55."""
+    from customers.rules import fmt_score
+
+    return "—" if value is None or value == "" else fmt_score(value)
