@@ -284,7 +284,7 @@ def missing_scores_check(results) -> Check:
     for r in results:
         n = per_class[r.contribution_class.value]
         n[1] += 1
-        if any(v is None for v in r.scores.values()):
+        if any(r.scores.get(f) is None for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS):
             n[0] += 1
     missing = sum(n[0] for n in per_class.values())
     rows = tuple((rules.CONTRIBUTION_CLASS_LABELS[cls], m, total) for cls, (m, total) in per_class.items() if total)

@@ -114,3 +114,8 @@ def funnel_health(results, t: Thresholds) -> tuple[Verdict, dict[int, Verdict]]:
         by_owner[r.owner_id].append(row)
     return (rules.funnel_health(everyone, t=t),
             {owner: rules.funnel_health(rows, t=t) for owner, rows in by_owner.items()})
+
+
+def empty_funnel_health(t: Thresholds) -> Verdict:
+    """The health of a manager with no open project at all."""
+    return rules.funnel_health([], t=t)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from pipeline import charts
 from pipeline.access import project_for_update
-from pipeline.analysis import funnel_health, funnel_table
+from pipeline.analysis import empty_funnel_health, funnel_health, funnel_table
 from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import EVIDENCE, FUNNEL_SLOGAN, LEVELS
 from pipeline.services import project_set_evidence
@@ -54,6 +54,9 @@ def _funnel_context(analysis, user, managers):
     names = {m.pk: str(m) for m in managers}
     layers, health, region_health, chart = analysis.memo(
         ("funnel", _scope(user)), lambda: _funnel_summary(analysis, _visible(analysis, user)))
+    # A manager without open projects is the first in danger (稀稀落落, 危机立显).
+    shown = [m for m in managers if _scope(user) in (None, m.pk)]
+    health = {**{m.pk: empty_funnel_health(analysis.thresholds) for m in shown if m.pk not in health}, **health}
     return {
         "analysis": analysis, "layers": layers, "chart": chart,
         "health": [(names.get(owner, "—"), verdict) for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
@@ -75,7 +78,7 @@ def project_evidence(request, region, code):
     GET gives the form (a fragment for htmx, loaded when a row is opened, so
     the list does not render 12 checkboxes per row)."""
     region = region_for(request, region)
-    project = project_for_update(request, region, code)
+    project = project_for_update(request, region, code, open_only=True)
     if request.method == "GET":
         return _evidence_form(request, region, project)
     form = EvidenceForm(request.POST)

@@ -46,3 +46,16 @@ def test_factor_scores_are_read_as_exact_decimals(region_a):
     assert (row["referral"], row["credit"], row["attention"], row["high_ground"], row["payment_terms"]) == (
         Decimal("2.5"), Decimal("0.1"), Decimal("5.0"), Decimal("0.0"), None)
     assert str(row["credit"]) == "0.1"
+
+
+def test_a_fully_scored_customer_without_an_owner_is_not_missing_scores(region_a):
+    from customers.analysis import missing_scores_check
+    from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+    from planning.analysis import compute
+
+    Customer.objects.create(region=region_a, code="C1", name="客户", owner=None,
+                            **{f: Decimal("3") for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS})
+    Customer.objects.create(region=region_a, code="C2", name="客户二", owner=None)
+    check = missing_scores_check(compute(region_a, dt.date(2026, 11, 27)).customers.values())
+    assert check.rows == (("未分类", 1, 2),)  # one of the two customers lacks scores
+    assert "2 个客户中 1 个" in check.reason

@@ -151,3 +151,37 @@ def test_a_refused_tick_answers_in_plain_text(client_for, director, region_a, bo
     response = client_for(director).post("/r/A/projects/A-manager_a1-C0000-X0/evidence/",
                                          {"evidence": ["<b>E99</b>"]})
     assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+
+
+def test_a_closed_project_has_no_evidence_form(client_for, director, region_a, book):
+    Project.objects.filter(code="A-manager_a1-C0000-X0").update(status="won")
+    client = client_for(director)
+    assert client.get("/r/A/projects/A-manager_a1-C0000-X0/evidence/").status_code == 404
+    assert client.post("/r/A/projects/A-manager_a1-C0000-X0/evidence/", {"evidence": ["E1"]}).status_code == 404
+
+
+def test_a_manager_without_open_projects_shows_as_in_danger(client_for, director, region_a, manager_a2):
+    factories.seed(region_a, manager_a2, 0, factories.products(1))
+    body = client_for(director).get("/r/A/funnel/").content.decode()
+    row = re.search(r"<tr><td>manager_a2</td>.*?</tr>", body, re.S).group(0)
+    assert "危险" in row and "只有 0 个进行中项目" in row
+
+
+def test_a_tick_keeps_the_patched_analysis_under_the_new_version(client_for, director, region_a, book):
+    from django.core.cache import cache
+
+    from planning.analysis import _key, forget_recent
+
+    client = client_for(director)
+    client.get("/r/A/funnel/")
+    client.post("/r/A/projects/A-manager_a1-C0000-X0/evidence/", {"evidence": ["E1"]},
+                headers={"HX-Request": "true"})
+    region_a.refresh_from_db()
+    import time
+
+    time.sleep(0.5)  # the shared cache is written just after the response
+    forget_recent()
+    from django.utils import timezone
+
+    assert region_a.data_version == 1
+    assert cache.get(_key(region_a, 1, timezone.localdate())) is not None
