@@ -568,9 +568,11 @@ class _Builder:
                 others = "、".join(sorted(user.regions))
                 self.plan.error(sheet, number, column, username,
                                 f"该用户属于其他区域（{others}），不能负责本区域的客户或项目")
-            elif user.role in ("manager", "director"):
+            elif user.role == "manager":
+                # an account manager not yet in any region joins this one (listed in the preview)
                 joining.add(username)
             else:
+                # a director's or executive's access is the administrator's decision, never an import's
                 self.plan.error(sheet, number, column, username, "该用户不是客户经理，不能负责客户或项目")
         self.plan.new_users, self.plan.joining_users = sorted(new), sorted(joining)
 

@@ -80,6 +80,7 @@ def workbook_import(*, region_code: str, path, filename: str | None = None, dry_
         region = Region.objects.filter(code=region_code).first()
         existing = load_existing(region, region_code, {s.key for s in book if s.key})
         plan = build_plan(book, existing)
+        _products_stay_the_administrators(plan, user)
     except WorkbookError as exc:
         report.errors, report.error_count = [ImportError("", None, "", report.filename, str(exc))], 1
         return report
@@ -102,6 +103,17 @@ def workbook_import(*, region_code: str, path, filename: str | None = None, dry_
     report.applied = True
     log.info("import into %s by %s: %s", region_code, getattr(user, "username", "-"), report.counts)
     return report
+
+
+def _products_stay_the_administrators(plan, user) -> None:
+    """The product catalogue is shared by every region and kept by the
+    administrator (DOMAIN §0): a director's import may add products, not
+    rename or move existing ones. The command line is the operator's."""
+    if user is None or user.is_superuser or getattr(user, "role", "") == "admin":
+        return
+    products = plan.sheets.get("products")
+    for _, code, _ in (products.update if products else []):
+        plan.error("产品", None, "产品编码", code, "已有产品的名称和系列由系统管理员维护，导入只能新增产品")
 
 
 def _region_ensure(code: str, name: str | None) -> Region:

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,13 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    def clean(self):
+        from pipeline.rules import EVIDENCE
+
+        codes = self.evidence if isinstance(self.evidence, list) else None
+        if codes is None or any(code not in EVIDENCE for code in codes):
+            raise ValidationError({"evidence": "证据应为 E1–E12 的列表，例如 [\"E1\", \"E2\"]"})
 
 
 class WeeklySnapshot(models.Model):

@@ -1,12 +1,14 @@
 """Set-based reads of a region's projects for the funnel and the analysis."""
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from pipeline.models import Project, Status, WeeklySnapshot
+from pipeline.rules import EVIDENCE
 from tsm.lib.jsonlists import parse_list
 
 
@@ -19,8 +21,15 @@ def open_project_rows(region, projects=None) -> list[dict]:
                 "status", "tariff_effect", "kill_degree", evidence_text=Cast("evidence", TextField()))
     )
     for row in rows:
-        row["evidence"] = parse_list(row.pop("evidence_text"))
+        # Only the catalogue's codes count: a code typed into the admin that
+        # is not E1–E12 must not stop the region's analysis.
+        row["evidence"] = _known(parse_list(row.pop("evidence_text")))
     return rows
+
+
+@functools.cache
+def _known(codes: tuple) -> tuple:
+    return tuple(code for code in codes if code in EVIDENCE)
 
 
 def project_contact_links(region, project_ids=None) -> list[tuple[int, int]]:

@@ -266,6 +266,13 @@ def test_an_existing_user_of_no_region_joins_the_region(tmp_path, team):
     assert list(loner.regions.all()) == [team]
 
 
+def test_a_director_of_no_region_cannot_be_made_a_member_by_an_import(tmp_path, team):
+    boss = User.objects.create_user(username="boss", role=Role.DIRECTOR)
+    report = run(tmp_path, with_row("customers", 0, manager="boss"))
+    assert only_error(report) == ("客户", 2, "客户经理", "boss", "该用户不是客户经理，不能负责客户或项目")
+    assert list(boss.regions.all()) == []
+
+
 def test_a_manager_of_another_region_is_an_error(tmp_path, team, manager_b):
     report = run(tmp_path, with_row("customers", 1, manager="manager_b"))
     assert only_error(report) == ("客户", 3, "客户经理", "manager_b",
@@ -547,3 +554,14 @@ def test_a_true_false_cell_is_not_money_even_after_a_1(tmp_path, team):
     rows = [{"customer": "C1", "product": "P1", "month": "2026-01", "revenue": 1, "cost": 0, "arrears": 0},
             {"customer": "C1", "product": "P1", "month": "2026-02", "revenue": True, "cost": 0, "arrears": 0}]
     assert only_error(run(tmp_path, sheets(contributions=rows))) == ("资费", 3, "收入", "True", "不是数字")
+
+
+def test_a_directors_import_adds_products_but_cannot_rename_them(tmp_path, team, director):
+    assert run(tmp_path).ok  # as the operator on the command line: adds P1, P2
+    renamed = with_row("products", 0, name="改名的专线")
+    report = run(tmp_path, renamed, user=director)
+    code = BASE["products"][0]["code"]
+    assert only_error(report) == ("产品", None, "产品编码", code, "已有产品的名称和系列由系统管理员维护，导入只能新增产品")
+    assert Product.objects.get(code=code).name == BASE["products"][0]["name"]
+    assert run(tmp_path, renamed).ok  # the operator may
+    assert Product.objects.get(code=code).name == "改名的专线"

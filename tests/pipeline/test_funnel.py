@@ -185,3 +185,19 @@ def test_a_tick_keeps_the_patched_analysis_under_the_new_version(client_for, dir
 
     assert region_a.data_version == 1
     assert cache.get(_key(region_a, 1, timezone.localdate())) is not None
+
+
+def test_an_unknown_evidence_code_in_the_database_does_not_stop_the_analysis(client_for, director, region_a, book):
+    Project.objects.filter(code="A-manager_a1-C0000-X0").update(evidence=["E1", "E13", "E2", "E3"])
+    body = client_for(director).get("/r/A/funnel/").content.decode()
+    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0">.*?</tr>', body, re.S).group(0)
+    assert "20%" in row
+
+
+def test_the_admin_refuses_evidence_outside_the_catalogue(region_a, book):
+    from django.core.exceptions import ValidationError
+
+    project = Project.objects.get(code="A-manager_a1-C0000-X0")
+    project.evidence = ["E13"]
+    with pytest.raises(ValidationError, match="E1–E12"):
+        project.clean()
