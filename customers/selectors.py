@@ -1,9 +1,10 @@
 """Set-based reads feeding the analysis: a handful of GROUP BY queries per
 region, never a query per customer."""
 
+import functools
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, FloatField, Q, Sum, TextField, Value
+from django.db.models import Count, DecimalField, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from customers.models import (
@@ -20,15 +21,11 @@ def _sum(field, **when):
     return Coalesce(Sum(field, filter=Q(**when) if when else None), ZERO)
 
 
-# Scores are tenths from 0 to 5: read as floats and mapped to these exact
-# Decimals (65,000 decimal conversions were a tenth of a large region's analysis).
-_SCORES = {float(d): d for d in (Decimal(i) / 10 for i in range(51))}
-
-
-def _score(value):
-    if value is None:
-        return None
-    return _SCORES.get(value) or Decimal(str(value)).quantize(Decimal("0.1"))
+@functools.lru_cache(maxsize=256)
+def _score(text: str | None) -> Decimal | None:
+    """A factor score read as text: 65,000 decimal conversions were a tenth of
+    a large region's analysis, and a score has at most 51 spellings."""
+    return None if text is None else Decimal(text).quantize(Decimal("0.1"))
 
 
 def customer_rows(region, customers=None) -> list[dict]:
@@ -36,7 +33,7 @@ def customer_rows(region, customers=None) -> list[dict]:
     qs = customers if customers is not None else Customer.objects.filter(region=region)
     rows = list(
         qs.order_by("code").values("id", "code", "name", "owner_id", "owner__username", "owner__display_name",
-                                   "industry", **{f"_{f}": Cast(f, FloatField()) for f, _ in FACTORS})
+                                   "industry", **{f"_{f}": Cast(f, TextField()) for f, _ in FACTORS})
     )
     for row in rows:
         for f, _ in FACTORS:
