@@ -1,6 +1,7 @@
 """Set-based reads feeding the analysis: a handful of GROUP BY queries per
 region, never a query per customer."""
 
+import datetime as dt
 import functools
 from decimal import Decimal
 
@@ -157,3 +158,12 @@ def intelligence_entries(region, channel=None):
     if channel is not None:
         qs = qs.filter(channel=channel)
     return qs.order_by("-date", "-id")
+
+
+def revenue_by_owner(region, start: dt.date, as_of: dt.date) -> dict[int, Decimal]:
+    """Revenue of each manager's customers in the full months from `start` to before `as_of`."""
+    rows = (
+        Contribution.objects.filter(region=region, month__gte=start, month__lt=as_of.replace(day=1))
+        .values("customer__owner_id").annotate(total=Sum("revenue")).order_by()
+    )
+    return {row["customer__owner_id"]: row["total"] for row in rows if row["customer__owner_id"]}

@@ -119,3 +119,12 @@ def funnel_health(results, t: Thresholds) -> tuple[Verdict, dict[int, Verdict]]:
 def empty_funnel_health(t: Thresholds) -> Verdict:
     """The health of a manager with no open project at all."""
     return rules.funnel_health([], t=t)
+
+
+def coverage(results, target: Decimal | None, achieved: Decimal) -> Verdict:
+    """Pipeline coverage (§4.3) of a set of open projects against the part of
+    the revenue target not yet met."""
+    if not target:
+        return Verdict(None, "未设定收入目标，无法计算漏斗覆盖率")
+    weighted = sum((r.weighted for r in results), Decimal("0"))
+    return rules.pipeline_coverage(weighted, target - achieved)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from pipeline import charts
 from pipeline.access import project_for_update
-from pipeline.analysis import empty_funnel_health, funnel_health, funnel_table
+from pipeline.analysis import coverage, empty_funnel_health, funnel_health, funnel_table
 from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import EVIDENCE, FUNNEL_SLOGAN, LEVELS
 from pipeline.services import project_set_evidence
@@ -57,9 +59,13 @@ def _funnel_context(analysis, user, managers):
     # A manager without open projects is the first in danger (稀稀落落, 危机立显).
     shown = [m for m in managers if _scope(user) in (None, m.pk)]
     health = {**{m.pk: empty_funnel_health(analysis.thresholds) for m in shown if m.pk not in health}, **health}
+    cover, region_cover = analysis.memo(("coverage", _scope(user)), lambda: _coverages(
+        analysis, _visible(analysis, user), list(health)))
     return {
         "analysis": analysis, "layers": layers, "chart": chart,
-        "health": [(names.get(owner, "—"), verdict) for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
+        "health": [(names.get(owner, "—"), verdict, cover.get(owner))
+                   for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
+        "region_cover": region_cover,
         "region_health": region_health, "names": names,
         "customer_names": analysis.customer_names, "product_names": analysis.product_names,
     }
@@ -69,6 +75,18 @@ def _funnel_summary(analysis, projects):
     layers = funnel_table(projects)
     region_health, health = funnel_health(projects, analysis.thresholds)
     return layers, health, region_health, charts.funnel_figure(layers)
+
+
+def _coverages(analysis, projects, owners):
+    """Pipeline coverage per manager and for the managers shown together."""
+    by_owner: dict = {}
+    for p in projects:
+        by_owner.setdefault(p.owner_id, []).append(p)
+    targets, done = analysis.targets, analysis.year_to_date
+    per_owner = {o: coverage(by_owner.get(o, []), targets.get(o), done.get(o, Decimal("0"))) for o in owners}
+    total_target = sum((targets.get(o, Decimal("0")) for o in owners), Decimal("0"))
+    total_done = sum((done.get(o, Decimal("0")) for o in owners if o in targets), Decimal("0"))
+    return per_owner, coverage([p for p in projects if p.owner_id in targets], total_target, total_done)
 
 
 @require_http_methods(["GET", "POST"])

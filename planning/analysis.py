@@ -12,7 +12,7 @@ import time
 from collections import OrderedDict
 from collections import defaultdict
 from functools import cached_property
-from dataclasses import astuple, dataclass, replace
+from dataclasses import astuple, dataclass, field, replace
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -39,6 +39,10 @@ class RegionAnalysis:
     projects: dict[int, ProjectResult]
     products: list[dict]
     cells: list[dict]
+    # Revenue targets by manager for the period containing as_of, and what
+    # each manager's customers have brought in this year (for the coverage).
+    targets: dict[int, Decimal] = field(default_factory=dict)
+    year_to_date: dict[int, Decimal] = field(default_factory=dict)
 
     def memo(self, key, compute_fn):
         """Derived tables (funnel summary, class summaries …) computed once per
@@ -177,8 +181,11 @@ def compute(region, as_of: dt.date) -> RegionAnalysis:
         snapshots=rows["snapshots"],
         as_of=as_of, t=t,
     )
+    targets = rows["targets"]
     return RegionAnalysis(region_code=region.code, as_of=as_of, period=period, thresholds=t, customers=results,
-                          projects=projects, products=rows["products"], cells=rows["cells"])
+                          projects=projects, products=rows["products"], cells=rows["cells"], targets=targets,
+                          year_to_date=csel.revenue_by_owner(region, dt.date(as_of.year, 1, 1), as_of)
+                          if targets else {})
 
 
 def _key(region, version: int, as_of: dt.date) -> str:

@@ -201,3 +201,30 @@ def test_the_admin_refuses_evidence_outside_the_catalogue(region_a, book):
     project.evidence = ["E13"]
     with pytest.raises(ValidationError, match="E1–E12"):
         project.clean()
+
+
+def test_pipeline_coverage_is_the_weighted_amount_over_the_target_not_yet_met(
+    client_for, director, manager_a1, region_a, book
+):
+    import datetime as dt
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.utils import timezone
+
+    from planning.models import Plan, Target, TargetPart
+    from tsm.lib.periods import base_period
+
+    today = timezone.localdate()
+    plan = Plan.objects.create(region=region_a, period=str(today.year), as_of=today)
+    target = Target.objects.create(plan=plan, family="finance", name="收入", value=Decimal("1000000"))
+    TargetPart.objects.create(target=target, manager=manager_a1, amount=Decimal("1000000.00"))
+    # the book: manager_a1 has 6 customers × 2 products at 1,000.00 a month over the base period,
+    # and 12 open projects of 50,000.00 at 20 %
+    months = [m for m in base_period(today).months if dt.date(today.year, 1, 1) <= m < today.replace(day=1)]
+    done = Decimal(6 * 2 * 1000 * len(months))
+    expected = (Decimal("120000.00") / (Decimal("1000000.00") - done)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    body = client_for(director).get("/r/A/funnel/").content.decode()
+    row = re.search(r"<tr><td>manager_a1</td>.*?</tr>", body, re.S).group(0)
+    assert f"{expected} 倍" in row
+    other = re.search(r"<tr><td>manager_a2</td>.*?</tr>", body, re.S).group(0)
+    assert "未设定收入目标" in other
