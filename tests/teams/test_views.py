@@ -73,3 +73,16 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client_fo
     assert 'lang="zh-hans"' in body and "客户数" in body
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Customers" in client.get(f"/r/{region_a.code}/").content.decode()
+
+
+def test_a_director_of_two_regions_gets_a_region_switcher(client_for, director, region_a, region_b):
+    director.regions.add(region_b)
+    body = client_for(director).get(f"/r/{region_b.code}/").content.decode()
+    assert 'aria-label="切换区域"' in body
+    assert f'<option value="/r/{region_a.code}/" >' in body or f'value="/r/{region_a.code}/"' in body
+    assert f'value="/r/{region_b.code}/" selected' in body
+
+
+def test_a_manager_of_one_region_has_no_switcher(client_for, manager_a1, region_a):
+    body = client_for(manager_a1).get(f"/r/{region_a.code}/").content.decode()
+    assert 'aria-label="切换区域"' not in body and "华东一区" in body
