@@ -388,7 +388,7 @@ def _series_blocks(all_series, competitors, score_rows, *, only=None, can_edit=F
 
 
 def _can_edit_competitors(user) -> bool:
-    return user.is_director or user.is_superuser or user.role == "admin"
+    return user.edits_region
 
 
 def competitors(request, region):

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from tsm.lib.money import group
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 K = TypeVar("K", bound=Hashable)
@@ -30,7 +31,7 @@ CENT = Decimal("0.01")
 
 def fmt_money(amount: Decimal) -> str:
     """36000 -> '36,000.00' (元, half-up to the fen, as the import rounds)."""
-    return f"{Decimal(amount).quantize(CENT, ROUND_HALF_UP):,}"
+    return group(amount, 2)
 
 
 def fmt_pct(fraction: Decimal) -> str:

@@ -109,7 +109,7 @@ def _products_stay_the_administrators(plan, user) -> None:
     """The product catalogue is shared by every region and kept by the
     administrator (DOMAIN §0): a director's import may add products, not
     rename or move existing ones. The command line is the operator's."""
-    if user is None or user.is_superuser or getattr(user, "role", "") == "admin":
+    if user is None or user.is_administrator:
         return
     products = plan.sheets.get("products")
     for _, code, _ in (products.update if products else []):

@@ -55,7 +55,7 @@ def analysis_api(request, region):
 
 def _edits_region(user) -> bool:
     """Directors (and admins) write the region's analysis and strategy (as teams.access.region_for_director)."""
-    return user.is_director or user.is_superuser or user.role == "admin"
+    return user.edits_region
 
 
 def _check(form) -> None:

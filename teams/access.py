@@ -1,5 +1,6 @@
 """The one place that decides whether a user may see a region (out of scope: 404)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from teams.models import Region
@@ -12,9 +13,6 @@ def region_for(request, code: str) -> Region:
 def region_for_director(request, code: str) -> Region:
     """Directors (and admins) write the region's analysis and plan; others get 404."""
     region = region_for(request, code)
-    user = request.user
-    if not (user.is_director or user.is_superuser or user.role == "admin"):
-        from django.http import Http404
-
+    if not request.user.edits_region:
         raise Http404("region")
     return region

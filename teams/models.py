@@ -44,6 +44,15 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
 
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def edits_region(self) -> bool:
+        """Directors (and administrators) write a region's analysis, strategy and plan."""
+        return self.is_director or self.is_administrator
+
 
 class RegionQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -39,7 +39,11 @@ class Headline:
 
 
 def region_headline(*, region, user, as_of: dt.date, t: Thresholds) -> Headline:
-    """Three queries: customers, base-period sums, open projects by layer."""
+    """Three queries: customers, base-period sums, open projects by layer.
+
+    The layers are counted in SQL so the home page never waits for a region's
+    analysis; the boundaries are those of pipeline.rules.layer (a test keeps
+    the two in step at d = -1, 0, 14, 15, 70, 71)."""
     period = base_period(as_of)
     customers = Customer.objects.visible_to(user).filter(region=region)
     money = Contribution.objects.filter(

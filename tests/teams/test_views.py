@@ -86,3 +86,27 @@ def test_a_director_of_two_regions_gets_a_region_switcher(client_for, director, 
 def test_a_manager_of_one_region_has_no_switcher(client_for, manager_a1, region_a):
     body = client_for(manager_a1).get(f"/r/{region_a.code}/").content.decode()
     assert 'aria-label="切换区域"' not in body and "华东一区" in body
+
+
+def test_the_region_home_counts_layers_as_the_funnel_rule_does(director, manager_a1, region_a):
+    """The home page counts layers in SQL for speed; it must agree with pipeline.rules.layer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pipeline.analysis import funnel_table
+    from pipeline.models import Project
+    from planning.analysis import compute
+    from teams.selectors import region_headline
+
+    today = timezone.localdate()
+    (customer,) = seed(region_a, manager_a1, 1, factories.products(1), projects_per_customer=0)
+    Project.objects.bulk_create(
+        Project(region=region_a, code=f"D{d}", name="边界", customer=customer, product=customer.contributions.first()
+                .product, owner=manager_a1, expected_close=today + dt.timedelta(days=d))
+        for d in (-1, 0, 14, 15, 70, 71)
+    )
+    home = region_headline(region=region_a, user=director, as_of=today, t=region_a.thresholds())
+    funnel = funnel_table(compute(region_a, today).projects.values())
+    assert [(x.layer, x.count) for x in home.layers] == [(row["layer"], row["count"]) for row in funnel]
+    assert [x.count for x in home.layers] == [1, 2, 3] and home.overdue == 1
