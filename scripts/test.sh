@@ -8,8 +8,10 @@ bash scripts/bootstrap.sh
 PY=.venv/bin/python
 mkdir -p test-output
 
+# The live-server tests (a real Chromium, axe-core, schemathesis) run once, in
+# the PostgreSQL half; everything else runs on both databases.
 echo "== SQLite =="
-env -u DATABASE_URL $PY -m pytest "$@"
+env -u DATABASE_URL $PY -m pytest -m "not browser" "$@"
 
 echo "== PostgreSQL =="
 PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
