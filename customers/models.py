@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+from customers.choices import Attitude, BuyingRole, Dimension  # noqa: F401 (the models' choices)
 from teams.models import Region
 
 
@@ -114,20 +115,6 @@ class Contribution(models.Model):
                                 name="contribution_region_month_cov")]
 
 
-class BuyingRole(models.TextChoices):
-    INITIATOR = "initiator", _("提出需求")
-    SEARCHER = "searcher", _("寻找")
-    DECIDER = "decider", _("决策")
-    USER = "user", _("使用")
-    EVALUATOR = "evaluator", _("评价")
-
-
-class Attitude(models.TextChoices):
-    SUPPORT = "support", _("支持")
-    NEUTRAL = "neutral", _("中立")
-    OPPOSE = "oppose", _("反对")
-
-
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(customer__in=Customer.objects.visible_to(user))
@@ -183,20 +170,6 @@ class Competitor(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class Dimension(models.TextChoices):
-    """Nine comparison dimensions (§3.3), in three groups."""
-
-    CORE_METRICS = "core_metrics", _("核心指标")
-    PERFORMANCE = "performance", _("性能优劣")
-    SERVICE_MODEL = "service_model", _("服务模式")
-    PRICING = "pricing", _("价格体系")
-    PULL_CONCEPT = "pull_concept", _("拉动概念")
-    PUSH_MEANS = "push_means", _("推动手段")
-    COORDINATION = "coordination", _("组织配合")
-    ACCOUNT_DIRECTOR = "account_director", _("客户主任")
-    MANAGER_TEAM = "manager_team", _("经理队伍")
 
 
 class ComparisonScore(models.Model):

@@ -16,7 +16,14 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from tsm.lib.money import group
+from django.utils.text import format_lazy
+
+from customers.choices import (
+    VALUE_CLASS_RANK, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
+    ValueClass,
+)
+from tsm.lib.labels import Labels
+from tsm.lib.numbers import fmt_money, fmt_num, fmt_pct, fmt_rate, fmt_score  # noqa: F401 (re-used below)
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 K = TypeVar("K", bound=Hashable)
@@ -25,52 +32,12 @@ ZERO = Decimal("0")
 CENT = Decimal("0.01")
 
 
-# --- formatting for reasons ---------------------------------------------------
-# Shared by the other apps' rules (pipeline, planning, teams).
-
-
-def fmt_money(amount: Decimal) -> str:
-    """36000 -> '36,000.00' (元, half-up to the fen, as the import rounds)."""
-    return group(amount, 2)
-
-
-def fmt_pct(fraction: Decimal) -> str:
-    """A measured share as a percentage with 2 places: 0.79996 -> '79.99%'.
-
-    Rounded *down*, so that the shown figure never crosses the threshold it is
-    compared with (79.996 % must not read as "80.00 % < 80 %").
-    """
-    return f"{(Decimal(fraction) * 100).quantize(CENT, ROUND_FLOOR):,}%"
-
-
-def fmt_score(value: Decimal) -> str:
-    """A measured mean or ratio with 2 places, rounded down for the same reason."""
-    return f"{Decimal(value).quantize(CENT, ROUND_FLOOR):,}"
-
-
-def fmt_num(value: Decimal | int) -> str:
-    """A threshold or a factor as written: 3 -> '3', 2.50 -> '2.5', 1.10 -> '1.1'."""
-    return format(Decimal(value).normalize(), "f")
-
-
-def fmt_rate(fraction: Decimal) -> str:
-    """A threshold share as written: 0.80 -> '80%', 0.125 -> '12.5%'."""
-    return fmt_num(Decimal(fraction) * 100) + "%"
-
-
 # --- labels ---------------------------------------------------------------------
 
-COMBINATION_LABELS = {"high_profit": "高盈利", "profitable": "可盈利", "loss": "亏损"}
+COMBINATION_LABELS = Labels(Combination)
 
 # In the order the course lists them; `unclassified` is for customers without data.
-CONTRIBUTION_CLASS_LABELS = {
-    "fat_sheep": "肥羊",
-    "reindeer": "驯鹿",
-    "hound": "猎狗",
-    "hare": "野兔",
-    "rat": "硕鼠",
-    "unclassified": "未分类",
-}
+CONTRIBUTION_CLASS_LABELS = Labels(ContributionClass)
 CONTRIBUTION_CLASS_ADVICE = {
     "fat_sheep": "看好肥羊：保护好",
     "reindeer": "盯紧驯鹿：密切关注",
@@ -80,17 +47,11 @@ CONTRIBUTION_CLASS_ADVICE = {
     "unclassified": "基期内没有资费数据",
 }
 
-ROLES = {
-    "initiator": "提出需求",
-    "searcher": "寻找",
-    "decider": "决策",
-    "user": "使用",
-    "evaluator": "评价",
-}
+ROLES = Labels(BuyingRole)
 
-PUBLICITY_LABELS = {"broad": "广泛宣传", "partial": "局部宣传", "blank": "大片空白"}
+PUBLICITY_LABELS = Labels(Publicity)
 
-PERFORMANCE_LABELS = {"short": "欠缺", "met": "完成", "exceeded": "超越"}
+PERFORMANCE_LABELS = Labels(Performance)
 
 # The 13 factors of §4.1, (code, 中文), codes as the customer model's fields.
 ATTRACTIVENESS_FACTORS = (
@@ -112,14 +73,10 @@ ADVANTAGE_FACTORS = (
 )
 SCORE_MAX = Decimal("5")
 
-VALUE_CLASS_LABELS = {
-    "consolidate": "一级 巩固类",
-    "invest": "二级 投入类",
-    "harvest": "三级 收获类",
-    "maintain": "四级 兼顾类",
-}
-VALUE_CLASS_SHORT = {"consolidate": "巩固类", "invest": "投入类", "harvest": "收获类", "maintain": "兼顾类"}
-VALUE_PENDING_LABEL = "待评估"
+VALUE_CLASS_SHORT = Labels(ValueClass)
+VALUE_CLASS_LABELS = Labels((value, format_lazy("{} {}", VALUE_CLASS_RANK[value], label))
+                            for value, label in ValueClass.choices)
+VALUE_PENDING_LABEL = VALUE_PENDING
 
 # Recommended market actions (numbers into MARKET_ACTIONS) and why, per class.
 VALUE_CLASS_ACTIONS = {
@@ -135,38 +92,8 @@ VALUE_CLASS_REASONS = {
     "maintain": ("数量多但利润小", "强力覆盖得不偿失", "采购易受诱导", "持续采购可能性小", "甚至考虑撤出"),
 }
 
-MARKET_ACTION_MISSING = "（课件缺失，请编辑）"
-MARKET_ACTIONS = {
-    1: "增加预交资费才能享受相关服务",
-    2: "不考虑降价或优惠",
-    3: "上门宣传，主动为客户提供信息",
-    4: "先于客户想到其需求，并事先作出解决方案",
-    5: "让对方求助热线电话",
-    6: "降价给客户让利",
-    7: "免费增加个性化的服务内容",
-    8: MARKET_ACTION_MISSING,  # lost in the slides; the catalogue lets a director write it
-    9: "改进产品，实现“客户化”",
-    10: "只依靠展示会",
-    11: "仅邮寄宣传品",
-    12: "减少人数降低服务成本",
-    13: "“送报式”宣传",
-    14: "向客户强力推荐标准化的服务项目",
-    15: "高层介入、密切沟通",
-    16: "根据客户未来的业务状态，研发新项目",
-}
-
 # The nine comparison dimensions of §3.3, in the slides' order, and their groups.
-DIMENSIONS = {
-    "core_metrics": "核心指标",
-    "performance": "性能优劣",
-    "service_model": "服务模式",
-    "pricing": "价格体系",
-    "pull_concept": "拉动概念",
-    "push_means": "推动手段",
-    "coordination": "组织配合",
-    "account_director": "客户主任",
-    "manager_team": "经理队伍",
-}
+DIMENSIONS = Labels(Dimension)
 DIMENSION_GROUPS = {
     "产品": ("core_metrics", "performance", "service_model"),
     "运作": ("pricing", "pull_concept", "push_means", "coordination"),
@@ -202,10 +129,10 @@ def combination(cells: Iterable[tuple[Decimal, Decimal]]) -> Verdict:
     minus = sum(1 for r, c in filled if r - c < 0)
     counted = f"{len(filled)} 个产品中 {minus} 个为 —"
     if profit < 0:
-        return Verdict("loss", f"亏损：{counted}，总利润 {fmt_money(profit)} < 0")
+        return Verdict.of(Combination.LOSS, f"亏损：{counted}，总利润 {fmt_money(profit)} < 0")
     if minus:
-        return Verdict("profitable", f"可盈利：{counted}，总利润 {fmt_money(profit)} ≥ 0")
-    return Verdict("high_profit", f"高盈利：{len(filled)} 个产品全部为 +，总利润 {fmt_money(profit)}")
+        return Verdict.of(Combination.PROFITABLE, f"可盈利：{counted}，总利润 {fmt_money(profit)} ≥ 0")
+    return Verdict.of(Combination.HIGH_PROFIT, f"高盈利：{len(filled)} 个产品全部为 +，总利润 {fmt_money(profit)}")
 
 
 def scale_flags(revenues: Mapping[K, Decimal], *, t: Thresholds = DEFAULTS) -> dict[K, Verdict]:
@@ -271,25 +198,24 @@ def contribution_class(
     while arrears against zero revenue is a rat.
     """
     if not has_data:
-        return Verdict("unclassified", "未分类：基期内无资费数据")
+        return Verdict.of(ContributionClass.UNCLASSIFIED, "未分类：基期内无资费数据")
     if combination == "loss":
-        return Verdict("rat", "硕鼠：组合为亏损")
+        return Verdict.of(ContributionClass.RAT, "硕鼠：组合为亏损")
     months = t.rat_arrears_months
     if arrears_end > 0 and arrears_end * 12 >= months * base_revenue:
-        return Verdict(
-            "rat",
+        return Verdict.of(ContributionClass.RAT,
             f"硕鼠：期末欠费 {fmt_money(arrears_end)} ≥ {fmt_num(months)} × 月均收入 {fmt_money(base_revenue / 12)}",
         )
     if scale:
         if combination == "high_profit":
-            return Verdict("fat_sheep", "肥羊：规模 +，组合高盈利")
+            return Verdict.of(ContributionClass.FAT_SHEEP, "肥羊：规模 +，组合高盈利")
         if combination == "profitable":
-            return Verdict("reindeer", "驯鹿：规模 +，组合可盈利")
+            return Verdict.of(ContributionClass.REINDEER, "驯鹿：规模 +，组合可盈利")
         # Scale + needs revenue, and revenue makes a non-empty cell.
         raise ValueError("a customer with scale + must have a combination")
     if growth:
-        return Verdict("hound", "猎狗：规模 —，成长 +")
-    return Verdict("hare", "野兔：规模 —，成长 —")
+        return Verdict.of(ContributionClass.HOUND, "猎狗：规模 —，成长 +")
+    return Verdict.of(ContributionClass.HARE, "野兔：规模 —，成长 —")
 
 
 def performance(actual: Decimal, target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
@@ -301,10 +227,10 @@ def performance(actual: Decimal, target: Decimal | None, *, t: Thresholds = DEFA
         return Verdict(None, f"未设定目标：实际 {fmt_money(actual)}，无法评价")
     done = f"实际 {fmt_money(actual)} / 目标 {fmt_money(target)} = {fmt_pct(actual / target)}"
     if actual >= t.perf_exceed * target:
-        return Verdict("exceeded", f"超越：{done} ≥ {fmt_rate(t.perf_exceed)}")
+        return Verdict.of(Performance.EXCEEDED, f"超越：{done} ≥ {fmt_rate(t.perf_exceed)}")
     if actual >= t.perf_complete * target:
-        return Verdict("met", f"完成：{done} ≥ {fmt_rate(t.perf_complete)}")
-    return Verdict("short", f"欠缺：{done} < {fmt_rate(t.perf_complete)}")
+        return Verdict.of(Performance.MET, f"完成：{done} ≥ {fmt_rate(t.perf_complete)}")
+    return Verdict.of(Performance.SHORT, f"欠缺：{done} < {fmt_rate(t.perf_complete)}")
 
 
 def focus_check(open_projects_on_hare_rat: int, open_projects: int, *, t: Thresholds = DEFAULTS) -> Verdict:
@@ -323,7 +249,7 @@ def focus_check(open_projects_on_hare_rat: int, open_projects: int, *, t: Thresh
 
 
 def _role_names(roles: Iterable[str]) -> str:
-    return "、".join(ROLES[r] for r in ROLES if r in set(roles))
+    return "、".join(str(ROLES[r]) for r in ROLES if r in set(roles))
 
 
 def role_coverage(role_sets: Iterable[Iterable[str]]) -> Verdict:
@@ -348,10 +274,10 @@ def publicity(
             held |= set(roles) & ROLES.keys()
     window = f"{since.isoformat()} 至 {as_of.isoformat()} 面谈覆盖 {len(held)} 个角色"
     if len(held) >= t.publicity_broad_roles:
-        return Verdict("broad", f"广泛宣传：{window}（{_role_names(held)}）≥ {t.publicity_broad_roles}")
+        return Verdict.of(Publicity.BROAD, f"广泛宣传：{window}（{_role_names(held)}）≥ {t.publicity_broad_roles}")
     if held:
-        return Verdict("partial", f"局部宣传：{window}（{_role_names(held)}）")
-    return Verdict("blank", f"大片空白：{window}")
+        return Verdict.of(Publicity.PARTIAL, f"局部宣传：{window}（{_role_names(held)}）")
+    return Verdict.of(Publicity.BLANK, f"大片空白：{window}")
 
 
 # --- §4.1 customer value grid -----------------------------------------------------------------
@@ -403,7 +329,7 @@ def value_class(
             for score, (_, label) in zip(scores, factors)
             if score is None
         ]
-        return Verdict(None, f"{VALUE_PENDING_LABEL}：缺少 {'、'.join(missing)} 的评分")
+        return Verdict(None, f"{VALUE_PENDING_LABEL}：缺少 {'、'.join(map(str, missing))} 的评分", VALUE_PENDING_LABEL)
     high = t.value_high
     a_high = a_sum >= high * len(ATTRACTIVENESS_FACTORS)
     b_high = b_sum >= high * len(ADVANTAGE_FACTORS)
@@ -412,8 +338,8 @@ def value_class(
     ]
     a_mean = a_sum / len(ATTRACTIVENESS_FACTORS)
     b_mean = b_sum / len(ADVANTAGE_FACTORS)
-    return Verdict(
-        cls,
+    return Verdict.of(
+        ValueClass(cls),
         f"{VALUE_CLASS_LABELS[cls]}：吸引力 {fmt_score(a_mean)} {'≥' if a_high else '<'} {fmt_num(high)}，"
         f"相对优势 {fmt_score(b_mean)} {'≥' if b_high else '<'} {fmt_num(high)}",
     )

@@ -5,8 +5,17 @@ from pipeline.models import EvidenceCriterion, Project, WeeklySnapshot, WeekSubm
 
 @admin.register(EvidenceCriterion)
 class EvidenceCriterionAdmin(admin.ModelAdmin):
+    """The wording is the administrator's; codes and levels are the method's."""
+
     list_display = ["code", "level", "text"]
     list_editable = ["text"]
+    readonly_fields = ["code", "level"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Project)

@@ -89,7 +89,7 @@ def analyse_projects(
 def _layer(verdict: Verdict) -> tuple[Verdict, bool]:
     """rules.layer gives ((layer, overdue), reason); results keep the layer as the value."""
     (layer_code, overdue), reason = verdict
-    return Verdict(layer_code, reason), overdue
+    return Verdict(layer_code, reason, verdict.label), overdue
 
 
 def funnel_table(results) -> list[dict]:

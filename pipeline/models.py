@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pipeline.rules import EVIDENCE
+from pipeline.choices import KillDegree, Status, TariffEffect  # noqa: F401 (the models' choices)
 from teams.models import Region
 
 
@@ -24,23 +26,6 @@ class EvidenceCriterion(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text}"
-
-
-class Status(models.TextChoices):
-    OPEN = "open", _("进行中")
-    WON = "won", _("赢单")
-    LOST = "lost", _("丢单")
-    ABANDONED = "abandoned", _("放弃")
-
-
-class TariffEffect(models.TextChoices):
-    INCREASE = "increase", _("资费增加")
-    DECREASE = "decrease", _("资费减少")
-
-
-class KillDegree(models.TextChoices):
-    HIGH = "high", _("高")
-    LOW = "low", _("低")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -92,8 +77,6 @@ class Project(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self):
-        from pipeline.rules import EVIDENCE
-
         codes = self.evidence if isinstance(self.evidence, list) else None
         if codes is None or any(code not in EVIDENCE for code in codes):
             raise ValidationError({"evidence": "证据应为 E1–E12 的列表，例如 [\"E1\", \"E2\"]"})

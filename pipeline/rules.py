@@ -8,41 +8,28 @@ the sentence that produced it.
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
-from customers.rules import CENT, VALUE_CLASS_SHORT, fmt_money, fmt_pct, fmt_rate
+from customers.rules import VALUE_CLASS_SHORT
+from pipeline.choices import AmountClass, Category, Conclusion, FunnelHealth, Layer, Status, Tactic, TariffEffect
+from tsm.lib.labels import Labels
+from tsm.lib.numbers import CENT, fmt_money, fmt_pct, fmt_rate
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 # --- §4.2 win rate from evidence --------------------------------------------------
 
 
-class Criterion(NamedTuple):
-    level: int  # 1..4, the level whose rate it helps to reach
-    text: str
-
-
-EVIDENCE = {
-    "E1": Criterion(1, "明确客户需求"),
-    "E2": Criterion(1, "了解决策权重"),
-    "E3": Criterion(1, "初步接触了与决策相关的人员"),
-    "E4": Criterion(2, "陈述利害引导了客户需求，使客户开始考虑我方"),
-    "E5": Criterion(2, "展示有效"),
-    "E6": Criterion(2, "客户提出了实质的疑虑或要求"),
-    "E7": Criterion(3, "客户透彻了解我方优势"),
-    "E8": Criterion(3, "建立了互信的私人关系"),
-    "E9": Criterion(3, "合作细节认同"),
-    "E10": Criterion(4, "性价比超越对手"),
-    "E11": Criterion(4, "私人信任超越对手"),
-    "E12": Criterion(4, "决策层大部分承诺认可"),
-}
+# The codes E1–E12 and the level each helps to reach are fixed by the method
+# and the import contract; their wording is the EvidenceCriterion table's
+# (editable in the admin, read by the pages).
+EVIDENCE = {f"E{n}": (n - 1) // 3 + 1 for n in range(1, 13)}
 
 # (win rate %, level name, its criteria), from the top of the funnel down.
 LEVELS = [
-    (rate, name, tuple(code for code, c in EVIDENCE.items() if c.level == number))
+    (rate, name, tuple(code for code, level in EVIDENCE.items() if level == number))
     for number, (rate, name) in enumerate(((20, "了解背景"), (40, "展示引导"), (60, "建立信任"), (80, "超越对手")), 1)
 ]
 
-STATUS_LABELS = {"open": "进行中", "won": "赢单", "lost": "丢单", "abandoned": "放弃"}
+STATUS_LABELS = Labels(Status)
 
 
 def win_rate(evidence: Iterable[str], status: str = "open") -> Verdict:
@@ -78,7 +65,7 @@ def weighted_amount(amount: Decimal, rate: int) -> Decimal:
 
 # --- §4.2 amount class, layer, category ---------------------------------------------------
 
-AMOUNT_CLASS_LABELS = {"A": "A类（重要／非常大）", "B": "B类（部分／比较大）", "C": "C类（少量／一般）"}
+AMOUNT_CLASS_LABELS = Labels(AmountClass)
 
 
 def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
@@ -87,20 +74,20 @@ def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds
     if owner_target is None or owner_target <= 0:
         said = f"负责人无目标，按金额 {fmt_money(amount)}"
         if amount >= t.amount_a_yuan:
-            return Verdict("A", f"A类：{said} ≥ {fmt_money(t.amount_a_yuan)}")
+            return Verdict.of(AmountClass.A, f"A类：{said} ≥ {fmt_money(t.amount_a_yuan)}")
         if amount >= t.amount_b_yuan:
-            return Verdict("B", f"B类：{said} ≥ {fmt_money(t.amount_b_yuan)}")
-        return Verdict("C", f"C类：{said} < {fmt_money(t.amount_b_yuan)}")
+            return Verdict.of(AmountClass.B, f"B类：{said} ≥ {fmt_money(t.amount_b_yuan)}")
+        return Verdict.of(AmountClass.C, f"C类：{said} < {fmt_money(t.amount_b_yuan)}")
     said = f"金额 {fmt_money(amount)} 占负责人目标 {fmt_money(owner_target)} 的 {fmt_pct(amount / owner_target)}"
     if amount >= t.amount_a_share * owner_target:
-        return Verdict("A", f"A类：{said} ≥ {fmt_rate(t.amount_a_share)}")
+        return Verdict.of(AmountClass.A, f"A类：{said} ≥ {fmt_rate(t.amount_a_share)}")
     if amount >= t.amount_b_share * owner_target:
-        return Verdict("B", f"B类：{said} ≥ {fmt_rate(t.amount_b_share)}")
-    return Verdict("C", f"C类：{said} < {fmt_rate(t.amount_b_share)}")
+        return Verdict.of(AmountClass.B, f"B类：{said} ≥ {fmt_rate(t.amount_b_share)}")
+    return Verdict.of(AmountClass.C, f"C类：{said} < {fmt_rate(t.amount_b_share)}")
 
 
-LAYERS = ("surface", "middle", "bottom")  # top of the funnel first
-LAYER_LABELS = {"surface": "表层", "middle": "中层", "bottom": "底层"}
+LAYERS = tuple(Layer.values)  # top of the funnel first
+LAYER_LABELS = Labels(Layer)
 OVERDUE_LABEL = "逾期"
 
 
@@ -110,16 +97,16 @@ def layer(as_of: date, expected_close: date, *, t: Thresholds = DEFAULTS) -> Ver
     flagged overdue, until someone moves the date or closes it."""
     days = (expected_close - as_of).days
     if days < 0:
-        return Verdict(("bottom", True), f"底层（{OVERDUE_LABEL}）：预计签约日 {expected_close.isoformat()} 已过 {-days} 天")
+        return Verdict(("bottom", True), f"底层（{OVERDUE_LABEL}）：预计签约日 {expected_close.isoformat()} 已过 {-days} 天", Layer.BOTTOM.label)
     if days <= t.layer_bottom_days:
-        return Verdict(("bottom", False), f"底层：距预计签约 {days} 天 ≤ {t.layer_bottom_days} 天")
+        return Verdict(("bottom", False), f"底层：距预计签约 {days} 天 ≤ {t.layer_bottom_days} 天", Layer.BOTTOM.label)
     if days <= t.layer_middle_days:
-        return Verdict(("middle", False), f"中层：距预计签约 {days} 天 ≤ {t.layer_middle_days} 天")
-    return Verdict(("surface", False), f"表层：距预计签约 {days} 天 > {t.layer_middle_days} 天")
+        return Verdict(("middle", False), f"中层：距预计签约 {days} 天 ≤ {t.layer_middle_days} 天", Layer.MIDDLE.label)
+    return Verdict(("surface", False), f"表层：距预计签约 {days} 天 > {t.layer_middle_days} 天", Layer.SURFACE.label)
 
 
-CATEGORY_LABELS = {"strategic": "战略类", "killer": "杀伤类", "revenue": "收益类", "suicide": "自杀类"}
-TARIFF_EFFECT_LABELS = {"increase": "资费增加", "decrease": "资费减少"}
+CATEGORY_LABELS = Labels(Category)
+TARIFF_EFFECT_LABELS = Labels(TariffEffect)
 KILL_DEGREE_LABELS = {"high": "杀伤度高", "low": "杀伤度低"}
 _CATEGORIES = {
     ("increase", "high"): "strategic",
@@ -136,19 +123,13 @@ def category(tariff_effect: str, kill_degree: str) -> Verdict:
     cls = _CATEGORIES[(tariff_effect, kill_degree)]
     said = f"{CATEGORY_LABELS[cls]}：{TARIFF_EFFECT_LABELS[tariff_effect]}、{KILL_DEGREE_LABELS[kill_degree]}"
     if cls == "suicide":
-        return Verdict(cls, f"{said}。注意：资费减少而对对手杀伤不大，请慎重立项")
-    return Verdict(cls, said)
+        return Verdict.of(Category(cls), f"{said}。注意：资费减少而对对手杀伤不大，请慎重立项")
+    return Verdict.of(Category(cls), said)
 
 
 # --- §4.2 tactic and conclusion --------------------------------------------------------------
 
-TACTIC_LABELS = {
-    "defense": "防御战",
-    "guerrilla": "游击战",
-    "storming": "攻坚战",
-    "blitz": "闪电战",
-    "positional": "阵地战",
-}
+TACTIC_LABELS = Labels(Tactic)
 TACTIC_SLOGANS = {
     "defense": "密切关注、顺水推舟",
     "guerrilla": "举火烧天、多点出击",
@@ -170,19 +151,14 @@ def tactic(layer: str, win_rate: int, *, t: Thresholds = DEFAULTS) -> Verdict:
     """Competitive tactic (项目竞争战法): layer × (win rate ≥ high_win_rate)."""
     high = win_rate >= t.high_win_rate
     name = _TACTICS[(layer, high)]
-    return Verdict(
-        name,
+    return Verdict.of(
+        Tactic(name),
         f"{TACTIC_LABELS[name]}（{TACTIC_SLOGANS[name]}）：{LAYER_LABELS[layer]}，"
         f"赢率 {win_rate}% {'≥' if high else '<'} {t.high_win_rate}%",
     )
 
 
-CONCLUSION_LABELS = {
-    "intensive_attack": "密集进攻",
-    "active_investment": "主动投入",
-    "inquire": "询问关注",
-    "wait": "等待观察",
-}
+CONCLUSION_LABELS = Labels(Conclusion)
 CONCLUSION_NOTES = {"wait": "鼓励运作"}
 FUNNEL_SLOGAN = "抓两头、看中间"
 
@@ -191,7 +167,7 @@ _INQUIRE_CLASSES = ("harvest", "invest")
 
 
 def _class_names(classes: tuple[str, ...]) -> str:
-    return "或".join(VALUE_CLASS_SHORT[c] for c in classes)
+    return "或".join(str(VALUE_CLASS_SHORT[c]) for c in classes)
 
 
 def conclusion(
@@ -206,11 +182,11 @@ def conclusion(
     said = f"{LAYER_LABELS[layer]}，客户{VALUE_CLASS_SHORT.get(value_class, '待评估')}，{amount_class}类，赢率 {win_rate}%"
     attack_class = value_class in _ATTACK_CLASSES
     if layer == "bottom" and attack_class and amount_class == "A":
-        return Verdict("intensive_attack", f"密集进攻：{said}")
+        return Verdict.of(Conclusion.INTENSIVE_ATTACK, f"密集进攻：{said}")
     if layer == "surface" and attack_class and amount_class == "A":
-        return Verdict("active_investment", f"主动投入：{said}")
+        return Verdict.of(Conclusion.ACTIVE_INVESTMENT, f"主动投入：{said}")
     if layer == "middle" and value_class in _INQUIRE_CLASSES and win_rate >= t.inquire_win_rate:
-        return Verdict("inquire", f"询问关注：{said} ≥ {t.inquire_win_rate}%")
+        return Verdict.of(Conclusion.INQUIRE, f"询问关注：{said} ≥ {t.inquire_win_rate}%")
 
     lacking = []
     if value_class is None:
@@ -223,7 +199,7 @@ def conclusion(
         lacking.append(f"赢率 {win_rate}% < {t.inquire_win_rate}%")
     if layer != "middle" and amount_class != "A":
         lacking.append("金额不是A类")
-    return Verdict("wait", f"等待观察（鼓励运作）：{said}；{'，'.join(lacking)}")
+    return Verdict.of(Conclusion.WAIT, f"等待观察（鼓励运作）：{said}；{'，'.join(map(str, lacking))}")
 
 
 # --- §4.3 funnel health ----------------------------------------------------------------------------
@@ -257,7 +233,7 @@ def is_stagnant(snapshots: Sequence[tuple[str, int]], *, t: Thresholds = DEFAULT
     )
 
 
-FUNNEL_HEALTH_LABELS = {"danger": "危险", "neutral": "中性", "healthy": "良性"}
+FUNNEL_HEALTH_LABELS = Labels(FunnelHealth)
 
 
 def funnel_health(projects: Sequence[tuple[str, bool]], *, t: Thresholds = DEFAULTS) -> Verdict:
@@ -266,14 +242,14 @@ def funnel_health(projects: Sequence[tuple[str, bool]], *, t: Thresholds = DEFAU
     total = len(projects)
     upper = [stagnant for lay, stagnant in projects if lay in ("surface", "middle")]
     if total < t.funnel_min_projects:
-        return Verdict("danger", f"危险：只有 {total} 个进行中项目 < {t.funnel_min_projects}（稀稀落落，危机立显）")
+        return Verdict.of(FunnelHealth.DANGER, f"危险：只有 {total} 个进行中项目 < {t.funnel_min_projects}（稀稀落落，危机立显）")
     if not upper:
-        return Verdict("danger", "危险：表层和中层没有项目（严重缺乏后劲）")
+        return Verdict.of(FunnelHealth.DANGER, "危险：表层和中层没有项目（严重缺乏后劲）")
     stuck = sum(upper)
     said = f"表层和中层 {len(upper)} 个项目中 {stuck} 个停滞，占 {fmt_pct(Decimal(stuck) / len(upper))}"
     if stuck >= t.funnel_neutral_share * len(upper):
-        return Verdict("neutral", f"中性：{said} ≥ {fmt_rate(t.funnel_neutral_share)}（很多在上面，不往下走）")
-    return Verdict("healthy", f"良性：{said} < {fmt_rate(t.funnel_neutral_share)}")
+        return Verdict.of(FunnelHealth.NEUTRAL, f"中性：{said} ≥ {fmt_rate(t.funnel_neutral_share)}（很多在上面，不往下走）")
+    return Verdict.of(FunnelHealth.HEALTHY, f"良性：{said} < {fmt_rate(t.funnel_neutral_share)}")
 
 
 def pipeline_coverage(weighted_open: Decimal, target_remaining: Decimal) -> Verdict:

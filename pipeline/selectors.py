@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from pipeline.models import Project, Status, WeeklySnapshot
+from pipeline.models import EvidenceCriterion, Project, Status, WeeklySnapshot
 from pipeline.rules import EVIDENCE
 from tsm.lib.jsonlists import parse_list
 
@@ -30,6 +30,12 @@ def open_project_rows(region, projects=None) -> list[dict]:
 @functools.cache
 def _known(codes: tuple) -> tuple:
     return tuple(code for code in codes if code in EVIDENCE)
+
+
+def evidence_wording() -> dict[str, str]:
+    """E1–E12 as the EvidenceCriterion table words them (the admin edits it)."""
+    wording = dict(EvidenceCriterion.objects.filter(code__in=EVIDENCE).values_list("code", "text"))
+    return {code: wording.get(code, code) for code in EVIDENCE}
 
 
 def project_contact_links(region, project_ids=None) -> list[tuple[int, int]]:

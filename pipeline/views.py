@@ -13,7 +13,8 @@ from pipeline import charts
 from pipeline.access import project_for_update
 from pipeline.analysis import coverage, empty_funnel_health, funnel_health, funnel_table
 from pipeline.forms import EvidenceForm, FunnelFilterForm
-from pipeline.rules import EVIDENCE, FUNNEL_SLOGAN, LEVELS
+from pipeline import selectors as psel
+from pipeline.rules import FUNNEL_SLOGAN, LEVELS
 from pipeline.services import project_set_evidence
 from planning.analysis import region_analysis, region_analysis_after_project_change
 from teams.access import region_for
@@ -48,7 +49,7 @@ def funnel(request, region):
     page = Paginator(projects, form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
     return render(request, "pipeline/funnel.html", {
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
-        "evidence": EVIDENCE, **_funnel_context(analysis, request.user, managers),
+        "evidence": psel.evidence_wording(), **_funnel_context(analysis, request.user, managers),
     })
 
 
@@ -113,7 +114,7 @@ def project_evidence(request, region, code):
         region, previous_version=previous, as_of=timezone.localdate(), project_ids=[project.pk])
     managers = region_managers(region)
     return render(request, "pipeline/funnel.html#evidence_response", {
-        "region": region, "p": analysis.projects[project.pk], "evidence": EVIDENCE, "levels": LEVELS,
+        "region": region, "p": analysis.projects[project.pk], "evidence": psel.evidence_wording(), "levels": LEVELS,
         **_funnel_context(analysis, request.user, managers),
     })
 
@@ -129,5 +130,5 @@ def _evidence_form(request, region, project):
     template = "pipeline/funnel.html#evidence_form" if request.htmx else "pipeline/project_evidence.html"
     return render(request, template, {
         "region": region, "project": project, "p": analysis.projects[project.pk], "levels": LEVELS,
-        "evidence": EVIDENCE, "next": _safe_next(request, request.GET.get("next"), region),
+        "evidence": psel.evidence_wording(), "next": _safe_next(request, request.GET.get("next"), region),
     })

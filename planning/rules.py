@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from customers.rules import DIMENSIONS, fmt_num, fmt_pct, fmt_rate, fmt_score
+from customers.rules import DIMENSIONS
+from tsm.lib.numbers import fmt_num, fmt_pct, fmt_rate, fmt_score
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 # --- §3.4 SWOT --------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from customers.models import FACTORS, Competitor, Customer
-from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS, fmt_num
+from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS
+from tsm.lib.numbers import fmt_num
 from planning import rules, selectors
 from planning.models import (
     ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Position, SpecialAction,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
-from customers.rules import fmt_pct, fmt_rate
+from tsm.lib.numbers import fmt_pct, fmt_rate
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 COACHING_SIGNAL_LABELS = {

@@ -105,8 +105,8 @@ def test_another_manager_cannot_tick_a_colleagues_project(client_for, manager_a2
 def _funnel_queries(client_for, director, django_assert_num_queries, per_page):
     client = client_for(director)
     client.get("/r/A/funnel/")  # the analysis is cached per region and data version
-    # session, user, region + settings, managers, nav regions
-    with django_assert_num_queries(5):
+    # session, user, region + settings, managers, nav regions, evidence wording
+    with django_assert_num_queries(6):
         assert client.get(f"/r/A/funnel/?per_page={per_page}").status_code == 200
 
 
@@ -123,10 +123,10 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
 ):
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
-    # session, user, region + settings, managers, nav regions; analysis:
-    # customers, cells, buckets, contacts, products, targets, open projects,
-    # contact links, snapshots
-    with django_assert_num_queries(14):
+    # session, user, region + settings, managers, nav regions, evidence
+    # wording; analysis: customers, cells, buckets, contacts, products,
+    # targets, open projects, contact links, snapshots
+    with django_assert_num_queries(15):
         assert client.get("/r/A/funnel/").status_code == 200
 
 

@@ -7,7 +7,8 @@ enters a figure: plotly renders a subset of HTML in labels and hover text."""
 import html
 import json
 
-import plotly.io as pio
+from django.utils.functional import Promise
+from plotly.utils import PlotlyJSONEncoder
 
 FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 
@@ -23,4 +24,16 @@ BASE_LAYOUT = {"font": {"family": FONT, "size": 12}, "margin": {"l": 40, "r": 20
 def figure_json(fig) -> dict:
     """The figure as a dict for `{{ fig|json_script:"id" }}` (which escapes </script>)."""
     fig.update_layout(**BASE_LAYOUT)
-    return json.loads(pio.to_json(fig, validate=False, pretty=False))
+    return json.loads(json.dumps(_plain(fig.to_plotly_json()), cls=PlotlyJSONEncoder))
+
+
+def _plain(value):
+    """Labels are lazy translations (one source: the enumerations); the
+    figure gets them as text in the language of the request."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -9,11 +9,30 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 
-class Verdict(NamedTuple):
-    """A derived label and the reason it was given (shown to the user)."""
-
+class _ValueReason(NamedTuple):
     value: Any
     reason: str
+
+
+class Verdict(_ValueReason):
+    """A derived value, the reason it was given, and its label.
+
+    Compared and unpacked as (value, reason): the label is a function of the
+    value (its enumeration's label), so it adds nothing to equality. Templates
+    show `label` and `reason`; they never cut a label out of the reason."""
+
+    def __new__(cls, value, reason, label=""):
+        verdict = super().__new__(cls, value, reason)
+        verdict.label = label
+        return verdict
+
+    def __getnewargs__(self):
+        return (self.value, self.reason, self.label)
+
+    @classmethod
+    def of(cls, choice, reason: str) -> "Verdict":
+        """A verdict whose value is a member of a TextChoices enumeration."""
+        return cls(choice.value, reason, choice.label)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from tsm.lib.money import format_money, group
+from tsm.lib.numbers import fmt_score
 
 register = template.Library()
 
@@ -55,6 +56,4 @@ def lookup(mapping, key):
 def score(value):
     """A mean score as the rules' reasons write it (2 places, rounded down),
     so a table never shows 3.56 beside a reason saying 3.55."""
-    from customers.rules import fmt_score
-
     return "—" if value is None or value == "" else fmt_score(value)
