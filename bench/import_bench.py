@@ -99,7 +99,7 @@ def make_files(quick: bool, formats: list[str]) -> dict[str, Path]:
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsm.settings")
         django.setup()
-        from customers.workbook import write_csv_zip, write_xlsx
+        from pipeline.workbook import write_csv_zip, write_xlsx
 
         OUT.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()

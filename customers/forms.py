@@ -1,31 +1,236 @@
-from pathlib import Path
+"""Forms of the analysis pages (客户贡献, 决策与需求, 竞争对手): every GET filter
+and every POST is validated here, with messages that name the field."""
+
+from decimal import Decimal
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
-from customers.services import UPLOAD_NAME
+from customers.analysis import CLASS_ORDER
+from customers.models import Attitude, Dimension
+from customers.rules import CONTRIBUTION_CLASS_LABELS, DIMENSIONS, PUBLICITY_LABELS, ROLES
 
-UPLOAD_EXTENSIONS = (".xlsx", ".zip")
+
+def _messages(what: str) -> dict:
+    return {"required": f"请填写{what}", "invalid_choice": f"未知的{what}“%(value)s”"}
 
 
-class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(label="工作簿文件", help_text="Excel 工作簿（.xlsx），或由 .csv 文件组成的压缩包（.zip）")
+class _PageForm(forms.Form):
+    """Paging and export: ?page=, ?per_page=, ?format=xlsx&table=<one of TABLES>."""
+
+    TABLES: dict[str, str] = {}
+    PER_PAGE = [(20, 20), (50, 50), (100, 100), (200, 200)]
+    DEFAULT_PER_PAGE = 50
+
+    page = forms.IntegerField(label="页码", required=False, min_value=1,
+                              error_messages={"invalid": "页码应为正整数", "min_value": "页码应为正整数"})
+    per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, error_messages=_messages("每页条数"))
+    format = forms.ChoiceField(label="格式", required=False, choices=[("", "网页"), ("xlsx", "Excel")],
+                               error_messages={"invalid_choice": "未知的导出格式“%(value)s”（应为 xlsx）"})
+    table = forms.ChoiceField(label="表格", required=False, error_messages={"invalid_choice": "没有名为“%(value)s”的表格"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("per_page"):
+            # so that the select shows the size in use and a re-submit keeps it
+            self.data = self.data.copy()
+            self.data["per_page"] = str(self.DEFAULT_PER_PAGE)
+        self.fields["per_page"].choices = self.PER_PAGE
+        self.fields["table"].choices = [("", "")] + list(self.TABLES.items())
 
     @property
-    def limit(self) -> int:
-        return settings.IMPORT_MAX_UPLOAD_BYTES
+    def wants_xlsx(self) -> bool:
+        return self.cleaned_data["format"] == "xlsx"
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
-            raise forms.ValidationError("只接受 Excel 工作簿（.xlsx）或 CSV 压缩包（.zip）")
-        limit = self.limit
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件过大（{filesizeformat(upload.size)}），上传上限为 {filesizeformat(limit)}")
-        return upload
+    @property
+    def table_name(self) -> str:
+        return self.cleaned_data["table"] or next(iter(self.TABLES))
+
+    def visible_fields_for_filter(self):
+        return [f for f in self if f.name not in ("page", "format", "table")]
 
 
-class ImportConfirmForm(forms.Form):
-    token = forms.RegexField(regex=UPLOAD_NAME, max_length=40)
+class ContributionFilterForm(_PageForm):
+    """Filters of the customer × product matrix; the summaries are the whole region's."""
+
+    TABLES = {"matrix": "客户×产品矩阵", "summary": "五类客户汇总", "by_product": "按产品汇总",
+              "by_manager": "按客户经理汇总", "checks": "主任检查"}
+
+    manager = forms.TypedChoiceField(label="客户经理", required=False, coerce=int, empty_value=None,
+                                     error_messages=_messages("客户经理"))
+    product = forms.TypedChoiceField(label="产品", required=False, coerce=int, empty_value=None,
+                                     error_messages=_messages("产品"))
+    contribution_class = forms.ChoiceField(label="贡献类别", required=False, error_messages=_messages("贡献类别"),
+                                           choices=[("", "全部")] + [(c, CONTRIBUTION_CLASS_LABELS[c])
+                                                                    for c in CLASS_ORDER])
+    field_order = ["manager", "product", "contribution_class", "per_page"]
+
+    def __init__(self, *args, managers=(), products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", "全部")] + [(m.pk, str(m)) for m in managers]
+        self.fields["product"].choices = [("", "全部")] + [(p["id"], p["name"]) for p in products]
+
+    def apply(self, results):
+        """The customers that pass the filters, largest base-period revenue first."""
+        d = self.cleaned_data
+        if d["manager"]:
+            results = [r for r in results if r.owner_id == d["manager"]]
+        if d["product"]:
+            results = [r for r in results if d["product"] in r.cells]
+        if d["contribution_class"]:
+            results = [r for r in results if r.contribution_class.value == d["contribution_class"]]
+        return sorted(results, key=lambda r: (-r.revenue, r.code))
+
+
+class DecisionFilterForm(_PageForm):
+    TABLES = {"customers": "客户决策角色"}
+
+    manager = forms.TypedChoiceField(label="客户经理", required=False, coerce=int, empty_value=None,
+                                     error_messages=_messages("客户经理"))
+    publicity = forms.ChoiceField(label="宣传接触状态", required=False, error_messages=_messages("宣传接触状态"),
+                                  choices=[("", "全部")] + list(PUBLICITY_LABELS.items()))
+    q = forms.CharField(label="客户名称或编码", required=False, max_length=100, strip=True,
+                        error_messages={"max_length": "客户名称或编码最多 100 个字"})
+    field_order = ["q", "manager", "publicity", "per_page"]
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", "全部")] + [(m.pk, str(m)) for m in managers]
+
+    def apply(self, results):
+        d = self.cleaned_data
+        if d["manager"]:
+            results = [r for r in results if r.owner_id == d["manager"]]
+        if d["publicity"]:
+            results = [r for r in results if r.publicity.value == d["publicity"]]
+        if d["q"]:
+            q = d["q"].casefold()
+            results = [r for r in results if q in r.name.casefold() or q in r.code.casefold()]
+        return sorted(results, key=lambda r: (-r.revenue, r.code))
+
+
+class IntelligenceFilterForm(_PageForm):
+    TABLES = {"competitors": "竞争对手", "scores": "对比评分", "intelligence": "情报记录"}
+
+    channel = forms.ChoiceField(label="情报渠道", required=False, error_messages=_messages("情报渠道"))
+    field_order = ["channel"]
+
+    def __init__(self, *args, channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", "全部")] + [(c.code, c.name) for c in channels]
+
+
+# --- writes ------------------------------------------------------------------------------------------
+
+
+class NeedsForm(forms.Form):
+    procurement_procedure = forms.CharField(label="采购程序", required=False, max_length=5000,
+                                            widget=forms.Textarea(attrs={"rows": 4}),
+                                            error_messages={"max_length": "采购程序最多 %(limit_value)d 个字"})
+    key_needs = forms.CharField(label="关键需求", required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 4}),
+                                error_messages={"max_length": "关键需求最多 %(limit_value)d 个字"})
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=100, error_messages={"required": "请填写姓名",
+                                                                         "max_length": "姓名最多 100 个字"})
+    title = forms.CharField(label="职务", required=False, max_length=100,
+                            error_messages={"max_length": "职务最多 100 个字"})
+    roles = forms.MultipleChoiceField(label="角色", required=False, choices=list(ROLES.items()),
+                                      widget=forms.CheckboxSelectMultiple,
+                                      error_messages={"invalid_choice": "未知的角色“%(value)s”"})
+    attitude = forms.ChoiceField(label="态度", choices=Attitude.choices, initial=Attitude.NEUTRAL,
+                                 error_messages=_messages("态度"))
+    last_met = forms.DateField(label="最近面谈日期", required=False, input_formats=["%Y-%m-%d"],
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"invalid": "最近面谈日期应为 YYYY-MM-DD"})
+
+
+class CompetitorForm(forms.Form):
+    TEXTS = ("goals", "posture", "service_features", "operating_means", "local_organisation", "trends")
+
+    product_series = forms.ChoiceField(label="产品系列", error_messages=_messages("产品系列"))
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写竞争对手名称",
+                                                                        "max_length": "名称最多 100 个字"})
+    rank = forms.TypedChoiceField(label="排名", coerce=int, choices=[(1, 1), (2, 2), (3, 3)],
+                                  error_messages=_messages("排名（1–3）"))
+    market_share = forms.DecimalField(label="市场份额 %", required=False, min_value=0, max_value=100,
+                                      decimal_places=2, max_digits=5,
+                                      error_messages={"invalid": "市场份额应为 0–100 的百分数",
+                                                      "min_value": "市场份额应为 0–100 的百分数",
+                                                      "max_value": "市场份额应为 0–100 的百分数",
+                                                      "max_decimal_places": "市场份额最多两位小数",
+                                                      "max_digits": "市场份额应为 0–100 的百分数"})
+    goals = forms.CharField(label="在本区域的主要目标", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    posture = forms.CharField(label="对我方的态势", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    service_features = forms.CharField(label="服务特点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    operating_means = forms.CharField(label="运作手段", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    local_organisation = forms.CharField(label="当地组织与人员", required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2}))
+    trends = forms.CharField(label="可能的动向", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, series=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product_series"].choices = [(s, s) for s in series]
+
+    @classmethod
+    def for_competitor(cls, competitor, data=None):
+        """The edit form of a competitor: its series is fixed (its scores and intelligence are about it)."""
+        form = cls(data, series=[competitor.product_series], initial={
+            **{f: getattr(competitor, f) for f in ("product_series", "name", "rank", *cls.TEXTS)},
+            "market_share": None if competitor.market_share is None
+            else (competitor.market_share * 100).quantize(Decimal("0.01"))})
+        form.fields["product_series"].disabled = True
+        return form
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        share = d["market_share"]
+        return {**{k: d[k] for k in ("product_series", "name", "rank", *self.TEXTS)},
+                "market_share": None if share is None else share / 100}
+
+
+class ScoresForm(forms.Form):
+    """The nine 1–5 scores of one product series, for us (`own-<dimension>`)
+    and for each competitor (`c<id>-<dimension>`); empty means not scored."""
+
+    series = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "缺少产品系列"})
+
+    def __init__(self, *args, competitors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = [(None, "自己平台", "own")] + [(c, c.name, f"c{c.pk}") for c in competitors]
+        for _, who, prefix in self.subjects:
+            for dim, label in DIMENSIONS.items():
+                message = f"{who}「{label}」的评分应为 1–5 的整数"
+                self.fields[f"{prefix}-{dim}"] = forms.IntegerField(
+                    label=f"{who} · {label}", required=False, min_value=1, max_value=5,
+                    widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1, "inputmode": "numeric"}),
+                    error_messages={"invalid": message, "min_value": message, "max_value": message})
+
+    def grid(self):
+        """Per dimension (in DIMENSIONS order), its bound fields: ours, then each competitor's."""
+        return [[self[f"{prefix}-{dim}"] for _, _, prefix in self.subjects] for dim in DIMENSIONS]
+
+    def scores(self) -> dict:
+        """{(competitor or None, dimension): score or None}."""
+        return {(subject, dim): self.cleaned_data[f"{prefix}-{dim}"]
+                for subject, _, prefix in self.subjects for dim in Dimension.values}
+
+
+class IntelligenceForm(forms.Form):
+    date = forms.DateField(label="日期", input_formats=["%Y-%m-%d"],
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": "请填写日期", "invalid": "日期应为 YYYY-MM-DD"})
+    channel = forms.ChoiceField(label="情报渠道", error_messages=_messages("情报渠道"))
+    content = forms.CharField(label="内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": "请填写情报内容", "max_length": "内容最多 %(limit_value)d 个字"})
+
+    def __init__(self, *args, channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channels = {c.code: c for c in channels if c.enabled}
+        self.fields["channel"].choices = [("", "—")] + [(code, c.name) for code, c in self.channels.items()]
+        self.fields["date"].initial = timezone.localdate
+
+    def clean_channel(self):
+        return self.channels[self.cleaned_data["channel"]]

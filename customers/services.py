@@ -1,410 +1,170 @@
-"""Writes of the customers app: the workbook import (INTERFACES.md §1).
+"""Writes of the analysis pages: needs, contacts, competitors, scores, intelligence.
 
-`workbook_import` reads the file, compares it with what the region holds
-(a handful of queries, whatever the size) and, when there is no error and
-this is not a dry run, writes the difference in one transaction: a bad file
-never leaves a half-written region, and re-importing the same file writes
-nothing at all.
+Keyword-only, validated here (a view's form is a convenience, not the
+guard), saved in a transaction that also marks the region's data as changed:
+cached analyses are keyed on `Region.data_version`.
 """
 
-import logging
-import re
-import secrets
-import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import islice
-from pathlib import Path
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
 
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
-from customers.importing import (
-    EVIDENCE_CODES, Existing, ImportError, Plan, UserInfo, build_plan,
+from customers.models import (
+    Attitude, ComparisonScore, Competitor, Contact, Customer, IntelligenceChannel, IntelligenceEntry,
 )
-from customers.models import FACTORS, BuyingRole, Contact, Contribution, Customer, Product
-from customers.workbook import SHEETS, WorkbookError, open_workbook
-from pipeline.models import Project
-from teams.models import Region, RegionSettings, Role, User
-
-log = logging.getLogger(__name__)
-
-FACTOR_FIELDS = [f for f, _ in FACTORS]
-BATCH = 2000
-ID_CHUNK = 900  # ids per IN (…): well under every backend's parameter limit
-
-
-@dataclass
-class ImportReport:
-    region: str
-    filename: str = ""
-    errors: list[ImportError] = field(default_factory=list)
-    error_count: int = 0  # errors beyond the listed ones are counted, not listed
-    warnings: list[str] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    new_users: list[str] = field(default_factory=list)
-    joining_users: list[str] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.new_users or self.joining_users
-                    or any(c["add"] or c["update"] for c in self.counts.values()))
-
-    @property
-    def sheet_counts(self) -> list[dict]:
-        """[{sheet: '资费', add, update, unchanged}] in the template's order."""
-        return [{"sheet": SHEETS[key].zh, **self.counts[key]} for key in SHEETS if key in self.counts]
-
-    @property
-    def more_errors(self) -> int:
-        return self.error_count - len(self.errors)
-
-
-def workbook_import(*, region_code: str, path, filename: str | None = None, dry_run: bool = False,
-                    user=None, region_name: str | None = None) -> ImportReport:
-    """Preview (dry_run) or apply the workbook at `path` to the region.
-
-    Creates the region (with default settings) when it does not exist yet.
-    """
-    path = Path(path)
-    report = ImportReport(region=region_code, filename=filename or path.name)
-    try:
-        book = open_workbook(path)
-        region = Region.objects.filter(code=region_code).first()
-        existing = load_existing(region, region_code, {s.key for s in book if s.key})
-        plan = build_plan(book, existing)
-        _products_stay_the_administrators(plan, user)
-    except WorkbookError as exc:
-        report.errors, report.error_count = [ImportError("", None, "", report.filename, str(exc))], 1
-        return report
-    report.errors, report.error_count = plan.errors, plan.error_count
-    report.warnings, report.counts = plan.warnings, plan.counts
-    report.new_users, report.joining_users = plan.new_users, plan.joining_users
-    if not report.ok or dry_run or (region is not None and not plan.has_changes):
-        return report
-    try:
-        with transaction.atomic():
-            region = _region_ensure(region_code, region_name)
-            _apply(plan, region)
-    except IntegrityError as exc:
-        # Someone changed the region between the preview and the write.
-        log.warning("import into %s failed: %s", region_code, exc)
-        report.errors = [ImportError("", None, "", report.filename,
-                                     "导入期间数据被他人修改，已全部撤销，请重新导入")]
-        report.error_count = 1
-        return report
-    report.applied = True
-    log.info("import into %s by %s: %s", region_code, getattr(user, "username", "-"), report.counts)
-    return report
-
-
-def _products_stay_the_administrators(plan, user) -> None:
-    """The product catalogue is shared by every region and kept by the
-    administrator (DOMAIN §0): a director's import may add products, not
-    rename or move existing ones. The command line is the operator's."""
-    if user is None or user.is_administrator:
-        return
-    products = plan.sheets.get("products")
-    for _, code, _ in (products.update if products else []):
-        plan.error("产品", None, "产品编码", code, "已有产品的名称和系列由系统管理员维护，导入只能新增产品")
-
-
-def _region_ensure(code: str, name: str | None) -> Region:
-    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name or code})
-    RegionSettings.objects.get_or_create(region=region)
-    return region
-
-
-# --- reading what is stored ---------------------------------------------------------
-
-
-def load_existing(region: Region | None, region_code: str, sheets: set[str]) -> Existing:
-    """What the region holds, keyed by code, in a few queries (only the sheets' needs)."""
-    existing = Existing(region=region_code, users=users_named)
-    existing.products = {p["code"]: p for p in Product.objects.values("id", "code", "name", "series")}
-    if region is None:
-        return existing
-    if sheets - {"products"}:
-        existing.customers = {
-            c["code"]: c
-            for c in _renamed(Customer.objects.filter(region=region).values(
-                "id", "code", "name", "industry", "owner__username", *FACTOR_FIELDS))
-        }
-    if sheets & {"projects", "contacts"}:
-        existing.projects = {
-            p["code"]: p
-            for p in _renamed(Project.objects.filter(region=region).values(
-                "id", "code", "name", "customer__code", "product__code", "owner__username", "amount",
-                "expected_close", "status", "tariff_effect", "kill_degree", "evidence"))
-        }
-        for p in existing.projects.values():
-            p["evidence"] = [c for c in EVIDENCE_CODES if c in set(p["evidence"] or ())]
-    if "contacts" in sheets:
-        existing.contacts = _stored_contacts(region)
-    if "contributions" in sheets:
-        existing.contributions = _stored_contributions(region)
-    return existing
-
-
-def _renamed(rows: Iterable[dict]) -> Iterator[dict]:
-    """customer__code -> customer, owner__username -> owner (as the plan names them)."""
-    for row in rows:
-        for key in [k for k in row if "__" in k]:
-            row[key.split("__")[0]] = row.pop(key)
-        yield row
-
-
-def _stored_contacts(region: Region) -> dict:
-    contacts = {}
-    by_id = {}
-    for c in Contact.objects.filter(customer__region=region).values(
-            "id", "customer__code", "name", "title", "roles", "attitude", "last_met"):
-        c["roles"] = [r for r in BuyingRole.values if r in set(c["roles"] or ())]
-        c["projects"] = set()
-        by_id[c["id"]] = c
-        contacts[(c.pop("customer__code"), c["name"])] = c
-    links = Contact.projects.through.objects.filter(contact__customer__region=region)
-    for contact_id, code in links.values_list("contact_id", "project__code"):
-        by_id[contact_id]["projects"].add(code)
-    for c in by_id.values():
-        c["projects"] = frozenset(c["projects"])
-        del c["name"]
-    return contacts
-
-
-def _stored_contributions(region: Region) -> dict:
-    """(customer id, product id, month) -> (pk, fen, fen, fen); one raw query,
-    because the ORM's per-value converters cost seconds at 720,000 rows."""
-    table = connection.ops.quote_name(Contribution._meta.db_table)
-    sql = (f"SELECT id, customer_id, product_id, month, CAST(ROUND(revenue * 100) AS BIGINT), "
-           f"CAST(ROUND(cost * 100) AS BIGINT), CAST(ROUND(arrears * 100) AS BIGINT) "
-           f"FROM {table} WHERE region_id = %s")
-    out = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [region.pk])
-        while rows := cursor.fetchmany(10_000):
-            for pk, c, p, m, r, k, a in rows:
-                out[(c, p, m)] = (pk, r, k, a)
-    return out
-
-
-def users_named(names: set[str]) -> dict[str, UserInfo]:
-    regions: dict[str, set[str]] = {n: set() for n in names}
-    members = User.regions.through.objects.filter(user__username__in=names)
-    for username, code in members.values_list("user__username", "region__code"):
-        regions[username].add(code)
-    return {
-        username: UserInfo(role=role, regions=frozenset(regions[username]))
-        for username, role in User.objects.filter(username__in=names).values_list("username", "role")
-    }
-
-
-# --- writing the plan --------------------------------------------------------------
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _apply(plan: Plan, region: Region) -> None:
-    sheets = plan.sheets
-    _users_create(plan, region)
-    owners = dict(User.objects.filter(regions=region).values_list("username", "id"))
-    if "products" in sheets:
-        _save(Product, sheets["products"], lambda code, v: Product(code=code, **v), ["name", "series"])
-    products = dict(Product.objects.values_list("code", "id"))
-    if "customers" in sheets:
-        _save(Customer, sheets["customers"], lambda code, v: _customer(region, owners, code, v),
-              ["name", "industry", "owner", *FACTOR_FIELDS])
-    customers = dict(Customer.objects.filter(region=region).values_list("code", "id"))
-    if "projects" in sheets:
-        now = timezone.now()
-        _save(Project, sheets["projects"],
-              lambda code, v: _project(region, customers, products, owners, code, v, now),
-              ["name", "customer", "product", "owner", "amount", "expected_close", "status",
-               "tariff_effect", "kill_degree", "evidence", "updated_at"])
-    if "contributions" in sheets:
-        _contributions_save(plan, region, customers, products)
-    if "contacts" in sheets:
-        _contacts_save(plan, region, customers)
-    # Cached analyses are keyed on the data version. Products are shared by
-    # every region, so renaming one (or moving it to another series) is
-    # everybody's change.
-    if sheets.get("products") and sheets["products"].update:
-        Region.objects.exclude(pk=region.pk).update(data_version=F("data_version") + 1)
-    region.touch()
-
-
-def _users_create(plan: Plan, region: Region) -> None:
-    """Unknown managers: new accounts of the region with no usable password."""
-    users = []
-    for username in plan.new_users:
-        user = User(username=username, role=Role.MANAGER, display_name=username)
-        user.set_unusable_password()
-        users.append(user)
-    User.objects.bulk_create(users)
-    names = plan.new_users + plan.joining_users
-    if names:
-        Member = User.regions.through
-        ids = User.objects.filter(username__in=names).values_list("id", flat=True)
-        Member.objects.bulk_create([Member(user_id=i, region_id=region.pk) for i in ids])
-
-
-def _save(model, sheet_plan, build, fields: list[str]) -> None:
-    model.objects.bulk_create([build(key, values) for key, values in sheet_plan.add], batch_size=BATCH)
-    changed = []
-    for pk, key, values in sheet_plan.update:
-        obj = build(key, values)
-        obj.pk = pk
-        changed.append(obj)
-    if changed:
-        model.objects.bulk_update(changed, fields, batch_size=500)
-
-
-def _customer(region, owners, code, v) -> Customer:
-    return Customer(region=region, code=code, name=v["name"], industry=v.get("industry") or "",
-                    owner_id=owners[v["owner"]], **{f: v.get(f) for f in FACTOR_FIELDS})
-
-
-def _project(region, customers, products, owners, code, v, now) -> Project:
-    return Project(region=region, code=code, name=v["name"], customer_id=customers[v["customer"]],
-                   product_id=products[v["product"]], owner_id=owners[v["owner"]], amount=v["amount"],
-                   expected_close=v["expected_close"], status=v["status"], tariff_effect=v["tariff_effect"],
-                   kill_degree=v["kill_degree"], evidence=v.get("evidence") or [], updated_at=now)
-
-
-def _contributions_save(plan: Plan, region: Region, customers: dict, products: dict) -> None:
-    """Changed rows are deleted and inserted again with the new amounts (nothing
-    refers to a contribution's id); a 720,000-row insert goes straight to the
-    driver (COPY on PostgreSQL, executemany on SQLite)."""
-    sheet_plan = plan.sheets["contributions"]
-    for chunk in _chunks((u[0] for u in sheet_plan.update), ID_CHUNK):
-        Contribution.objects.filter(pk__in=chunk).delete()
-    rid = region.pk
-    # SQLite keeps a decimal as the nearest double whatever text it is given,
-    # and fen / 100 is that double; PostgreSQL gets the exact text.
-    yuan = _yuan if connection.vendor == "postgresql" else _yuan_float
-
-    def rows():
-        for c, p, m, r, k, a in sheet_plan.add:
-            yield rid, customers[c], products[p], m, yuan(r), yuan(k), yuan(a)
-        for _, c, p, m, r, k, a in sheet_plan.update:
-            yield rid, customers[c], products[p], m, yuan(r), yuan(k), yuan(a)
-
-    contributions_insert(rows())
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
-def _yuan_float(fen: int) -> float:
-    return fen / 100
-
-
-CONTRIBUTION_COLUMNS = ("region_id", "customer_id", "product_id", "month", "revenue", "cost", "arrears")
-
-
-def contributions_insert(rows: Iterable[tuple]) -> None:
-    """Insert (region_id, customer_id, product_id, month, revenue, cost, arrears) rows."""
-    qn = connection.ops.quote_name
-    table = qn(Contribution._meta.db_table)
-    columns = ", ".join(qn(c) for c in CONTRIBUTION_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(CONTRIBUTION_COLUMNS))})"
-        if connection.vendor != "sqlite":
-            for chunk in _chunks(rows, 10_000):
-                cursor.executemany(sql, chunk)
-            return
-        # Every index of the table grows with each row; SQLite's default 2 MB
-        # page cache thrashes on them (measured: 2 s of 16). Widen it for
-        # this insert only.
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB at most, used only as filled
-        try:
-            for chunk in _chunks(rows, 50_000):
-                cursor.executemany(sql, chunk)
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
-def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
-    sheet_plan = plan.sheets["contacts"]
-
-    def build(key, v):
-        return Contact(customer_id=customers[key[0]], name=key[1], title=v.get("title") or "",
-                       roles=v["roles"], attitude=v["attitude"], last_met=v.get("last_met"))
-
-    _save(Contact, sheet_plan, build, ["title", "roles", "attitude", "last_met"])
-    relink = [(key, v["projects"]) for key, v in sheet_plan.add if v.get("projects")]
-    relink += [(key, v.get("projects") or frozenset()) for _, key, v in sheet_plan.update]
-    if not relink:
-        return
-    contacts = {(code, name): pk for code, name, pk in
-                Contact.objects.filter(customer__region=region).values_list("customer__code", "name", "id")}
-    projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
-    Link = Contact.projects.through
-    for chunk in _chunks([contacts[key] for _, key, _ in sheet_plan.update], ID_CHUNK):
-        Link.objects.filter(contact_id__in=chunk).delete()
-    Link.objects.bulk_create(
-        [Link(contact_id=contacts[key], project_id=projects[code]) for key, codes in relink for code in codes],
-        batch_size=BATCH,
-    )
-
-
-# --- uploads kept between preview and confirm ----------------------------------------
-
-UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.(xlsx|zip)$")
-UPLOAD_MAX_AGE = 24 * 3600
-
-
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def upload_store(*, upload) -> str:
-    """Keep an uploaded workbook under MEDIA_ROOT/imports/ as <random token><ext>;
-    return that name (the token the confirm form posts back)."""
-    folder = _upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for old in folder.iterdir():  # previews nobody confirmed
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except FileNotFoundError:
-            pass  # another worker cleaned it first
-    name = secrets.token_urlsafe(24) + Path(upload.name).suffix.lower()
-    with open(folder / name, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    return name
-
-
-def upload_path(name: str) -> Path:
-    """The stored file for a token; ValueError for anything that is not one of ours."""
-    if not isinstance(name, str) or not UPLOAD_NAME.match(name):
-        raise ValueError("not an upload token")
-    return _upload_dir() / name
-
-
-def upload_discard(name: str) -> None:
-    try:
-        upload_path(name).unlink(missing_ok=True)
-    except ValueError:
-        pass
+from customers.rules import DIMENSIONS, ROLES
+
+MAX_COMPETITORS_PER_SERIES = 3
+
+
+def customer_needs_save(*, customer: Customer, procurement_procedure: str, key_needs: str) -> Customer:
+    """采购程序 and 关键需求 of a customer, as text."""
+    customer.procurement_procedure = (procurement_procedure or "").strip()
+    customer.key_needs = (key_needs or "").strip()
+    with transaction.atomic():
+        customer.save(update_fields=["procurement_procedure", "key_needs"])
+        customer.region.touch()
+    return customer
+
+
+def contact_save(
+    *, customer: Customer, contact: Contact | None = None, name: str, title: str = "", roles: list[str],
+    attitude: str, last_met: dt.date | None, today: dt.date | None = None,
+) -> Contact:
+    """Add a contact to a customer (contact=None) or change one of its contacts."""
+    today = today or timezone.localdate()
+    name, title = (name or "").strip(), (title or "").strip()
+    errors = {}
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationError("联系人不属于该客户")
+    if not name:
+        errors["name"] = "请填写姓名"
+    elif Contact.objects.filter(customer=customer, name=name).exclude(pk=getattr(contact, "pk", None)).exists():
+        errors["name"] = f"该客户已有名为“{name}”的联系人"
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        errors["roles"] = f"未知的角色：{'、'.join(unknown)}"
+    if attitude not in Attitude.values:
+        errors["attitude"] = f"未知的态度“{attitude}”"
+    if last_met is not None and last_met > today:
+        errors["last_met"] = f"最近面谈日期 {last_met.isoformat()} 晚于今天 {today.isoformat()}，不能是将来的日期"
+    if errors:
+        raise ValidationError(errors)
+    contact = contact or Contact(customer=customer)
+    contact.name, contact.title, contact.attitude, contact.last_met = name, title, attitude, last_met
+    contact.roles = [r for r in ROLES if r in set(roles)]  # the five roles' order, no repeats
+    with transaction.atomic():
+        contact.save()
+        customer.region.touch()
+    return contact
+
+
+def competitor_save(
+    *, region, competitor: Competitor | None = None, product_series: str, name: str, rank: int,
+    market_share: Decimal | None = None, goals: str = "", posture: str = "", service_features: str = "",
+    operating_means: str = "", local_organisation: str = "", trends: str = "",
+) -> Competitor:
+    """Add one of a series' (up to) three competitors, or change one.
+
+    A competitor keeps its series: its scores and intelligence are about it."""
+    name, product_series = (name or "").strip(), (product_series or "").strip()
+    errors = {}
+    if competitor is not None:
+        if competitor.region_id != region.pk:
+            raise ValidationError("竞争对手不属于该区域")
+        if product_series != competitor.product_series:
+            errors["product_series"] = "不能更改竞争对手的产品系列"
+    if not product_series:
+        errors["product_series"] = "请选择产品系列"
+    if not name:
+        errors["name"] = "请填写竞争对手名称"
+    if rank not in (1, 2, 3):
+        errors["rank"] = f"排名应为 1–3，而不是 {rank}"
+    if market_share is not None and not Decimal("0") <= market_share <= Decimal("1"):
+        errors["market_share"] = "市场份额应在 0–100% 之间"
+    if not errors:
+        others = list(Competitor.objects.filter(region=region, product_series=product_series)
+                      .exclude(pk=getattr(competitor, "pk", None)))
+        if competitor is None and len(others) >= MAX_COMPETITORS_PER_SERIES:
+            errors["product_series"] = f"“{product_series}”已有 {len(others)} 个竞争对手（最多三个）"
+        elif any(o.name == name for o in others):
+            errors["name"] = f"“{product_series}”已有名为“{name}”的竞争对手"
+        elif taken := next((o for o in others if o.rank == rank), None):
+            errors["rank"] = f"“{product_series}”的第 {rank} 名已是“{taken.name}”"
+    if errors:
+        raise ValidationError(errors)
+    competitor = competitor or Competitor(region=region, product_series=product_series)
+    competitor.name, competitor.rank, competitor.market_share = name, rank, market_share
+    for field, value in (("goals", goals), ("posture", posture), ("service_features", service_features),
+                         ("operating_means", operating_means), ("local_organisation", local_organisation),
+                         ("trends", trends)):
+        setattr(competitor, field, (value or "").strip())
+    with transaction.atomic():
+        competitor.save()
+        region.touch()
+    return competitor
+
+
+def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor | None, str], int | None]) -> None:
+    """The nine 1–5 scores of a series for us (competitor None) and its
+    competitors; None removes a score (not scored)."""
+    errors = []
+    for (competitor, dimension), value in scores.items():
+        if dimension not in DIMENSIONS:
+            raise ValidationError(f"未知的对比维度“{dimension}”")
+        if competitor is not None and (competitor.region_id != region.pk
+                                       or competitor.product_series != product_series):
+            raise ValidationError(f"竞争对手“{competitor.name}”不属于“{product_series}”")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
+            who = "自己平台" if competitor is None else competitor.name
+            errors.append(f"{who}「{DIMENSIONS[dimension]}」的评分应为 1–5 的整数，而不是 {value}")
+    if errors:
+        raise ValidationError(errors)
+    existing = {(s.competitor_id, s.dimension): s
+                for s in ComparisonScore.objects.filter(region=region, product_series=product_series)}
+    new, changed, removed = [], [], []
+    for (competitor, dimension), value in scores.items():
+        row = existing.get((getattr(competitor, "pk", None), dimension))
+        if value is None:
+            if row is not None:
+                removed.append(row.pk)
+        elif row is None:
+            new.append(ComparisonScore(region=region, product_series=product_series, competitor=competitor,
+                                       dimension=dimension, score=value))
+        elif row.score != value:
+            row.score = value
+            changed.append(row)
+    with transaction.atomic():
+        ComparisonScore.objects.filter(pk__in=removed).delete()
+        ComparisonScore.objects.bulk_create(new)
+        ComparisonScore.objects.bulk_update(changed, ["score"])
+        region.touch()
+
+
+def intelligence_add(
+    *, region, competitor: Competitor, channel: IntelligenceChannel, date: dt.date, content: str, author=None,
+    today: dt.date | None = None,
+) -> IntelligenceEntry:
+    """Record a piece of intelligence about a competitor, from an enabled channel."""
+    today = today or timezone.localdate()
+    content = (content or "").strip()
+    errors = {}
+    if competitor.region_id != region.pk:
+        raise ValidationError("竞争对手不属于该区域")
+    if not channel.enabled:
+        errors["channel"] = f"渠道“{channel.name}”已停用，不能再记录"
+    if date > today:
+        errors["date"] = f"日期 {date.isoformat()} 晚于今天 {today.isoformat()}"
+    if not content:
+        errors["content"] = "请填写情报内容"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = IntelligenceEntry.objects.create(region=region, competitor=competitor, channel=channel, date=date,
+                                                 content=content, author=author)
+        region.touch()
+    return entry

@@ -1,68 +1,543 @@
-"""The workbook import in the browser: upload -> preview (a dry run) -> confirm."""
+"""做分析 (A): 客户贡献分析, 决策与需求, 竞争对手与自己平台 (DOMAIN §3.1–§3.3).
 
-from django.contrib import messages
-from django.http import HttpResponse
+Thin views: access helper → form → selector or service → render or redirect.
+Pages work without JavaScript; with htmx a filter, a page turn or a write
+swaps a named fragment of the page (`{% partialdef %}`). Every table is
+also an Excel download (`?format=xlsx&table=…`).
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
-from customers.forms import ImportConfirmForm, WorkbookUploadForm
-from customers.services import upload_discard, upload_path, upload_store, workbook_import
-from customers.workbook import template_xlsx
-from teams.access import region_for_director
+from customers import charts
+from customers import selectors as sel
+from customers.access import competitor_for, contact_for_update, customer_for, customer_for_update
+from customers.analysis import (
+    ComparisonRow, class_summary, class_summary_per_product, comparison_grid, coverage_check, focus_check, grouped,
+    matrix_columns, matrix_rows, missing_scores_check,
+)
+from customers.forms import (
+    CompetitorForm, ContactForm, ContributionFilterForm, DecisionFilterForm, IntelligenceFilterForm,
+    IntelligenceForm, NeedsForm, ScoresForm,
+)
+from customers import services
+from customers.services import MAX_COMPETITORS_PER_SERIES
+from customers.models import Competitor
+from customers.rules import (
+    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, PUBLICITY_LABELS, ROLES,
+    VALUE_CLASS_LABELS,
+)
+from planning.analysis import region_analysis
+from teams.access import region_for, region_for_director
+from teams.selectors import region_managers
+from tsm.lib.xlsx import xlsx_response
 
-PENDING = "pending_imports"  # session: {region code: {"token": stored name, "name": original name}}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+def _visible_customers(analysis, user) -> dict:
+    """Directors and executives: the region's customers; managers: their own."""
+    if user.is_manager:
+        return {cid: r for cid, r in analysis.customers.items() if r.owner_id == user.pk}
+    return analysis.customers
 
 
-def import_upload(request, region):
-    region = region_for_director(request, region)
-    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        return render(request, "customers/import_upload.html", {"region": region, "form": form})
-    upload = form.cleaned_data["file"]
-    token = upload_store(upload=upload)
-    report = workbook_import(region_code=region.code, path=upload_path(token), filename=upload.name,
-                             dry_run=True, user=request.user)
-    pending = request.session.get(PENDING, {})
-    upload_discard(pending.pop(region.code, {}).get("token", ""))
-    if report.ok and report.has_changes:
-        pending[region.code] = {"token": token, "name": upload.name}
+def _visible_projects(analysis, user) -> list:
+    projects = analysis.projects.values()
+    return [p for p in projects if p.owner_id == user.pk] if user.is_manager else list(projects)
+
+
+def _names(managers, customers) -> dict:
+    """Owner id -> name, for managers and for anyone else who owns a customer."""
+    return {r.owner_id: r.owner for r in customers} | {m.pk: str(m) for m in managers} | {None: "（未分配）"}
+
+
+def _refused(message: str):
+    """A request no form of ours sends (a forged series…): 400, the reason as plain text."""
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _bad_filter(request, form):
+    template = "customers/contribution_bad_filter.html"
+    return render(request, template + ("#errors" if request.htmx else ""), {"form": form}, status=400)
+
+
+# --- 客户贡献分析 -------------------------------------------------------------------------------------
+
+
+def contribution(request, region):
+    """客户贡献分析: the matrix as a heat-map, the five classes, the director's checks."""
+    region = region_for(request, region)
+    managers = region_managers(region)
+    analysis = region_analysis(region, timezone.localdate())
+    form = ContributionFilterForm(request.GET, managers=managers, products=analysis.products)
+    if not form.is_valid():
+        return _bad_filter(request, form)
+    visible = _visible_customers(analysis, request.user)
+    names = _names(managers, visible.values())
+    customers = form.apply(visible.values())
+    columns = matrix_columns(analysis.products, customers, form.cleaned_data["product"])
+    if form.wants_xlsx:
+        return _contribution_xlsx(region, form.table_name, analysis, visible, customers, columns, names, request.user)
+    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    rows = matrix_rows(list(page), columns, analysis.cells)
+    context = {"region": region, "analysis": analysis, "form": form, "page": page, "columns": columns,
+               "labels": charts.product_labels(columns), "rows": rows, "names": names,
+               "chart": charts.heatmap_figure(rows, columns, unit=request.session.get("money_unit", "yuan"))}
+    if request.htmx:
+        return render(request, "customers/contribution.html#matrix", context)
+    return render(request, "customers/contribution.html", context | _contribution_summaries(
+        analysis, visible, _visible_projects(analysis, request.user), names))
+
+
+def _contribution_summaries(analysis, visible, projects, names) -> dict:
+    results = list(visible.values())
+    return {
+        "totals": {"customers": len(results), "revenue": sum(r.revenue for r in results),
+                   "profit": sum(r.profit for r in results)},
+        "summary": class_summary(visible),
+        "by_manager": sorted(grouped(class_summary(visible, key=lambda r: r.owner_id)),
+                             key=lambda g: names.get(g[0], "")),
+        "by_product": grouped(class_summary_per_product(visible, analysis.cells)),
+        "product_names": analysis.product_names,
+        "checks": _checks(analysis, visible, projects, names),
+        "advice": CONTRIBUTION_CLASS_ADVICE,
+    }
+
+
+def _checks(analysis, visible, projects, names):
+    return [focus_check(analysis.customers, projects, analysis.thresholds, names), coverage_check(projects),
+            missing_scores_check(visible.values())]
+
+
+def _contribution_xlsx(region, table, analysis, visible, customers, columns, names, user):
+    title = ContributionFilterForm.TABLES[table]
+    if table == "matrix":
+        sheet = charts.matrix_table(matrix_rows(customers, columns, analysis.cells), columns, names)
+    elif table == "summary":
+        sheet = charts.summary_table(class_summary(visible))
+    elif table == "by_manager":
+        sheet = charts.summary_table(class_summary(visible, key=lambda r: r.owner_id), "客户经理", names)
+    elif table == "by_product":
+        sheet = charts.summary_table(class_summary_per_product(visible, analysis.cells), "产品",
+                                     analysis.product_names)
     else:
-        upload_discard(token)
-        token = None
-    request.session[PENDING] = pending
-    return render(request, "customers/import_preview.html", {"region": region, "report": report, "token": token})
+        sheet = charts.checks_table(_checks(analysis, visible, _visible_projects(analysis, user), names))
+    return xlsx_response(f"{title}-{region.code}.xlsx", title, *sheet)
+
+
+def customer_detail(request, region, code):
+    """One customer: its signals, class, matrix row, value class, publicity, contacts and projects."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    analysis = region_analysis(region, timezone.localdate())
+    result = analysis.customers.get(customer.pk)
+    cells = [c for c in sel.customer_cell_rows(customer, analysis.period) if c["revenue"] or c["cost"]]
+    for cell in cells:
+        cell["profit"] = cell["revenue"] - cell["cost"]
+        cell["sign"] = result.cells.get(cell["product_id"]) if result else None
+    return render(request, "customers/customer_detail.html", {
+        "region": region, "customer": customer, "analysis": analysis, "r": result, "cells": cells,
+        "product_names": analysis.product_names, "contacts": _with_roles(sel.contacts_of([customer.pk])),
+        "projects": [p for p in _visible_projects(analysis, request.user) if p.customer_id == customer.pk],
+        "advice": CONTRIBUTION_CLASS_ADVICE, "value_labels": VALUE_CLASS_LABELS,
+        "factors": [(label, getattr(customer, field)) for field, label in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS],
+    })
+
+
+# --- 决策与需求 -------------------------------------------------------------------------------------------
+
+
+def _with_roles(contacts):
+    """Each contact with `held`: one flag per buying role, in the five roles' order."""
+    for k in contacts:
+        k.held = [role in (k.roles or []) for role in ROLES]
+    return contacts
+
+
+def _by_role(contacts) -> list[list]:
+    """The contacts holding each of the five roles (a contact may appear under several)."""
+    return [[k for k in contacts if role in (k.roles or [])] for role in ROLES]
+
+
+def _projects_by_customer(projects) -> dict:
+    out = defaultdict(list)
+    for p in projects:
+        out[p.customer_id].append(p)
+    return out
+
+
+def decision(request, region):
+    """决策与需求: per customer, its contacts by buying role, publicity and project role coverage."""
+    region = region_for(request, region)
+    managers = region_managers(region)
+    form = DecisionFilterForm(request.GET, managers=managers)
+    if not form.is_valid():
+        return _bad_filter(request, form)
+    analysis = region_analysis(region, timezone.localdate())
+    visible = _visible_customers(analysis, request.user)
+    names = _names(managers, visible.values())
+    customers = form.apply(visible.values())
+    projects = _projects_by_customer(_visible_projects(analysis, request.user))
+    if form.wants_xlsx:
+        contacts = defaultdict(list)
+        for k in sel.region_contacts(region):
+            contacts[k.customer_id].append(k)
+        return xlsx_response(f"客户决策角色-{region.code}.xlsx", "客户决策角色",
+                             *charts.decision_table(customers, contacts, projects, names))
+    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    contacts = defaultdict(list)
+    for k in sel.contacts_of(c.id for c in page):
+        contacts[k.customer_id].append(k)
+    rows = [(c, _by_role(contacts[c.id]), projects.get(c.id, [])) for c in page]
+    context = {"region": region, "analysis": analysis, "form": form, "page": page, "rows": rows, "names": names,
+               "roles": ROLES, "publicity_labels": PUBLICITY_LABELS}
+    template = "customers/decision.html" + ("#list" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _can_edit_customer(user, customer) -> bool:
+    return user.is_director or user.is_superuser or user.pk == customer.owner_id
+
+
+def _decision_context(request, region, customer, **forms) -> dict:
+    analysis = region_analysis(region, timezone.localdate())
+    contacts = _with_roles(sel.contacts_of([customer.pk]))
+    return {
+        "region": region, "customer": customer, "analysis": analysis, "r": analysis.customers.get(customer.pk),
+        "contacts": contacts, "by_role": list(zip(ROLES.values(), _by_role(contacts))), "roles": ROLES,
+        "projects": [p for p in _visible_projects(analysis, request.user) if p.customer_id == customer.pk],
+        "product_names": analysis.product_names, "can_edit": _can_edit_customer(request.user, customer),
+        "needs_form": NeedsForm(initial={"procurement_procedure": customer.procurement_procedure,
+                                         "key_needs": customer.key_needs}),
+        "contact_form": ContactForm(auto_id="add_%s"), **forms,
+    }
+
+
+def decision_customer(request, region, code):
+    """One customer's decision roles, contacts, publicity, coverage and needs."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"联系人-{customer.code}.xlsx", "联系人",
+                             *charts.contacts_table(sel.contacts_of([customer.pk])))
+    return render(request, "customers/decision_customer.html", _decision_context(request, region, customer))
+
+
+def _customer_page(region, customer) -> str:
+    return reverse("decision_customer", kwargs={"region": region.code, "code": customer.code})
 
 
 @require_POST
-def import_confirm(request, region):
+def customer_needs(request, region, code):
+    """采购程序 and 关键需求, saved in place."""
+    region = region_for(request, region)
+    customer = customer_for_update(request, region, code)
+    form = NeedsForm(request.POST)
+    try:
+        if form.is_valid():
+            services.customer_needs_save(customer=customer, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+    if form.errors:
+        return _refused_form(request, "customers/decision_customer.html", "needs",
+                             _decision_context(request, region, customer, needs_form=form))
+    if not request.htmx:
+        return redirect(_customer_page(region, customer))
+    return render(request, "customers/decision_customer.html#needs", {
+        "region": region, "customer": customer, "can_edit": True, "saved": True,
+        "needs_form": NeedsForm(initial=form.cleaned_data)})
+
+
+def _refused_form(request, template, fragment, context, *, target=None):
+    """A refused write: the form with its errors, 400. With htmx only the form's
+    fragment, swapped where the form is (`target`), not where a success goes."""
+    if not request.htmx:
+        return render(request, template, context, status=400)
+    response = render(request, f"{template}#{fragment}", context, status=400)
+    return reswap(retarget(response, target), "outerHTML") if target else response
+
+
+def _contact_kwargs(form) -> dict:
+    return {k: form.cleaned_data[k] for k in ("name", "title", "roles", "attitude", "last_met")}
+
+
+def _contacts_changed(request, region, customer):
+    """After a contact is saved: the contacts with the publicity and coverage they change (htmx)."""
+    if not request.htmx:
+        return redirect(_customer_page(region, customer))
+    return render(request, "customers/decision_customer.html#contacts_response",
+                  _decision_context(request, region, customer))
+
+
+@require_POST
+def contact_add(request, region, code):
+    region = region_for(request, region)
+    customer = customer_for_update(request, region, code)
+    form = ContactForm(request.POST, auto_id="add_%s")
+    try:
+        if form.is_valid():
+            services.contact_save(customer=customer, **_contact_kwargs(form))
+    except ValidationError as error:
+        form.add_error(None, error)
+    if form.errors:
+        return _refused_form(request, "customers/decision_customer.html", "contact_add_form",
+                             _decision_context(request, region, customer, contact_form=form),
+                             target="#contact-add-form")
+    return _contacts_changed(request, region, customer)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, region, code, pk):
+    """GET: the contact's form (a table row for htmx, a page without); POST: save it."""
+    region = region_for(request, region)
+    contact = contact_for_update(request, region, code, pk)
+    customer = contact.customer
+    form = ContactForm(request.POST if request.method == "POST" else None, auto_id=f"contact{pk}_%s", initial={
+        "name": contact.name, "title": contact.title, "roles": contact.roles, "attitude": contact.attitude,
+        "last_met": contact.last_met})
+    if form.is_bound:
+        try:
+            if form.is_valid():
+                services.contact_save(customer=customer, contact=contact, **_contact_kwargs(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        if not form.errors:
+            return _contacts_changed(request, region, customer)
+    context = {"region": region, "customer": customer, "contact": contact, "form": form}
+    status = 400 if form.is_bound else 200
+    if not request.htmx:
+        return render(request, "customers/decision_contact.html", context, status=status)
+    response = render(request, "customers/decision_customer.html#contact_form_row", context, status=status)
+    return reswap(retarget(response, f"#contact-{contact.pk}"), "outerHTML")
+
+
+# --- 竞争对手与自己平台 --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesBlock:
+    """One product series: its (up to) three competitors, the nine scores and the radar."""
+
+    series: str
+    competitors: list[Competitor]
+    grid: list[ComparisonRow]
+    subjects: list[str]
+    chart: dict
+    scores_form: ScoresForm | None = None
+    competitor_form: CompetitorForm | None = None
+
+    @property
+    def key(self) -> str:
+        return series_key(self.series)
+
+    @property
+    def chart_id(self) -> str:
+        return "radar-" + self.key
+
+    @property
+    def rows(self) -> list[tuple]:
+        """(ComparisonRow, its form fields or None) per dimension: the grid is the radar's table."""
+        fields = self.scores_form.grid() if self.scores_form else [None] * len(self.grid)
+        return list(zip(self.grid, fields))
+
+    @property
+    def full(self) -> bool:
+        return len(self.competitors) >= MAX_COMPETITORS_PER_SERIES
+
+
+def series_key(series: str) -> str:
+    """An HTML id for a series (its name may be any text)."""
+    return "series-" + hashlib.sha1(series.encode()).hexdigest()[:10]
+
+
+def _series_blocks(all_series, competitors, score_rows, *, only=None, can_edit=False, forms=None):
+    """A block per series (or only the one named), with its forms when the user edits;
+    `forms` replaces a block's forms with bound ones that carry errors."""
+    by_series, scores = defaultdict(list), defaultdict(list)
+    for c in competitors:
+        by_series[c.product_series].append(c)
+    for row in score_rows:
+        scores[row["product_series"]].append(row)
+    blocks = []
+    for series in ([only] if only is not None else all_series):
+        own = by_series[series]
+        grid = comparison_grid(own, scores[series])
+        subjects = ["自己平台"] + [c.name for c in own]
+        block = SeriesBlock(series, own, grid, subjects, charts.radar_figure(subjects, grid))
+        if can_edit:
+            block.scores_form = ScoresForm(competitors=own, auto_id=f"{block.key}-%s", initial={"series": series} | {
+                f"{'own' if s is None else f'c{s.pk}'}-{row.dimension}": row.scores[i]
+                for row in grid for i, s in enumerate([None, *own])})
+            taken = {c.rank for c in own}
+            block.competitor_form = CompetitorForm(series=all_series, auto_id=f"{block.key}-add-%s", initial={
+                "product_series": series, "rank": next((r for r in (1, 2, 3) if r not in taken), 3)})
+            if forms and forms[0] == series:
+                for name, form in forms[1].items():
+                    setattr(block, name, form)
+        blocks.append(block)
+    return blocks
+
+
+def _can_edit_competitors(user) -> bool:
+    return user.edits_region
+
+
+def competitors(request, region):
+    """竞争对手与自己平台: per series the competitors, the nine scores and a radar; the intelligence log."""
+    region = region_for(request, region)
+    channels = sel.intelligence_channels()
+    form = IntelligenceFilterForm(request.GET, channels=channels)
+    if not form.is_valid():
+        return _bad_filter(request, form)
+    channel = next((c for c in channels if c.code == form.cleaned_data["channel"]), None)
+    if form.wants_xlsx:
+        return _competitors_xlsx(region, form.table_name, channel)
+    if request.htmx:
+        return render(request, "customers/competitors.html#log",
+                      _log_context(request, region, channels, form, channel))
+    return render(request, "customers/competitors.html",
+                  _competitors_context(request, region, channels, form, channel))
+
+
+def _competitors_context(request, region, channels, form, channel, forms=None) -> dict:
+    can_edit = _can_edit_competitors(request.user)
+    blocks = _series_blocks(sel.series_names(region), sel.region_competitors(region),
+                            sel.comparison_score_rows(region), can_edit=can_edit, forms=forms)
+    return _log_context(request, region, channels, form, channel) | {
+        "blocks": blocks, "intel_form": IntelligenceForm(channels=channels, auto_id=False) if can_edit else None}
+
+
+def _log_context(request, region, channels, form, channel) -> dict:
+    page = Paginator(sel.intelligence_entries(region, channel), form.cleaned_data["per_page"]).get_page(
+        form.cleaned_data["page"])
+    counts = sel.intelligence_counts(region)
+    return {"region": region, "form": form, "page": page, "channel": channel,
+            "can_edit": _can_edit_competitors(request.user),
+            "channel_counts": [(c, counts.get(c.pk, 0)) for c in channels if c.enabled or counts.get(c.pk)],
+            "total_entries": sum(counts.values())}
+
+
+def _competitors_xlsx(region, table, channel):
+    title = IntelligenceFilterForm.TABLES[table]
+    if table == "competitors":
+        sheet = charts.competitors_table(sel.region_competitors(region))
+    elif table == "scores":
+        sheet = charts.scores_table(_series_blocks(sel.series_names(region), sel.region_competitors(region),
+                                                   sel.comparison_score_rows(region)))
+    else:
+        sheet = charts.intelligence_table(sel.intelligence_entries(region, channel))
+    return xlsx_response(f"{title}-{region.code}.xlsx", title, *sheet)
+
+
+def _unfiltered():
+    form = IntelligenceFilterForm({})
+    form.is_valid()
+    return form
+
+
+def _series_written(request, region, series, *, errors=None):
+    """After a write to a series: its block (htmx) or back to the page at the block.
+
+    `errors`: {form name: bound form} of a refused write, shown with a 400."""
+    status = 400 if errors else 200
+    if not request.htmx:
+        if not errors:
+            return redirect(reverse("competitors", kwargs={"region": region.code}) + "#" + series_key(series))
+        channels = sel.intelligence_channels()
+        return render(request, "customers/competitors.html", _competitors_context(
+            request, region, channels, _unfiltered(), None, forms=(series, errors)), status=status)
+    block = _series_blocks(sel.series_names(region), sel.region_competitors(region, series),
+                           sel.comparison_score_rows(region, series), only=series, can_edit=True,
+                           forms=(series, errors or {}))[0]
+    return render(request, "customers/competitors.html#series", {
+        "region": region, "block": block, "can_edit": True,
+        "intel_form": IntelligenceForm(channels=sel.intelligence_channels(), auto_id=False)}, status=status)
+
+
+@require_POST
+def competitor_add(request, region):
     region = region_for_director(request, region)
-    form = ImportConfirmForm(request.POST)
-    pending = request.session.get(PENDING, {}).get(region.code)
-    if not (form.is_valid() and pending and pending["token"] == form.cleaned_data["token"]
-            and upload_path(pending["token"]).exists()):
-        messages.error(request, "预览已失效，请重新上传文件")
-        return redirect("import_upload", region=region.code)
-    report = workbook_import(region_code=region.code, path=upload_path(pending["token"]),
-                             filename=pending["name"], user=request.user)
-    _forget(request, region.code)
-    if not report.ok:  # the region changed since the preview
-        return render(request, "customers/import_preview.html", {"region": region, "report": report})
-    added = sum(c["add"] for c in report.counts.values())
-    updated = sum(c["update"] for c in report.counts.values())
-    messages.success(request, f"已导入 {pending['name']}：新增 {added:,} 行，更新 {updated:,} 行")
-    return redirect("region_home", region=region.code)
+    all_series = sel.series_names(region)
+    series = request.POST.get("product_series", "")
+    if series not in all_series:
+        return _refused(f"没有名为“{series}”的产品系列")
+    form = CompetitorForm(request.POST, series=all_series, auto_id=f"{series_key(series)}-add-%s")
+    try:
+        if form.is_valid():
+            services.competitor_save(region=region, **form.service_kwargs())
+    except ValidationError as error:
+        form.add_error(None, error)
+    return _series_written(request, region, series, errors={"competitor_form": form} if form.errors else None)
 
 
-def import_template(request, region):
-    region_for_director(request, region)
-    response = HttpResponse(template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "导入模板.xlsx")
-    return response
+@require_http_methods(["GET", "POST"])
+def competitor_edit(request, region, pk):
+    """GET: the competitor's form (a fragment for htmx); POST: save it."""
+    region = region_for_director(request, region)
+    competitor = competitor_for(request, region, pk)
+    form = CompetitorForm.for_competitor(competitor, request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        try:
+            if form.is_valid():
+                services.competitor_save(region=region, competitor=competitor, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        if not form.errors:
+            return _series_written(request, region, competitor.product_series)
+    context = {"region": region, "competitor": competitor, "form": form,
+               "key": series_key(competitor.product_series)}
+    status = 400 if form.is_bound else 200
+    if not request.htmx:
+        return render(request, "customers/competitors_edit.html", context, status=status)
+    response = render(request, "customers/competitors.html#competitor_form", context, status=status)
+    return reswap(retarget(response, f"#competitor-{competitor.pk}"), "outerHTML")
 
 
-def _forget(request, code):
-    pending = request.session.get(PENDING, {})
-    upload_discard(pending.pop(code, {}).get("token", ""))
-    request.session[PENDING] = pending
+@require_POST
+def comparison_scores(request, region):
+    """The nine 1–5 scores of a series, for us and each competitor."""
+    region = region_for_director(request, region)
+    series = request.POST.get("series", "")
+    if series not in sel.series_names(region):
+        return _refused(f"没有名为“{series}”的产品系列")
+    form = ScoresForm(request.POST, competitors=sel.region_competitors(region, series),
+                      auto_id=f"{series_key(series)}-%s")
+    try:
+        if form.is_valid():
+            services.scores_save(region=region, product_series=series, scores=form.scores())
+    except ValidationError as error:
+        form.add_error(None, error)
+    return _series_written(request, region, series, errors={"scores_form": form} if form.errors else None)
+
+
+@require_POST
+def intelligence_add(request, region, pk):
+    """Record intelligence about a competitor; the log updates in place."""
+    region = region_for_director(request, region)
+    competitor = competitor_for(request, region, pk)
+    channels = sel.intelligence_channels()
+    form = IntelligenceForm(request.POST, channels=channels, auto_id=False)
+    try:
+        if form.is_valid():
+            services.intelligence_add(region=region, competitor=competitor, author=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+    if form.errors:
+        context = {"region": region, "competitor": competitor, "c": competitor, "intel_form": form}
+        if not request.htmx:
+            return render(request, "customers/competitors_edit.html", context, status=400)
+        response = render(request, "customers/competitors.html#intel_form", context, status=400)
+        return reswap(retarget(response, f"#intel-form-{competitor.pk}"), "outerHTML")
+    if not request.htmx:
+        return redirect(reverse("competitors", kwargs={"region": region.code}) + "#intel-log")
+    return render(request, "customers/competitors.html#log",
+                  _log_context(request, region, channels, _unfiltered(), None))

@@ -15,8 +15,8 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("r/<str:region>/", team_views.region_home, name="region_home"),
     path("r/<str:region>/settings/", team_views.region_settings, name="region_settings"),
-    path("r/<str:region>/import/", include("customers.urls")),
+    path("r/<str:region>/import/", include("pipeline.import_urls")),
     path("r/<str:region>/", include("pipeline.urls")),
-    path("r/<str:region>/", include("customers.analysis_urls")),
+    path("r/<str:region>/", include("customers.urls")),
     path("r/<str:region>/", include("planning.urls")),
 ]

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from customers.analysis_services import competitor_save, intelligence_add, scores_save
-from customers.analysis_views import series_key
+from customers.services import competitor_save, intelligence_add, scores_save
+from customers.views import series_key
 from customers.models import ComparisonScore, Competitor, IntelligenceChannel, IntelligenceEntry, Product
 from teams.models import Region
 from tests.customers.test_contribution_pages import EVIL

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from customers.analysis_services import contact_save, customer_needs_save
+from customers.services import contact_save, customer_needs_save
 from customers.models import Contact, Customer
 from pipeline.models import Project
 from tests import factories

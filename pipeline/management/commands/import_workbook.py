@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.services import workbook_import
+from pipeline.import_services import workbook_import
 
 SHEET_LABELS = {"products": "产品", "customers": "客户", "contributions": "资费",
                 "projects": "项目", "contacts": "联系人"}

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from customers.importing import ImportError as RowError
+from pipeline.importing import ImportError as RowError
 from customers.models import Contact, Contribution, Customer, Product
-from customers.services import workbook_import
-from customers.workbook import write_csv_zip, write_xlsx
+from pipeline.import_services import workbook_import
+from pipeline.workbook import write_csv_zip, write_xlsx
 from pipeline.models import Project
 from teams.models import Region, RegionSettings, Role, User
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import partial
 
 from customers.models import Attitude, BuyingRole
-from customers.workbook import INSTRUCTIONS_NAMES, SHEETS, Sheet, SheetData, column_for
+from pipeline.workbook import INSTRUCTIONS_NAMES, SHEETS, Sheet, SheetData, column_for
 from pipeline.models import KillDegree, Status, TariffEffect
 from tsm.lib.money import parse_money
 from tsm.lib.periods import parse_month

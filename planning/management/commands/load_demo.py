@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import ComparisonScore, Competitor, Dimension
-from customers.services import workbook_import
-from customers.workbook import write_csv_zip
+from pipeline.import_services import workbook_import
+from pipeline.workbook import write_csv_zip
 from planning.models import CompetitivePosition
 from teams.models import Region, Role, User
 from tsm import demo

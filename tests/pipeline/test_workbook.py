@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from customers import workbook
-from customers.workbook import (
+from pipeline import workbook
+from pipeline.workbook import (
     SHEETS, WorkbookError, open_workbook, read_workbook, template_xlsx, write_csv_zip, write_xlsx,
 )
 

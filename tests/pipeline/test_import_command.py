@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from customers.models import Contribution, Customer
 from teams.models import Region, User
-from tests.customers.test_import import BASE, book
+from tests.pipeline.test_import import BASE, book
 
 
 def run(*args):

@@ -10,10 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from customers.models import Contribution, Customer
-from customers.views import PENDING
+from pipeline.import_views import PENDING
 from teams.models import Role, User
 from tests.conftest import make_region, make_user
-from tests.customers.test_import import BASE, book
+from tests.pipeline.test_import import BASE, book
 
 
 @pytest.fixture(autouse=True)
