@@ -129,8 +129,6 @@ class Contact(models.Model):
     roles = models.JSONField(_("角色"), default=list, blank=True, help_text="BuyingRole 值的列表")
     attitude = models.CharField(_("态度"), max_length=16, choices=Attitude.choices, default=Attitude.NEUTRAL)
     last_met = models.DateField(_("最近面谈日期"), null=True, blank=True)
-    projects = models.ManyToManyField("pipeline.Project", blank=True, related_name="contacts",
-                                      verbose_name=_("相关项目"))
 
     objects = ContactQuerySet.as_manager()
 

@@ -170,7 +170,7 @@ def _stored_contacts(region: Region) -> dict:
         c["projects"] = set()
         by_id[c["id"]] = c
         contacts[(c.pop("customer__code"), c["name"])] = c
-    links = Contact.projects.through.objects.filter(contact__customer__region=region)
+    links = Project.contacts.through.objects.filter(contact__customer__region=region)
     for contact_id, code in links.values_list("contact_id", "project__code"):
         by_id[contact_id]["projects"].add(code)
     for c in by_id.values():
@@ -358,7 +358,7 @@ def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
     contacts = {(code, name): pk for code, name, pk in
                 Contact.objects.filter(customer__region=region).values_list("customer__code", "name", "id")}
     projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
-    Link = Contact.projects.through
+    Link = Project.contacts.through
     for chunk in _chunks([contacts[key] for _, key, _ in sheet_plan.update], ID_CHUNK):
         Link.objects.filter(contact_id__in=chunk).delete()
     Link.objects.bulk_create(

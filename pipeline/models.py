@@ -59,6 +59,10 @@ class Project(models.Model):
     evidence = models.JSONField(_("证据"), default=list, blank=True)
     competitors = models.ManyToManyField("customers.Competitor", blank=True, related_name="projects",
                                          verbose_name=_("竞争对手"))
+    # The contacts involved in this project (the link is the project's: its
+    # role coverage counts them). DOMAIN §3.2.
+    contacts = models.ManyToManyField("customers.Contact", blank=True, related_name="projects",
+                                      verbose_name=_("相关联系人"))
     helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assisted_projects",
                                      verbose_name=_("协同人员"))
     created_at = models.DateTimeField(auto_now_add=True)
