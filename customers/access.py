@@ -1,28 +1,26 @@
-"""The one place that decides who may see or change a customer, a contact or
-a competitor of the analysis pages. Out of scope answers 404, never 403."""
+"""Access helpers for customers, contacts and competitors: the object within
+the user's scope (teams.permissions decides), or 404 — never 403."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from customers.models import Competitor, Contact, Customer
-
-
-def _writes_region(user) -> bool:
-    return user.is_director or user.is_superuser
+from teams import permissions
 
 
 def customer_for(request, region, code: str) -> Customer:
-    """Directors and executives: the region's customers; managers: their own."""
-    customer = get_object_or_404(Customer.objects.visible_to(request.user).select_related("owner"),
-                                 region=region, code=code)
+    """A customer of `region` (from teams.access.region_for) the user may read."""
+    customer = get_object_or_404(Customer.objects.select_related("owner"), region=region, code=code)
     customer.region = region  # the scoped instance: a write's touch() moves its data_version
+    if not permissions.can_read_customer(request.user, customer):
+        raise Http404("customer")
     return customer
 
 
 def customer_for_update(request, region, code: str) -> Customer:
-    """The region's director or the customer's own manager; executives only read."""
+    """A customer the user may change (the region's director or its own manager)."""
     customer = customer_for(request, region, code)
-    if not (_writes_region(request.user) or request.user.pk == customer.owner_id):
+    if not permissions.can_edit_customer(request.user, customer):
         raise Http404("customer")
     return customer
 
@@ -40,4 +38,3 @@ def competitor_for(request, region, pk: int) -> Competitor:
     competitor = get_object_or_404(Competitor, region=region, pk=pk)
     competitor.region = region
     return competitor
-

@@ -8,10 +8,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+from tsm.lib.periods import BasePeriod
 from tsm.lib.thresholds import Thresholds, Verdict
 
 ZERO = Decimal("0")
@@ -77,6 +79,44 @@ class CustomerResult:
     @property
     def has_data(self) -> bool:
         return self.combination.value is not None
+
+
+@dataclass
+class CustomerAnalysis:
+    """The customers of a region as of a date (§3.1, §3.2, §4.1): what the
+    customer floor owns. The floors above read it; they never recompute it."""
+
+    region_code: str
+    as_of: dt.date
+    period: BasePeriod
+    thresholds: Thresholds
+    customers: dict[int, CustomerResult]
+    products: list[dict]
+    cells: list[dict]
+    contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage
+
+    def memo(self, key, compute_fn):
+        """Derived tables (class summaries …) computed once per analysis and
+        scope, since the analysis itself never changes."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = compute_fn()
+        return store[key]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # cheap to rebuild, costly to pickle
+        state.pop("customer_names", None)
+        state.pop("product_names", None)
+        return state
+
+    @cached_property
+    def customer_names(self) -> dict[int, str]:
+        return {c.id: c.name for c in self.customers.values()}
+
+    @cached_property
+    def product_names(self) -> dict[int, str]:
+        return {p["id"]: p["name"] for p in self.products}
 
 
 def analyse_customers(
@@ -174,9 +214,6 @@ def class_summary_by_product(results: dict[int, CustomerResult], cells: list[dic
 
 # --- the contribution page: matrix, summaries and the director's checks (§3.1) ---------------
 
-HARE_RAT = ("hare", "rat")
-
-
 @dataclass(frozen=True)
 class MatrixCell:
     revenue: Decimal
@@ -229,52 +266,6 @@ class Check:
     warning: bool
     reason: str
     rows: tuple = ()
-
-
-def focus_by_owner(results: dict[int, CustomerResult], projects, t: Thresholds) -> dict[int, Verdict]:
-    """是否过度关注“野兔、硕鼠”, per project owner: their open projects on
-    customers whose class is hare or rat (`results` must hold every customer
-    of the region: a project may be on a colleague's customer)."""
-    counts: dict = defaultdict(lambda: [0, 0])
-    for p in projects:
-        n = counts[p.owner_id]
-        n[0] += 1
-        r = results.get(p.customer_id)
-        if r is not None and r.contribution_class.value in HARE_RAT:
-            n[1] += 1
-    return {owner: rules.focus_check(on_hare_rat, total, t=t) for owner, (total, on_hare_rat) in counts.items()}
-
-
-def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
-    verdicts = focus_by_owner(results, projects, t)
-    rows = tuple(sorted(((names.get(owner, "（未分配）"), v) for owner, v in verdicts.items()),
-                        key=lambda row: (not row[1].value, row[0])))
-    over = sum(1 for v in verdicts.values() if v.value)
-    if not verdicts:
-        reason = "没有进行中的项目"
-    elif over:
-        reason = f"{len(verdicts)} 位客户经理中 {over} 位在野兔、硕鼠上的项目超过 {rules.fmt_rate(t.focus_hare_rat_share)}"
-    else:
-        reason = f"{len(verdicts)} 位客户经理在野兔、硕鼠上的项目均不超过 {rules.fmt_rate(t.focus_hare_rat_share)}"
-    return Check("是否过度关注“野兔、硕鼠”类客户", bool(over), reason, rows)
-
-
-def coverage_check(projects) -> Check:
-    """是否清晰决策流程中的五个关键角色: open projects whose role coverage is under 5."""
-    projects = list(projects)
-    by_coverage = [0] * 6
-    for p in projects:
-        by_coverage[p.coverage.value] += 1
-    short = len(projects) - by_coverage[5]
-    rows = tuple((k, by_coverage[k]) for k in range(6))
-    if not projects:
-        return Check("是否清晰决策流程中的五个关键角色", False, "没有进行中的项目", rows)
-    share = Decimal(short) / len(projects)
-    if short:
-        reason = f"{len(projects)} 个进行中项目中 {short} 个角色覆盖不足 5 个，占 {rules.fmt_pct(share)}"
-    else:
-        reason = f"{len(projects)} 个进行中项目五个关键角色全部覆盖"
-    return Check("是否清晰决策流程中的五个关键角色", bool(short), reason, rows)
 
 
 def missing_scores_check(results) -> Check:

@@ -54,7 +54,7 @@ class ContributionFilterForm(_PageForm):
     """Filters of the customer × product matrix; the summaries are the whole region's."""
 
     TABLES = {"matrix": "客户×产品矩阵", "summary": "五类客户汇总", "by_product": "按产品汇总",
-              "by_manager": "按客户经理汇总", "checks": "主任检查"}
+              "by_manager": "按客户经理汇总"}
 
     manager = forms.TypedChoiceField(label="客户经理", required=False, coerce=int, empty_value=None,
                                      error_messages=_messages("客户经理"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from customers.choices import Attitude, BuyingRole, Dimension  # noqa: F401 (the models' choices)
+from teams import permissions
 from teams.models import Region
 
 
@@ -45,11 +46,9 @@ class Product(models.Model):
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Directors and executives see the region's customers; managers their own."""
-        regions = Region.objects.visible_to(user)
-        qs = self.filter(region__in=regions)
-        if user.is_authenticated and user.is_manager:
-            qs = qs.filter(owner=user)
-        return qs
+        qs = self.filter(region__in=Region.objects.visible_to(user))
+        scope = permissions.owner_scope(user)
+        return qs if scope is None else qs.filter(owner_id=scope)
 
 
 class Customer(models.Model):

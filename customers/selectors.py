@@ -12,8 +12,10 @@ from customers.models import (
     FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry,
     Product,
 )
+from customers.analysis import CustomerAnalysis, analyse_customers
+from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
-from tsm.lib.periods import BasePeriod, add_months
+from tsm.lib.periods import BasePeriod, add_months, base_period
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -167,3 +169,29 @@ def revenue_by_owner(region, start: dt.date, as_of: dt.date) -> dict[int, Decima
         .values("customer__owner_id").annotate(total=Sum("revenue")).order_by()
     )
     return {row["customer__owner_id"]: row["total"] for row in rows if row["customer__owner_id"]}
+
+
+# --- the customer analysis of a region -------------------------------------------------------------
+
+
+def customer_analysis(region, as_of: dt.date) -> CustomerAnalysis:
+    """The region's customer analysis as of a date, kept under the data
+    version it was computed for (tsm.lib.cache)."""
+    return cache.get_or_compute(customer_analysis_key(region, region.data_version, as_of),
+                                lambda: compute_customer_analysis(region, as_of))
+
+
+def customer_analysis_key(region, version: int, as_of: dt.date) -> str:
+    return cache.key("customers", region_pk=region.pk, version=version, as_of=as_of, thresholds=region.thresholds())
+
+
+def compute_customer_analysis(region, as_of: dt.date) -> CustomerAnalysis:
+    """Five set-based queries, then the pure rules of customers.analysis."""
+    t = region.thresholds()
+    period = base_period(as_of)
+    cells = cell_rows(region, period)
+    contacts = contact_rows(region)
+    results = analyse_customers(customers=customer_rows(region), cells=cells, buckets=bucket_rows(region, period),
+                                contacts=contacts, as_of=as_of, t=t)
+    return CustomerAnalysis(region_code=region.code, as_of=as_of, period=period, thresholds=t, customers=results,
+                            products=product_rows(), cells=cells, contacts=contacts)

@@ -21,41 +21,30 @@ from django_htmx.http import reswap, retarget
 
 from customers import charts
 from customers import selectors as sel
-from customers.access import competitor_for, contact_for_update, customer_for, customer_for_update
+from customers.access import competitor_for, customer_for
 from customers.analysis import (
-    ComparisonRow, class_summary, class_summary_per_product, comparison_grid, coverage_check, focus_check, grouped,
-    matrix_columns, matrix_rows, missing_scores_check,
+    ComparisonRow, class_summary, class_summary_per_product, comparison_grid, grouped, matrix_columns, matrix_rows,
 )
 from customers.forms import (
-    CompetitorForm, ContactForm, ContributionFilterForm, DecisionFilterForm, IntelligenceFilterForm,
-    IntelligenceForm, NeedsForm, ScoresForm,
+    CompetitorForm, ContributionFilterForm, IntelligenceFilterForm, IntelligenceForm, ScoresForm,
 )
 from customers import services
 from customers.services import MAX_COMPETITORS_PER_SERIES
 from customers.models import Competitor
-from customers.rules import (
-    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, PUBLICITY_LABELS, ROLES,
-    VALUE_CLASS_LABELS,
-)
-from planning.analysis import region_analysis
+from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, ROLES, VALUE_CLASS_LABELS
+from customers.selectors import customer_analysis
+from teams import permissions
 from teams.access import region_for, region_for_director
 from teams.selectors import region_managers
 from tsm.lib.xlsx import xlsx_response
 
 
-def _visible_customers(analysis, user) -> dict:
-    """Directors and executives: the region's customers; managers: their own."""
-    if user.is_manager:
-        return {cid: r for cid, r in analysis.customers.items() if r.owner_id == user.pk}
-    return analysis.customers
+def visible_customers(analysis, user) -> dict:
+    """The customers of the analysis the user may see (permissions.own_part)."""
+    return {r.id: r for r in permissions.own_part(user, analysis.customers.values())}
 
 
-def _visible_projects(analysis, user) -> list:
-    projects = analysis.projects.values()
-    return [p for p in projects if p.owner_id == user.pk] if user.is_manager else list(projects)
-
-
-def _names(managers, customers) -> dict:
+def owner_names(managers, customers) -> dict:
     """Owner id -> name, for managers and for anyone else who owns a customer."""
     return {r.owner_id: r.owner for r in customers} | {m.pk: str(m) for m in managers} | {None: "（未分配）"}
 
@@ -65,7 +54,7 @@ def _refused(message: str):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _bad_filter(request, form):
+def bad_filter(request, form):
     template = "customers/contribution_bad_filter.html"
     return render(request, template + ("#errors" if request.htmx else ""), {"form": form}, status=400)
 
@@ -77,16 +66,16 @@ def contribution(request, region):
     """客户贡献分析: the matrix as a heat-map, the five classes, the director's checks."""
     region = region_for(request, region)
     managers = region_managers(region)
-    analysis = region_analysis(region, timezone.localdate())
+    analysis = customer_analysis(region, timezone.localdate())
     form = ContributionFilterForm(request.GET, managers=managers, products=analysis.products)
     if not form.is_valid():
-        return _bad_filter(request, form)
-    visible = _visible_customers(analysis, request.user)
-    names = _names(managers, visible.values())
+        return bad_filter(request, form)
+    visible = visible_customers(analysis, request.user)
+    names = owner_names(managers, visible.values())
     customers = form.apply(visible.values())
     columns = matrix_columns(analysis.products, customers, form.cleaned_data["product"])
     if form.wants_xlsx:
-        return _contribution_xlsx(region, form.table_name, analysis, visible, customers, columns, names, request.user)
+        return _contribution_xlsx(region, form.table_name, analysis, visible, customers, columns, names)
     page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
     rows = matrix_rows(list(page), columns, analysis.cells)
     context = {"region": region, "analysis": analysis, "form": form, "page": page, "columns": columns,
@@ -94,11 +83,10 @@ def contribution(request, region):
                "chart": charts.heatmap_figure(rows, columns, unit=request.session.get("money_unit", "yuan"))}
     if request.htmx:
         return render(request, "customers/contribution.html#matrix", context)
-    return render(request, "customers/contribution.html", context | _contribution_summaries(
-        analysis, visible, _visible_projects(analysis, request.user), names))
+    return render(request, "customers/contribution.html", context | _contribution_summaries(analysis, visible, names))
 
 
-def _contribution_summaries(analysis, visible, projects, names) -> dict:
+def _contribution_summaries(analysis, visible, names) -> dict:
     results = list(visible.values())
     return {
         "totals": {"customers": len(results), "revenue": sum(r.revenue for r in results),
@@ -108,17 +96,11 @@ def _contribution_summaries(analysis, visible, projects, names) -> dict:
                              key=lambda g: names.get(g[0], "")),
         "by_product": grouped(class_summary_per_product(visible, analysis.cells)),
         "product_names": analysis.product_names,
-        "checks": _checks(analysis, visible, projects, names),
         "advice": CONTRIBUTION_CLASS_ADVICE,
     }
 
 
-def _checks(analysis, visible, projects, names):
-    return [focus_check(analysis.customers, projects, analysis.thresholds, names), coverage_check(projects),
-            missing_scores_check(visible.values())]
-
-
-def _contribution_xlsx(region, table, analysis, visible, customers, columns, names, user):
+def _contribution_xlsx(region, table, analysis, visible, customers, columns, names):
     title = ContributionFilterForm.TABLES[table]
     if table == "matrix":
         sheet = charts.matrix_table(matrix_rows(customers, columns, analysis.cells), columns, names)
@@ -126,19 +108,18 @@ def _contribution_xlsx(region, table, analysis, visible, customers, columns, nam
         sheet = charts.summary_table(class_summary(visible))
     elif table == "by_manager":
         sheet = charts.summary_table(class_summary(visible, key=lambda r: r.owner_id), "客户经理", names)
-    elif table == "by_product":
+    else:
         sheet = charts.summary_table(class_summary_per_product(visible, analysis.cells), "产品",
                                      analysis.product_names)
-    else:
-        sheet = charts.checks_table(_checks(analysis, visible, _visible_projects(analysis, user), names))
     return xlsx_response(f"{title}-{region.code}.xlsx", title, *sheet)
 
 
 def customer_detail(request, region, code):
-    """One customer: its signals, class, matrix row, value class, publicity, contacts and projects."""
+    """One customer: its signals, class, matrix row, value class, publicity and
+    contacts; its projects are the pipeline floor's panel, loaded into the page."""
     region = region_for(request, region)
     customer = customer_for(request, region, code)
-    analysis = region_analysis(region, timezone.localdate())
+    analysis = customer_analysis(region, timezone.localdate())
     result = analysis.customers.get(customer.pk)
     cells = [c for c in sel.customer_cell_rows(customer, analysis.period) if c["revenue"] or c["cost"]]
     for cell in cells:
@@ -146,178 +127,17 @@ def customer_detail(request, region, code):
         cell["sign"] = result.cells.get(cell["product_id"]) if result else None
     return render(request, "customers/customer_detail.html", {
         "region": region, "customer": customer, "analysis": analysis, "r": result, "cells": cells,
-        "product_names": analysis.product_names, "contacts": _with_roles(sel.contacts_of([customer.pk])),
-        "projects": [p for p in _visible_projects(analysis, request.user) if p.customer_id == customer.pk],
+        "product_names": analysis.product_names, "contacts": with_roles(sel.contacts_of([customer.pk])),
         "advice": CONTRIBUTION_CLASS_ADVICE, "value_labels": VALUE_CLASS_LABELS,
         "factors": [(label, getattr(customer, field)) for field, label in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS],
     })
 
 
-# --- 决策与需求 -------------------------------------------------------------------------------------------
-
-
-def _with_roles(contacts):
+def with_roles(contacts):
     """Each contact with `held`: one flag per buying role, in the five roles' order."""
     for k in contacts:
         k.held = [role in (k.roles or []) for role in ROLES]
     return contacts
-
-
-def _by_role(contacts) -> list[list]:
-    """The contacts holding each of the five roles (a contact may appear under several)."""
-    return [[k for k in contacts if role in (k.roles or [])] for role in ROLES]
-
-
-def _projects_by_customer(projects) -> dict:
-    out = defaultdict(list)
-    for p in projects:
-        out[p.customer_id].append(p)
-    return out
-
-
-def decision(request, region):
-    """决策与需求: per customer, its contacts by buying role, publicity and project role coverage."""
-    region = region_for(request, region)
-    managers = region_managers(region)
-    form = DecisionFilterForm(request.GET, managers=managers)
-    if not form.is_valid():
-        return _bad_filter(request, form)
-    analysis = region_analysis(region, timezone.localdate())
-    visible = _visible_customers(analysis, request.user)
-    names = _names(managers, visible.values())
-    customers = form.apply(visible.values())
-    projects = _projects_by_customer(_visible_projects(analysis, request.user))
-    if form.wants_xlsx:
-        contacts = defaultdict(list)
-        for k in sel.region_contacts(region):
-            contacts[k.customer_id].append(k)
-        return xlsx_response(f"客户决策角色-{region.code}.xlsx", "客户决策角色",
-                             *charts.decision_table(customers, contacts, projects, names))
-    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
-    contacts = defaultdict(list)
-    for k in sel.contacts_of(c.id for c in page):
-        contacts[k.customer_id].append(k)
-    rows = [(c, _by_role(contacts[c.id]), projects.get(c.id, [])) for c in page]
-    context = {"region": region, "analysis": analysis, "form": form, "page": page, "rows": rows, "names": names,
-               "roles": ROLES, "publicity_labels": PUBLICITY_LABELS}
-    template = "customers/decision.html" + ("#list" if request.htmx else "")
-    return render(request, template, context)
-
-
-def _can_edit_customer(user, customer) -> bool:
-    return user.is_director or user.is_superuser or user.pk == customer.owner_id
-
-
-def _decision_context(request, region, customer, **forms) -> dict:
-    analysis = region_analysis(region, timezone.localdate())
-    contacts = _with_roles(sel.contacts_of([customer.pk]))
-    return {
-        "region": region, "customer": customer, "analysis": analysis, "r": analysis.customers.get(customer.pk),
-        "contacts": contacts, "by_role": list(zip(ROLES.values(), _by_role(contacts))), "roles": ROLES,
-        "projects": [p for p in _visible_projects(analysis, request.user) if p.customer_id == customer.pk],
-        "product_names": analysis.product_names, "can_edit": _can_edit_customer(request.user, customer),
-        "needs_form": NeedsForm(initial={"procurement_procedure": customer.procurement_procedure,
-                                         "key_needs": customer.key_needs}),
-        "contact_form": ContactForm(auto_id="add_%s"), **forms,
-    }
-
-
-def decision_customer(request, region, code):
-    """One customer's decision roles, contacts, publicity, coverage and needs."""
-    region = region_for(request, region)
-    customer = customer_for(request, region, code)
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"联系人-{customer.code}.xlsx", "联系人",
-                             *charts.contacts_table(sel.contacts_of([customer.pk])))
-    return render(request, "customers/decision_customer.html", _decision_context(request, region, customer))
-
-
-def _customer_page(region, customer) -> str:
-    return reverse("decision_customer", kwargs={"region": region.code, "code": customer.code})
-
-
-@require_POST
-def customer_needs(request, region, code):
-    """采购程序 and 关键需求, saved in place."""
-    region = region_for(request, region)
-    customer = customer_for_update(request, region, code)
-    form = NeedsForm(request.POST)
-    try:
-        if form.is_valid():
-            services.customer_needs_save(customer=customer, **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-    if form.errors:
-        return _refused_form(request, "customers/decision_customer.html", "needs",
-                             _decision_context(request, region, customer, needs_form=form))
-    if not request.htmx:
-        return redirect(_customer_page(region, customer))
-    return render(request, "customers/decision_customer.html#needs", {
-        "region": region, "customer": customer, "can_edit": True, "saved": True,
-        "needs_form": NeedsForm(initial=form.cleaned_data)})
-
-
-def _refused_form(request, template, fragment, context, *, target=None):
-    """A refused write: the form with its errors, 400. With htmx only the form's
-    fragment, swapped where the form is (`target`), not where a success goes."""
-    if not request.htmx:
-        return render(request, template, context, status=400)
-    response = render(request, f"{template}#{fragment}", context, status=400)
-    return reswap(retarget(response, target), "outerHTML") if target else response
-
-
-def _contact_kwargs(form) -> dict:
-    return {k: form.cleaned_data[k] for k in ("name", "title", "roles", "attitude", "last_met")}
-
-
-def _contacts_changed(request, region, customer):
-    """After a contact is saved: the contacts with the publicity and coverage they change (htmx)."""
-    if not request.htmx:
-        return redirect(_customer_page(region, customer))
-    return render(request, "customers/decision_customer.html#contacts_response",
-                  _decision_context(request, region, customer))
-
-
-@require_POST
-def contact_add(request, region, code):
-    region = region_for(request, region)
-    customer = customer_for_update(request, region, code)
-    form = ContactForm(request.POST, auto_id="add_%s")
-    try:
-        if form.is_valid():
-            services.contact_save(customer=customer, **_contact_kwargs(form))
-    except ValidationError as error:
-        form.add_error(None, error)
-    if form.errors:
-        return _refused_form(request, "customers/decision_customer.html", "contact_add_form",
-                             _decision_context(request, region, customer, contact_form=form),
-                             target="#contact-add-form")
-    return _contacts_changed(request, region, customer)
-
-
-@require_http_methods(["GET", "POST"])
-def contact_edit(request, region, code, pk):
-    """GET: the contact's form (a table row for htmx, a page without); POST: save it."""
-    region = region_for(request, region)
-    contact = contact_for_update(request, region, code, pk)
-    customer = contact.customer
-    form = ContactForm(request.POST if request.method == "POST" else None, auto_id=f"contact{pk}_%s", initial={
-        "name": contact.name, "title": contact.title, "roles": contact.roles, "attitude": contact.attitude,
-        "last_met": contact.last_met})
-    if form.is_bound:
-        try:
-            if form.is_valid():
-                services.contact_save(customer=customer, contact=contact, **_contact_kwargs(form))
-        except ValidationError as error:
-            form.add_error(None, error)
-        if not form.errors:
-            return _contacts_changed(request, region, customer)
-    context = {"region": region, "customer": customer, "contact": contact, "form": form}
-    status = 400 if form.is_bound else 200
-    if not request.htmx:
-        return render(request, "customers/decision_contact.html", context, status=status)
-    response = render(request, "customers/decision_customer.html#contact_form_row", context, status=status)
-    return reswap(retarget(response, f"#contact-{contact.pk}"), "outerHTML")
 
 
 # --- 竞争对手与自己平台 --------------------------------------------------------------------------------------
@@ -387,8 +207,8 @@ def _series_blocks(all_series, competitors, score_rows, *, only=None, can_edit=F
     return blocks
 
 
-def _can_edit_competitors(user) -> bool:
-    return user.edits_region
+def _can_edit_competitors(user, region) -> bool:
+    return permissions.can_edit_region(user, region)
 
 
 def competitors(request, region):
@@ -397,7 +217,7 @@ def competitors(request, region):
     channels = sel.intelligence_channels()
     form = IntelligenceFilterForm(request.GET, channels=channels)
     if not form.is_valid():
-        return _bad_filter(request, form)
+        return bad_filter(request, form)
     channel = next((c for c in channels if c.code == form.cleaned_data["channel"]), None)
     if form.wants_xlsx:
         return _competitors_xlsx(region, form.table_name, channel)
@@ -409,7 +229,7 @@ def competitors(request, region):
 
 
 def _competitors_context(request, region, channels, form, channel, forms=None) -> dict:
-    can_edit = _can_edit_competitors(request.user)
+    can_edit = _can_edit_competitors(request.user, region)
     blocks = _series_blocks(sel.series_names(region), sel.region_competitors(region),
                             sel.comparison_score_rows(region), can_edit=can_edit, forms=forms)
     return _log_context(request, region, channels, form, channel) | {
@@ -421,7 +241,7 @@ def _log_context(request, region, channels, form, channel) -> dict:
         form.cleaned_data["page"])
     counts = sel.intelligence_counts(region)
     return {"region": region, "form": form, "page": page, "channel": channel,
-            "can_edit": _can_edit_competitors(request.user),
+            "can_edit": _can_edit_competitors(request.user, region),
             "channel_counts": [(c, counts.get(c.pk, 0)) for c in channels if c.enabled or counts.get(c.pk)],
             "total_entries": sum(counts.values())}
 

@@ -4,11 +4,13 @@ amount class, category, tactic and conclusion for every open project."""
 import datetime as dt
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from customers import rules as crules
+from customers.analysis import Check, CustomerAnalysis, CustomerResult
 from pipeline import rules
+from tsm.lib.numbers import fmt_pct, fmt_rate
 from tsm.lib.thresholds import Thresholds, Verdict
 
 
@@ -33,6 +35,43 @@ class ProjectResult:
     coverage: Verdict
     stagnant: Verdict
     weighted: Decimal  # amount × win rate, to the fen
+
+
+@dataclass
+class ProjectAnalysis:
+    """The open projects of a region as of a date (§4.2, §4.3), with the
+    customer analysis they were judged on. The funnel, the API and the plan
+    read this; the customer figures are the customer floor's own."""
+
+    customer_analysis: CustomerAnalysis
+    projects: dict[int, ProjectResult]
+    # Each manager's revenue target for the period containing as_of (handed
+    # down by planning), and what their customers have brought in this year.
+    targets: dict[int, Decimal] = field(default_factory=dict)
+    year_to_date: dict[int, Decimal] = field(default_factory=dict)
+
+    # The customer analysis's figures, read through this one.
+    customers = property(lambda self: self.customer_analysis.customers)
+    products = property(lambda self: self.customer_analysis.products)
+    cells = property(lambda self: self.customer_analysis.cells)
+    period = property(lambda self: self.customer_analysis.period)
+    thresholds = property(lambda self: self.customer_analysis.thresholds)
+    as_of = property(lambda self: self.customer_analysis.as_of)
+    region_code = property(lambda self: self.customer_analysis.region_code)
+    customer_names = property(lambda self: self.customer_analysis.customer_names)
+    product_names = property(lambda self: self.customer_analysis.product_names)
+
+    def memo(self, key, compute_fn):
+        """Derived tables (funnel summary …) computed once per analysis and scope."""
+        store = self.__dict__.setdefault("_memo", {})
+        if key not in store:
+            store[key] = compute_fn()
+        return store[key]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_memo", None)  # cheap to rebuild, costly to pickle
+        return state
 
 
 def analyse_projects(
@@ -128,3 +167,54 @@ def coverage(results, target: Decimal | None, achieved: Decimal) -> Verdict:
         return Verdict(None, "未设定收入目标，无法计算漏斗覆盖率")
     weighted = sum((r.weighted for r in results), Decimal("0"))
     return rules.pipeline_coverage(weighted, target - achieved)
+
+
+# --- the director's checks of §3.1 that read the projects ------------------------------------------------
+
+HARE_RAT = ("hare", "rat")
+
+
+def focus_by_owner(results: dict[int, CustomerResult], projects, t: Thresholds) -> dict[int, Verdict]:
+    """是否过度关注“野兔、硕鼠”, per project owner: their open projects on
+    customers whose class is hare or rat (`results` must hold every customer
+    of the region: a project may be on a colleague's customer)."""
+    counts: dict = defaultdict(lambda: [0, 0])
+    for p in projects:
+        n = counts[p.owner_id]
+        n[0] += 1
+        r = results.get(p.customer_id)
+        if r is not None and r.contribution_class.value in HARE_RAT:
+            n[1] += 1
+    return {owner: crules.focus_check(on_hare_rat, total, t=t) for owner, (total, on_hare_rat) in counts.items()}
+
+
+def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
+    verdicts = focus_by_owner(results, projects, t)
+    rows = tuple(sorted(((names.get(owner, "（未分配）"), v) for owner, v in verdicts.items()),
+                        key=lambda row: (not row[1].value, row[0])))
+    over = sum(1 for v in verdicts.values() if v.value)
+    if not verdicts:
+        reason = "没有进行中的项目"
+    elif over:
+        reason = f"{len(verdicts)} 位客户经理中 {over} 位在野兔、硕鼠上的项目超过 {fmt_rate(t.focus_hare_rat_share)}"
+    else:
+        reason = f"{len(verdicts)} 位客户经理在野兔、硕鼠上的项目均不超过 {fmt_rate(t.focus_hare_rat_share)}"
+    return Check("是否过度关注“野兔、硕鼠”类客户", bool(over), reason, rows)
+
+
+def coverage_check(projects) -> Check:
+    """是否清晰决策流程中的五个关键角色: open projects whose role coverage is under 5."""
+    projects = list(projects)
+    by_coverage = [0] * 6
+    for p in projects:
+        by_coverage[p.coverage.value] += 1
+    short = len(projects) - by_coverage[5]
+    rows = tuple((k, by_coverage[k]) for k in range(6))
+    if not projects:
+        return Check("是否清晰决策流程中的五个关键角色", False, "没有进行中的项目", rows)
+    share = Decimal(short) / len(projects)
+    if short:
+        reason = f"{len(projects)} 个进行中项目中 {short} 个角色覆盖不足 5 个，占 {fmt_pct(share)}"
+    else:
+        reason = f"{len(projects)} 个进行中项目五个关键角色全部覆盖"
+    return Check("是否清晰决策流程中的五个关键角色", bool(short), reason, rows)

@@ -27,6 +27,7 @@ from pipeline.importing import (
 from customers.models import FACTORS, BuyingRole, Contact, Contribution, Customer, Product
 from pipeline.workbook import SHEETS, WorkbookError, open_workbook
 from pipeline.models import Project
+from teams import permissions
 from teams.models import Region, RegionSettings, Role, User
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def _products_stay_the_administrators(plan, user) -> None:
     """The product catalogue is shared by every region and kept by the
     administrator (DOMAIN §0): a director's import may add products, not
     rename or move existing ones. The command line is the operator's."""
-    if user is None or user.is_administrator:
+    if user is None or permissions.is_administrator(user):
         return
     products = plan.sheets.get("products")
     for _, code, _ in (products.update if products else []):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pipeline.rules import EVIDENCE
 from pipeline.choices import KillDegree, Status, TariffEffect  # noqa: F401 (the models' choices)
+from teams import permissions
 from teams.models import Region
 
 
@@ -32,9 +33,8 @@ class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Directors and executives see the region's projects; managers their own."""
         qs = self.filter(region__in=Region.objects.visible_to(user))
-        if user.is_authenticated and user.is_manager:
-            qs = qs.filter(owner=user)
-        return qs
+        scope = permissions.owner_scope(user)
+        return qs if scope is None else qs.filter(owner_id=scope)
 
     def open(self):
         return self.filter(status=Status.OPEN)
@@ -122,3 +122,24 @@ class WeekSubmission(models.Model):
         verbose_name_plural = _("周提交")
         constraints = [models.UniqueConstraint(fields=["region", "manager", "iso_year", "iso_week"],
                                                name="one_submission_per_week")]
+
+
+class RevenueTarget(models.Model):
+    """A manager's revenue target for a plan period, handed down by planning.
+
+    The amount class (§4.2) and pipeline coverage (§4.3) read it; planning owns
+    the plan and its decomposition and rewrites these rows whenever the
+    decomposition of the region's revenue target changes (floors import one
+    way: pipeline never reads planning's tables)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="revenue_targets")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="revenue_targets")
+    period = models.CharField(_("计划期"), max_length=8)  # '2027' or '2027H1'
+    amount = models.DecimalField(_("收入目标"), max_digits=16, decimal_places=2)
+    draft = models.BooleanField(_("草稿"), default=True, help_text=_("来自尚未批准的计划"))
+
+    class Meta:
+        verbose_name = _("客户经理收入目标")
+        verbose_name_plural = _("客户经理收入目标")
+        constraints = [models.UniqueConstraint(fields=["region", "manager", "period"],
+                                               name="one_revenue_target_per_manager_period")]

@@ -9,28 +9,33 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from customers import charts as ccharts
+from customers.access import customer_for
+from customers.analysis import missing_scores_check
+from customers.views import owner_names, visible_customers
 from pipeline import charts
-from pipeline.access import project_for_update
-from pipeline.analysis import coverage, empty_funnel_health, funnel_health, funnel_table
-from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline import selectors as psel
+from pipeline.access import project_for_update
+from pipeline.analysis import (
+    coverage, coverage_check, empty_funnel_health, focus_check, funnel_health, funnel_table,
+)
+from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import FUNNEL_SLOGAN, LEVELS
+from pipeline.selectors import project_analysis, project_analysis_after_change
 from pipeline.services import project_set_evidence
-from planning.analysis import region_analysis, region_analysis_after_project_change
+from teams import permissions
 from teams.access import region_for
 from teams.selectors import region_managers
 from tsm.lib.xlsx import xlsx_response
 
 
 def _scope(user):
-    return user.pk if user.is_manager else None
+    return permissions.owner_scope(user)
 
 
 def _visible(analysis, user):
-    """The projects this user may see (managers: their own), computed once per analysis."""
-    scope = _scope(user)
-    return analysis.memo(("projects", scope), lambda: [
-        p for p in analysis.projects.values() if scope is None or p.owner_id == scope])
+    """The projects this user may see (permissions.own_part), computed once per analysis."""
+    return analysis.memo(("projects", _scope(user)), lambda: permissions.own_part(user, analysis.projects.values()))
 
 
 def funnel(request, region):
@@ -42,7 +47,7 @@ def funnel(request, region):
     form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
         return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
-    analysis = region_analysis(region, timezone.localdate())
+    analysis = project_analysis(region, timezone.localdate())
     projects = form.apply(_visible(analysis, request.user))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"区域大漏斗-{region.code}.xlsx", "区域大漏斗", *charts.project_table(analysis, projects, managers))
@@ -110,7 +115,7 @@ def project_evidence(request, region, code):
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect(_safe_next(request, request.POST.get("next"), region))
-    analysis = region_analysis_after_project_change(
+    analysis = project_analysis_after_change(
         region, previous_version=previous, as_of=timezone.localdate(), project_ids=[project.pk])
     managers = region_managers(region)
     return render(request, "pipeline/funnel.html#evidence_response", {
@@ -126,9 +131,39 @@ def _safe_next(request, target, region):
 
 
 def _evidence_form(request, region, project):
-    analysis = region_analysis(region, timezone.localdate())
+    analysis = project_analysis(region, timezone.localdate())
     template = "pipeline/funnel.html#evidence_form" if request.htmx else "pipeline/project_evidence.html"
     return render(request, template, {
         "region": region, "project": project, "p": analysis.projects[project.pk], "levels": LEVELS,
         "evidence": psel.evidence_wording(), "next": _safe_next(request, request.GET.get("next"), region),
     })
+
+
+# --- panels of this floor shown on the customer floor's pages ---------------------------------------
+
+
+def director_checks(request, region):
+    """The director's checks of §3.1 (客户贡献分析 loads this panel): the
+    projects on hares and rats, the five roles' coverage, the missing scores."""
+    region = region_for(request, region)
+    analysis = project_analysis(region, timezone.localdate())
+    names = owner_names(region_managers(region), analysis.customers.values())
+    projects = _visible(analysis, request.user)
+    checks = [focus_check(analysis.customers, projects, analysis.thresholds, names), coverage_check(projects),
+              missing_scores_check(visible_customers(analysis, request.user).values())]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"主任检查-{region.code}.xlsx", "主任检查", *ccharts.checks_table(checks))
+    template = "pipeline/checks.html" + ("#checks" if request.htmx else "")
+    return render(request, template, {"region": region, "analysis": analysis, "checks": checks})
+
+
+def customer_projects(request, region, code):
+    """A customer's open projects (the customer page loads this panel)."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    analysis = project_analysis(region, timezone.localdate())
+    projects = sorted((p for p in _visible(analysis, request.user) if p.customer_id == customer.pk),
+                      key=lambda p: p.code)
+    template = "pipeline/customer_projects.html" + ("#projects" if request.htmx else "")
+    return render(request, template, {"region": region, "customer": customer, "projects": projects,
+                                      "product_names": analysis.product_names})

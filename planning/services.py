@@ -8,17 +8,18 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, Sum
 
 from customers.models import FACTORS, Competitor, Customer
 from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS
-from tsm.lib.numbers import fmt_num
+from pipeline.models import RevenueTarget
 from planning import rules, selectors
 from planning.models import (
-    ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Position, SpecialAction,
-    Stance, StrategyOption, SwotAction, SwotItem, SwotKind,
+    ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Plan, PlanStatus, Position,
+    SpecialAction, Stance, StrategyOption, SwotAction, SwotItem, SwotKind, TargetFamily, TargetPart,
 )
 from teams.models import Role, User
+from tsm.lib.numbers import fmt_num
 
 FACTOR_LABELS = dict(FACTORS)
 # The two attractiveness factors the data suggests (§4.1); the others are entered.
@@ -318,3 +319,30 @@ def special_action_delete(*, region, action: SpecialAction) -> None:
     with transaction.atomic():
         action.delete()
         region.touch()
+
+
+# --- targets handed down to the pipeline floor (§4.2, §4.3, §6.1) -------------------------------------
+
+REVENUE_TARGET_NAME = "区域整体资费贡献"
+
+
+def revenue_targets_hand_down(*, plan: Plan) -> dict[int, Decimal]:
+    """Write each manager's part of the plan's revenue target — the 财务贡献
+    target on 区域整体资费贡献, one decomposition table, never a sum of other
+    financial targets — into pipeline's RevenueTarget, which the amount class
+    and pipeline coverage read. Called whenever that decomposition changes;
+    marks the region's data as changed, since the amount classes follow."""
+    parts = (
+        TargetPart.objects.filter(target__plan=plan, target__family=TargetFamily.FINANCE, manager__isnull=False)
+        .filter(Q(target__name=REVENUE_TARGET_NAME) | Q(target__indicator__name=REVENUE_TARGET_NAME))
+        .values("manager_id").annotate(total=Sum("amount")).order_by()
+    )
+    totals = {row["manager_id"]: row["total"] for row in parts}
+    with transaction.atomic():
+        RevenueTarget.objects.filter(region=plan.region, period=plan.period).delete()
+        RevenueTarget.objects.bulk_create(
+            RevenueTarget(region=plan.region, manager_id=manager_id, period=plan.period, amount=total,
+                          draft=plan.status != PlanStatus.APPROVED)
+            for manager_id, total in totals.items())
+        plan.region.touch()
+    return totals

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +15,15 @@ from customers.rules import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num, fmt_score,
 )
 from planning import charts, selectors, services
-from planning.analysis import region_analysis
+from customers.access import customer_for, customer_for_update
+from planning.analysis import region_analysis, to_json
 from planning.forms import (
     AsOfForm, ExportForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
     SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm,
 )
 from planning.models import OpportunitySource, Pairing, Position, SpecialAction, Stance, SwotItem
 from planning.rules import SWOT_KIND_LABELS, advanced_swot_valid
+from teams import permissions
 from teams.access import region_for, region_for_director
 from tsm.lib.xlsx import xlsx_response
 
@@ -35,14 +37,17 @@ def analysis_api(request, region):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400,
                             json_dumps_params={"ensure_ascii": False})
-    analysis = region_analysis(region, form.cleaned_data["as_of"])
-    doc = analysis.to_json()
-    if request.user.is_manager:
-        own_customers = {c.code for c in analysis.customers.values() if c.owner_id == request.user.pk}
-        own_projects = {p.code for p in analysis.projects.values() if p.owner_id == request.user.pk}
-        doc["customers"] = [c for c in doc["customers"] if c["code"] in own_customers]
-        doc["projects"] = [p for p in doc["projects"] if p["code"] in own_projects]
+    doc = to_json(region_analysis(region, form.cleaned_data["as_of"]), request.user)
     return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
+
+
+def region_home(request, region):
+    """The region's front page: headline figures of every floor, in a constant number of queries."""
+    region = region_for(request, region)
+    headline = selectors.region_headline(region=region, user=request.user, as_of=timezone.localdate(),
+                                         t=region.thresholds())
+    return render(request, "teams/region_home.html", {"region": region, "headline": headline,
+                                                      "can_edit": permissions.can_edit_region(request.user, region)})
 
 
 # --- pages of A 做分析 and S 定策略: SWOT, value grid, competition strategy --------------------------
@@ -53,9 +58,8 @@ def analysis_api(request, region):
 # where the form was (400 for a normal request, the fragment for htmx).
 
 
-def _edits_region(user) -> bool:
-    """Directors (and admins) write the region's analysis and strategy (as teams.access.region_for_director)."""
-    return user.edits_region
+def _edits_region(user, region) -> bool:
+    return permissions.can_edit_region(user, region)
 
 
 def _check(form) -> None:
@@ -103,7 +107,7 @@ def _swot_context(request, region, *, error=None, item_form=None) -> dict:
     picked = {k: [i for i in by_kind[k] if i.advanced] for k in SWOT_KIND_LABELS}
     ready = advanced_swot_valid({k: len(v) for k, v in picked.items()})
     return {
-        "region": region, "can_edit": _edits_region(request.user), "errors": error.messages if error else [],
+        "region": region, "can_edit": _edits_region(request.user, region), "errors": error.messages if error else [],
         "kinds": [(k, label, by_kind[k]) for k, label in SWOT_KIND_LABELS.items()],
         "items": items, "suggestions": suggestions, "sources": dict(OpportunitySource.choices),
         "source_choices": OpportunitySource.choices, "item_form": item_form or SwotItemForm(),
@@ -180,24 +184,13 @@ GRID_TABLES = {"customers": "客户价值评估", "quadrants": "四类客户与�
 CLASS_ORDER = list(VALUE_CLASS_LABELS)
 
 
-def _may_score(user, customer) -> bool:
-    """The director scores any customer of the region, a manager their own; executives read."""
-    return _edits_region(user) or customer.owner_id == user.pk
-
-
 def _customer_for(request, region, code: str, *, write: bool = False) -> Customer:
-    """The one access helper for a customer here: out of the user's scope (or,
-    for a write, not theirs to score) is 404."""
-    customer = get_object_or_404(Customer.objects.visible_to(request.user).filter(region=region), code=code)
-    if write and not _may_score(request.user, customer):
-        raise Http404("customer")
-    customer.region = region  # the same row: region.touch() then moves this instance's version on
-    return customer
+    """A customer to read, or to score (the director any, a manager their own): else 404."""
+    return customer_for_update(request, region, code) if write else customer_for(request, region, code)
 
 
 def _visible_results(analysis, user) -> list:
-    results = analysis.customers.values()
-    return [c for c in results if c.owner_id == user.pk] if user.is_manager else list(results)
+    return permissions.own_part(user, analysis.customers.values())
 
 
 GRID_PAGE = 100
@@ -218,7 +211,7 @@ def value_grid(request, region):
     # A region has thousands of customers: the tables page, the chart is built once per analysis.
     rows = Paginator(assessed, GRID_PAGE).get_page(request.GET.get("page"))
     pending = Paginator(charts.pending(customers), GRID_PAGE).get_page(request.GET.get("pending_page"))
-    chart = analysis.memo(("value_grid", request.user.pk if request.user.is_manager else None), lambda: (
+    chart = analysis.memo(("value_grid", permissions.owner_scope(request.user)), lambda: (
         charts.value_grid_figure(customers, high=analysis.thresholds.value_high) if assessed else None))
     return render(request, "planning/value_grid.html", {
         "region": region, "analysis": analysis, "customers": customers, "assessed": assessed,
@@ -234,7 +227,7 @@ def _score_panel(request, region, customer, *, form=None, error=None, saved="", 
     """The scoring form with the data's suggestions; the page, or its panel for htmx."""
     result = region_analysis(region, timezone.localdate()).customers.get(customer.pk)
     form = form or ScoresForm(initial={f: getattr(customer, f) for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS})
-    can_edit = _may_score(request.user, customer)
+    can_edit = permissions.can_edit_customer(request.user, customer)
     for field in form.fields.values():
         field.disabled = not can_edit
     template = "planning/value_grid_customer.html"
@@ -311,7 +304,7 @@ def _strategy_context(request, region, *, errors=None, action_form=None) -> dict
     people = selectors.region_people(region)
     actions = selectors.special_actions(region)
     return {
-        "region": region, "can_edit": _edits_region(request.user), "errors": errors or {},
+        "region": region, "can_edit": _edits_region(request.user, region), "errors": errors or {},
         "rows": rows, "competitors": competitors, "actions": actions,
         "option_groups": [(p, label, [o for o in options if o.position == p]) for p, label in Position.choices],
         "positions": dict(Position.choices), "stances": Stance.choices,

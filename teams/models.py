@@ -6,14 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from teams import permissions
+from teams.choices import Role
 from tsm.lib.thresholds import DEFAULTS, Thresholds
-
-
-class Role(models.TextChoices):
-    DIRECTOR = "director", _("大客户部主任")
-    MANAGER = "manager", _("客户经理")
-    EXECUTIVE = "executive", _("公司领导")
-    ADMIN = "admin", _("系统管理员")
 
 
 class User(AbstractUser):
@@ -32,35 +27,21 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
-    @property
-    def sees_all_regions(self) -> bool:
-        return self.role in (Role.EXECUTIVE, Role.ADMIN) or self.is_superuser
-
-    @property
-    def is_director(self) -> bool:
-        return self.role == Role.DIRECTOR
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
-
-    @property
-    def edits_region(self) -> bool:
-        """Directors (and administrators) write a region's analysis, strategy and plan."""
-        return self.is_director or self.is_administrator
+    # Who may do what is teams.permissions' to say, not the user's.
 
 
 class RegionQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """The regions the user may read, each marked with whether the user
+        belongs to it (permissions.is_member reads the mark: no extra query)."""
         if not user.is_authenticated:
             return self.none()
-        if user.sees_all_regions:
-            return self
-        return self.filter(members=user)
+        if permissions.sees_all_regions(user):
+            member = models.Exists(User.regions.through.objects.filter(region=models.OuterRef("pk"), user=user.pk))
+            qs = self.annotate(user_is_member=member)
+        else:
+            qs = self.filter(members=user).annotate(user_is_member=models.Value(True))
+        return qs.annotate(member_checked_for=models.Value(user.pk))
 
 
 class Region(models.Model):

@@ -1,5 +1,4 @@
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -10,7 +9,6 @@ from teams.access import region_for, region_for_director
 from teams.forms import RegionSettingsForm
 from teams.models import RegionSettings
 from teams.models import Region
-from teams.selectors import region_headline
 
 
 def home(request):
@@ -19,14 +17,6 @@ def home(request):
     if len(regions) == 1:
         return redirect("region_home", region=regions[0].code)
     return render(request, "teams/home.html", {"regions": Region.objects.visible_to(request.user)})
-
-
-def region_home(request, region):
-    region = region_for(request, region)
-    headline = region_headline(
-        region=region, user=request.user, as_of=timezone.localdate(), t=region.thresholds()
-    )
-    return render(request, "teams/region_home.html", {"region": region, "headline": headline})
 
 
 @require_POST

@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Callable
 
-REGION_A_READERS = {"director", "manager_a1", "manager_a2", "executive"}
+# The administrator reads every region for support and edits none (DOMAIN §0).
+REGION_A_READERS = {"director", "manager_a1", "manager_a2", "executive", "administrator"}
 DIRECTOR_ONLY = {"director"}
-EVERYONE = {"director", "manager_a1", "manager_a2", "manager_b", "director_b", "executive"}
+EVERYONE = {"director", "manager_a1", "manager_a2", "manager_b", "director_b", "executive", "administrator"}
 
 
 

@@ -60,8 +60,18 @@ def executive(db):
 
 
 @pytest.fixture
-def personas(director, manager_a1, manager_a2, manager_b, director_b, executive):
+def administrator(db):
+    """系统管理员: the admin site's user; reads every region, edits none."""
+    user = make_user("administrator", Role.ADMIN)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def personas(director, manager_a1, manager_a2, manager_b, director_b, executive, administrator):
     return {
+        "administrator": administrator,
         "director": director,
         "manager_a1": manager_a1,
         "manager_a2": manager_a2,
@@ -88,7 +98,7 @@ def _fresh_cache():
     after a rolled-back test, so every test starts with an empty cache."""
     from django.core.cache import cache
 
-    from planning.analysis import forget_recent
+    from tsm.lib.cache import forget_recent
 
     cache.clear()
     forget_recent()

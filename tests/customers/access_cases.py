@@ -5,7 +5,7 @@ executives read it, only the director and its manager change it."""
 
 from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 
-CUSTOMER_READERS = {"director", "manager_a1", "executive"}
+CUSTOMER_READERS = {"director", "manager_a1", "executive", "administrator"}
 CUSTOMER_WRITERS = {"director", "manager_a1"}
 
 

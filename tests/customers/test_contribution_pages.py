@@ -129,8 +129,19 @@ def test_customer_names_are_text_in_the_page_the_chart_json_and_the_hover(client
     assert chart["hovertext"][1][1].startswith(f"{escaped}<br>产品1<br>")
 
 
-def test_the_directors_checks_warn_with_their_numbers(client_for, director, book):
+def test_the_contribution_page_loads_the_checks_panel_with_a_link_without_javascript(client_for, director, book):
     body = client_for(director).get("/r/A/contribution/").content.decode()
+    panel = re.search(r'<section class="card" id="checks"[^>]*>.*?</section>', body, re.S).group(0)
+    assert 'hx-get="/r/A/checks/"' in panel and '<a href="/r/A/checks/">' in panel
+
+
+def test_the_checks_panel_is_a_fragment_for_htmx(client_for, director, book):
+    body = client_for(director).get("/r/A/checks/", headers={"HX-Request": "true"}).content.decode()
+    assert body.lstrip().startswith('<section class="card" id="checks">') and "<html" not in body
+
+
+def test_the_directors_checks_warn_with_their_numbers(client_for, director, book):
+    body = client_for(director).get("/r/A/checks/").content.decode()
     focus = re.search(r'<div class="check (\w+)" id="check-focus">(.*?)</div>', body, re.S)
     assert focus.group(1) == "warning"
     assert "2 位客户经理中 1 位在野兔、硕鼠上的项目超过 40%" in focus.group(2)
@@ -182,15 +193,18 @@ def test_the_matrix_is_paged_largest_customers_first(client_for, director, manag
 def test_a_manager_sees_only_their_own_customers(client_for, manager_a2, book):
     body = client_for(manager_a2).get("/r/A/contribution/").content.decode()
     assert 'id="fig-customers">3<' in body and "大客户" not in body
-    assert "3 个进行中项目中 2 个在野兔、硕鼠上" in body  # their own projects only
+    checks = client_for(manager_a2).get("/r/A/checks/").content.decode()
+    assert "3 个进行中项目中 2 个在野兔、硕鼠上" in checks  # their own projects only
+    assert "3 个进行中项目中 1 个在野兔、硕鼠上" not in checks  # not manager_a1's
 
 
 def test_a_region_without_data_shows_empty_states(client_for, director, region_a):
     response = client_for(director).get("/r/A/contribution/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "本区域还没有客户" in body and "没有符合条件的客户" in body and "没有进行中的项目" in body
+    assert "本区域还没有客户" in body and "没有符合条件的客户" in body
     assert 'id="fig-customers">0<' in body
+    assert "没有进行中的项目" in client_for(director).get("/r/A/checks/").content.decode()
 
 
 def test_the_matrix_exports_every_filtered_cell_with_names_as_plain_text(client_for, director, book):
@@ -210,7 +224,7 @@ def test_the_summaries_and_checks_export_to_excel(client_for, director, book):
     assert ("manager_a2", "野兔", 1, 6000, 4800) in [r[:5] for r in by_manager]
     by_product = _sheet(client.get("/r/A/contribution/?format=xlsx&table=by_product"))
     assert ("产品1", "驯鹿", 1, 12000, -12000) in [r[:5] for r in by_product]
-    checks = _sheet(client.get("/r/A/contribution/?format=xlsx&table=checks"))
+    checks = _sheet(client.get("/r/A/checks/?format=xlsx"))
     assert [r[1] for r in checks[1:]] == ["是", "是", "是"]
 
 
@@ -231,9 +245,11 @@ def test_the_customer_page_explains_signals_class_cells_value_and_publicity(clie
 
 def test_the_customer_page_lists_contacts_by_role_and_open_projects_with_coverage(client_for, director, book):
     body = client_for(director).get("/r/A/customers/BIG/").content.decode()
-    assert "一级 巩固类" in body and "王总" in body and "李工" in body
-    assert "广泛宣传" in body and "角色覆盖 5/5：五个关键角色齐全" in body
-    assert body.count("<strong>X1</strong>") == 1 and "<strong>X3</strong>" not in body
+    assert "一级 巩固类" in body and "王总" in body and "李工" in body and "广泛宣传" in body
+    assert 'hx-get="/r/A/customers/BIG/projects/"' in body  # the pipeline floor's panel
+    projects = client_for(director).get("/r/A/customers/BIG/projects/").content.decode()
+    assert "角色覆盖 5/5：五个关键角色齐全" in projects
+    assert projects.count("<strong>X1</strong>") == 1 and "<strong>X3</strong>" not in projects
 
 
 def test_a_customer_with_data_only_before_the_base_period_is_unclassified(client_for, director, book):
@@ -270,9 +286,9 @@ def test_the_contribution_page_query_count_is_constant_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
     factories.seed(region_a, manager_a1, n_customers, factories.products(3))
     client = client_for(director)
-    # session, user, region + settings, managers, nav regions; the analysis: customers, cells, buckets,
-    # contacts, products, targets, open projects, contact links, snapshots
-    with django_assert_num_queries(14):
+    # session, user, region + settings, managers, nav regions; the customer analysis: customers,
+    # cells, buckets, contacts, products (the page no longer waits for the projects' analysis)
+    with django_assert_num_queries(10):
         assert client.get("/r/A/contribution/").status_code == 200
 
 

@@ -1,7 +1,12 @@
 from tests.access import REGION_A_READERS, Case
 
+CUSTOMER_READERS = {"director", "manager_a1", "executive", "administrator"}
+
 CASES = {
     "funnel": Case(ok=REGION_A_READERS),
+    # The director's checks panel (on 客户贡献分析) and a customer's projects panel (on its page).
+    "director_checks": Case(ok=REGION_A_READERS),
+    "customer_projects": Case(ok=CUSTOMER_READERS, kwargs=lambda w: {"region": "A", "code": "C1"}),
     "project_evidence": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
                              kwargs=lambda w: {"region": "A", "code": "X1"}, data={"evidence": ["E1"]}),
 }

@@ -22,7 +22,7 @@ CASES = {
     "swot_action": _director_post(data={"pairing": "SO", "action": "以优势抓住机会"}),
     "value_grid": Case(ok=REGION_A_READERS),
     # The owner and the director may score; the executive reads; the other manager does not see it.
-    "value_grid_customer": Case(ok={"director", "manager_a1", "executive"},
+    "value_grid_customer": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                 kwargs=lambda w: {"region": "A", "code": "C1"}),
     "value_grid_accept": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
                               kwargs=lambda w: {"region": "A", "code": "C-GRID"},

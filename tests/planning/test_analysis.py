@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from customers.models import Contact, Contribution, Customer, Product
 from pipeline.models import Project
-from planning.analysis import region_analysis
+from planning.analysis import region_analysis, to_json
 from tsm.lib.periods import add_months
 
 AS_OF = dt.date(2026, 11, 27)  # base period 2025-11 .. 2026-10
@@ -113,7 +113,7 @@ def test_the_api_is_404_for_another_region(client_for, manager_b, region_data):
 
 
 def test_an_empty_region_analyses_without_error(region_a):
-    doc = region_analysis(region_a, AS_OF).to_json()
+    doc = to_json(region_analysis(region_a, AS_OF))
     assert doc["customers"] == [] and doc["projects"] == []
 
 

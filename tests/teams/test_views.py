@@ -97,7 +97,7 @@ def test_the_region_home_counts_layers_as_the_funnel_rule_does(director, manager
     from pipeline.analysis import funnel_table
     from pipeline.models import Project
     from planning.analysis import compute
-    from teams.selectors import region_headline
+    from planning.selectors import region_headline
 
     today = timezone.localdate()
     (customer,) = seed(region_a, manager_a1, 1, factories.products(1), projects_per_customer=0)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from teams import permissions
 from tsm.lib.money import format_money, group
 from tsm.lib.numbers import fmt_score
 
@@ -57,3 +58,18 @@ def score(value):
     """A mean score as the rules' reasons write it (2 places, rounded down),
     so a table never shows 3.56 beside a reason saying 3.55."""
     return "—" if value is None or value == "" else fmt_score(value)
+
+
+# --- who may do what: templates ask teams.permissions, like the views -----------------------------
+
+
+@register.filter
+def sees_own_part(user) -> bool:
+    """{% if user|sees_own_part %}: an account manager, who sees only their own customers and projects."""
+    return permissions.owner_scope(user) is not None
+
+
+@register.filter
+def may_edit_region(user, region) -> bool:
+    """{% if user|may_edit_region:region %}: the region's director."""
+    return permissions.can_edit_region(user, region)

@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from planning.analysis import compute
+from planning.analysis import compute, to_json
 from teams.models import Region
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
             raise CommandError(f"--as-of 应为 YYYY-MM-DD，收到 {as_of!r}") from None
-        text = json.dumps(compute(region_obj, day).to_json(), ensure_ascii=False, indent=2)
+        text = json.dumps(to_json(compute(region_obj, day)), ensure_ascii=False, indent=2)
         if out:
             with open(out, "w", encoding="utf-8") as fh:
                 fh.write(text + "\n")

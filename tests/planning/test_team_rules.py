@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from teams.rules import gatekeeping, herd, intuition, lone_ranger, suggested_headcount, waiting
+from planning.rules import gatekeeping, herd, intuition, lone_ranger, suggested_headcount, waiting
 from tsm.lib.thresholds import DEFAULTS
 
 AS_OF = date(2026, 11, 27)

@@ -1,0 +1,182 @@
+"""决策与需求 (DOMAIN §3.2): per customer, its contacts by buying role, its
+publicity and its projects' role coverage; contacts and needs edited in place.
+
+On the pipeline floor because it reads the projects' role coverage; the
+contacts and needs are the customer floor's, written by its services."""
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from customers import charts as ccharts
+from customers import selectors as csel
+from customers import services as cservices
+from customers.access import contact_for_update, customer_for, customer_for_update
+from customers.forms import ContactForm, DecisionFilterForm, NeedsForm
+from customers.rules import PUBLICITY_LABELS, ROLES
+from customers.views import bad_filter, owner_names, visible_customers, with_roles
+from pipeline.selectors import project_analysis
+from teams import permissions
+from teams.access import region_for
+from teams.selectors import region_managers
+from tsm.lib.xlsx import xlsx_response
+
+
+def _by_role(contacts) -> list[list]:
+    """The contacts holding each of the five roles (a contact may appear under several)."""
+    return [[k for k in contacts if role in (k.roles or [])] for role in ROLES]
+
+
+def _projects_by_customer(projects) -> dict:
+    out = defaultdict(list)
+    for p in projects:
+        out[p.customer_id].append(p)
+    return out
+
+
+def decision(request, region):
+    """决策与需求: per customer, its contacts by buying role, publicity and project role coverage."""
+    region = region_for(request, region)
+    managers = region_managers(region)
+    form = DecisionFilterForm(request.GET, managers=managers)
+    if not form.is_valid():
+        return bad_filter(request, form)
+    analysis = project_analysis(region, timezone.localdate())
+    visible = visible_customers(analysis, request.user)
+    names = owner_names(managers, visible.values())
+    customers = form.apply(visible.values())
+    projects = _projects_by_customer(permissions.own_part(request.user, analysis.projects.values()))
+    if form.wants_xlsx:
+        contacts = defaultdict(list)
+        for k in csel.region_contacts(region):
+            contacts[k.customer_id].append(k)
+        return xlsx_response(f"客户决策角色-{region.code}.xlsx", "客户决策角色",
+                             *ccharts.decision_table(customers, contacts, projects, names))
+    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    contacts = defaultdict(list)
+    for k in csel.contacts_of(c.id for c in page):
+        contacts[k.customer_id].append(k)
+    rows = [(c, _by_role(contacts[c.id]), projects.get(c.id, [])) for c in page]
+    context = {"region": region, "analysis": analysis, "form": form, "page": page, "rows": rows, "names": names,
+               "roles": ROLES, "publicity_labels": PUBLICITY_LABELS}
+    template = "customers/decision.html" + ("#list" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _decision_context(request, region, customer, **forms) -> dict:
+    analysis = project_analysis(region, timezone.localdate())
+    contacts = with_roles(csel.contacts_of([customer.pk]))
+    return {
+        "region": region, "customer": customer, "analysis": analysis, "r": analysis.customers.get(customer.pk),
+        "contacts": contacts, "by_role": list(zip(ROLES.values(), _by_role(contacts))), "roles": ROLES,
+        "projects": [p for p in permissions.own_part(request.user, analysis.projects.values())
+                     if p.customer_id == customer.pk],
+        "product_names": analysis.product_names, "can_edit": permissions.can_edit_customer(request.user, customer),
+        "needs_form": NeedsForm(initial={"procurement_procedure": customer.procurement_procedure,
+                                         "key_needs": customer.key_needs}),
+        "contact_form": ContactForm(auto_id="add_%s"), **forms,
+    }
+
+
+def decision_customer(request, region, code):
+    """One customer's decision roles, contacts, publicity, coverage and needs."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"联系人-{customer.code}.xlsx", "联系人",
+                             *ccharts.contacts_table(csel.contacts_of([customer.pk])))
+    return render(request, "customers/decision_customer.html", _decision_context(request, region, customer))
+
+
+def _customer_page(region, customer) -> str:
+    return reverse("decision_customer", kwargs={"region": region.code, "code": customer.code})
+
+
+@require_POST
+def customer_needs(request, region, code):
+    """采购程序 and 关键需求, saved in place."""
+    region = region_for(request, region)
+    customer = customer_for_update(request, region, code)
+    form = NeedsForm(request.POST)
+    try:
+        if form.is_valid():
+            cservices.customer_needs_save(customer=customer, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+    if form.errors:
+        return _refused_form(request, "customers/decision_customer.html", "needs",
+                             _decision_context(request, region, customer, needs_form=form))
+    if not request.htmx:
+        return redirect(_customer_page(region, customer))
+    return render(request, "customers/decision_customer.html#needs", {
+        "region": region, "customer": customer, "can_edit": True, "saved": True,
+        "needs_form": NeedsForm(initial=form.cleaned_data)})
+
+
+def _refused_form(request, template, fragment, context, *, target=None):
+    """A refused write: the form with its errors, 400. With htmx only the form's
+    fragment, swapped where the form is (`target`), not where a success goes."""
+    if not request.htmx:
+        return render(request, template, context, status=400)
+    response = render(request, f"{template}#{fragment}", context, status=400)
+    return reswap(retarget(response, target), "outerHTML") if target else response
+
+
+def _contact_kwargs(form) -> dict:
+    return {k: form.cleaned_data[k] for k in ("name", "title", "roles", "attitude", "last_met")}
+
+
+def _contacts_changed(request, region, customer):
+    """After a contact is saved: the contacts with the publicity and coverage they change (htmx)."""
+    if not request.htmx:
+        return redirect(_customer_page(region, customer))
+    return render(request, "customers/decision_customer.html#contacts_response",
+                  _decision_context(request, region, customer))
+
+
+@require_POST
+def contact_add(request, region, code):
+    region = region_for(request, region)
+    customer = customer_for_update(request, region, code)
+    form = ContactForm(request.POST, auto_id="add_%s")
+    try:
+        if form.is_valid():
+            cservices.contact_save(customer=customer, **_contact_kwargs(form))
+    except ValidationError as error:
+        form.add_error(None, error)
+    if form.errors:
+        return _refused_form(request, "customers/decision_customer.html", "contact_add_form",
+                             _decision_context(request, region, customer, contact_form=form),
+                             target="#contact-add-form")
+    return _contacts_changed(request, region, customer)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, region, code, pk):
+    """GET: the contact's form (a table row for htmx, a page without); POST: save it."""
+    region = region_for(request, region)
+    contact = contact_for_update(request, region, code, pk)
+    customer = contact.customer
+    form = ContactForm(request.POST if request.method == "POST" else None, auto_id=f"contact{pk}_%s", initial={
+        "name": contact.name, "title": contact.title, "roles": contact.roles, "attitude": contact.attitude,
+        "last_met": contact.last_met})
+    if form.is_bound:
+        try:
+            if form.is_valid():
+                cservices.contact_save(customer=customer, contact=contact, **_contact_kwargs(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        if not form.errors:
+            return _contacts_changed(request, region, customer)
+    context = {"region": region, "customer": customer, "contact": contact, "form": form}
+    status = 400 if form.is_bound else 200
+    if not request.htmx:
+        return render(request, "customers/decision_contact.html", context, status=status)
+    response = render(request, "customers/decision_customer.html#contact_form_row", context, status=status)
+    return reswap(retarget(response, f"#contact-{contact.pk}"), "outerHTML")
