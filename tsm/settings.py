@@ -2,12 +2,18 @@
 
 DATABASE_URL picks the database (SQLite by default); DEBUG, SECRET_KEY and
 ALLOWED_HOSTS come from the environment too.  Helpers fail loudly on bad values.
+
+Safe by default: DEBUG is off unless DEBUG=true, and then SECRET_KEY and
+ALLOWED_HOSTS must be given; the site is served over HTTPS behind a front
+server unless HTTPS=off.  scripts/demo.sh and scripts/test.sh ask for DEBUG.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,14 +34,45 @@ def env_int(name: str, default: int) -> int:
     return default if not raw else int(raw)
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-not-secret-tsm"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def required(name: str, value, example: str):
+    """A value production cannot run without: stop at start-up, naming it."""
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} 未设置：DEBUG 关闭（生产模式）时必须设置 / {name} must be set when DEBUG is off, "
+            f"e.g. {name}={example}  (or DEBUG=true for development)"
+        )
+    return value
+
+
+DEBUG = env_bool("DEBUG", False)
+if DEBUG:
+    # Development only: a known key and the local hosts (the test client is "testserver").
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret-tsm"
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+else:
+    SECRET_KEY = required("SECRET_KEY", os.environ.get("SECRET_KEY", "").strip(),
+                          "$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    ALLOWED_HOSTS = required("ALLOWED_HOSTS", env_list("ALLOWED_HOSTS"), "tsm.example.com")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Production is HTTPS behind a front server (nginx …) that sets
+# X-Forwarded-Proto; HTTPS=off serves plain HTTP (an intranet without TLS, a
+# local load test) and turns all of this off.
+HTTPS = not DEBUG and env_bool("HTTPS", True)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # Covers only the site's own subdomains; preload lets the owner of the
+    # domain submit it to the browsers' list (nothing happens without that).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
