@@ -51,6 +51,7 @@ def test_https_off_serves_plain_http_and_the_deployment_check_says_so():
     assert result.returncode == 0, output
     for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert code in output, (code, output)
+    assert "System check identified 4 issues" in output  # these four only (README says so)
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
