@@ -206,7 +206,9 @@ def main():
         targets.append(("PostgreSQL", PG))
     for label, url in targets:
         print(f"== {label} ==", flush=True)
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench"}
+        # Production settings, but plain HTTP: the pages are fetched by the test client.
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench",
+               "ALLOWED_HOSTS": "testserver", "HTTPS": "off"}
         subprocess.run([sys.executable, __file__, "--child", "--customers", str(args.customers)], env=env, check=True)
 
 

@@ -150,6 +150,7 @@ def run(args: list[str], url: str) -> tuple[float, float, int, str]:
     # As in production unless the caller says otherwise (DEBUG keeps every SQL text).
     env.setdefault("DEBUG", "false")
     env.setdefault("SECRET_KEY", "bench-not-secret")
+    env.setdefault("ALLOWED_HOSTS", "localhost")
     t = time.perf_counter()
     child = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

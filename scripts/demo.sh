@@ -2,6 +2,7 @@
 # One command from a fresh clone to a running demo: installs what is needed,
 # migrates the embedded SQLite database, loads the demo region and serves it.
 set -euo pipefail
+export DEBUG=true  # a development server: dev-only key, local hosts, plain HTTP
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/bootstrap.sh

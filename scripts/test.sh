@@ -2,6 +2,7 @@
 # The whole test suite, on SQLite and then on PostgreSQL (both must pass).
 # Extra arguments go to pytest, e.g. scripts/test.sh -k import
 set -euo pipefail
+export DEBUG=true  # development settings: dev-only key, local hosts, plain HTTP
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/bootstrap.sh

@@ -1,3 +1,5 @@
+from axes.helpers import get_client_username, get_cool_off
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -45,3 +47,15 @@ def region_settings(request, region):
             return redirect("region_settings", region=region.code)
         return render(request, "teams/settings.html", {"region": region, "form": form}, status=400)
     return render(request, "teams/settings.html", {"region": region, "form": form})
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): the login page
+    again, saying until when this username is locked from this address.
+    Every attempt while locked counts and restarts the cool-off, so the time
+    is this attempt's plus the cool-off."""
+    username = get_client_username(request, credentials) or ""
+    form = AuthenticationForm(request, initial={"username": username})
+    locked_until = request.axes_attempt_time + get_cool_off(request)
+    context = {"form": form, "locked_until": locked_until, "next": request.POST.get("next", "")}
+    return render(request, "registration/login.html", context, status=429)

@@ -18,6 +18,8 @@ from tests.access import DIRECTOR_ONLY, EVERYONE, REGION_A_READERS, Case
 
 CORE_CASES: dict[str, Case] = {
     "home": Case(ok=EVERYONE, kwargs=lambda w: {}, ok_status=(200, 302)),
+    "password_change": Case(ok=EVERYONE, kwargs=lambda w: {}),
+    "password_change_done": Case(ok=EVERYONE, kwargs=lambda w: {}),
     "set_money_unit": Case(ok=EVERYONE, kwargs=lambda w: {}, method="post", ok_status=(302,),
                            data={"unit": "wan"}),
     "region_home": Case(ok=REGION_A_READERS),

@@ -2,12 +2,18 @@
 
 DATABASE_URL picks the database (SQLite by default); DEBUG, SECRET_KEY and
 ALLOWED_HOSTS come from the environment too.  Helpers fail loudly on bad values.
+
+Safe by default: DEBUG is off unless DEBUG=true, and then SECRET_KEY and
+ALLOWED_HOSTS must be given; the site is served over HTTPS behind a front
+server unless HTTPS=off.  scripts/demo.sh and scripts/test.sh ask for DEBUG.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,14 +34,45 @@ def env_int(name: str, default: int) -> int:
     return default if not raw else int(raw)
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-not-secret-tsm"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def required(name: str, value, example: str):
+    """A value production cannot run without: stop at start-up, naming it."""
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} 未设置：DEBUG 关闭（生产模式）时必须设置 / {name} must be set when DEBUG is off, "
+            f"e.g. {name}={example}  (or DEBUG=true for development)"
+        )
+    return value
+
+
+DEBUG = env_bool("DEBUG", False)
+if DEBUG:
+    # Development only: a known key and the local hosts (the test client is "testserver").
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret-tsm"
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+else:
+    SECRET_KEY = required("SECRET_KEY", os.environ.get("SECRET_KEY", "").strip(),
+                          "$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')")
+    ALLOWED_HOSTS = required("ALLOWED_HOSTS", env_list("ALLOWED_HOSTS"), "tsm.example.com")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Production is HTTPS behind a front server (nginx …) that sets
+# X-Forwarded-Proto; HTTPS=off serves plain HTTP (an intranet without TLS, a
+# local load test) and turns all of this off.
+HTTPS = not DEBUG and env_bool("HTTPS", True)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # Covers only the site's own subdomains; preload lets the owner of the
+    # domain submit it to the browsers' list (nothing happens without that).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "tsm",
     "teams",
     "customers",
@@ -64,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tsm.urls"
@@ -107,8 +147,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes): 5 wrong passwords for one username from one
+# address lock that pair for 15 minutes, so one person's typos do not lock out
+# a whole office behind one NAT address, nor the same user elsewhere. Axes
+# sits first and refuses a locked pair before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "teams.views.login_locked_out"
+# The client's address. Behind PROXY_COUNT front servers, each appending the
+# address it saw to X-Forwarded-For, the client is that many entries from the
+# right; entries further left are whatever the client sent, so they are not
+# trusted. Without front servers (0, the default) it is REMOTE_ADDR.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1  # ipware counts the proxies listed inside the header
+    IPWARE_STRICT = False  # a longer (client-forged) header still has the right entry at that place
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

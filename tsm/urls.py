@@ -10,6 +10,12 @@ urlpatterns = [
     path("", team_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # own template names: Django's admin keeps its own password pages
+    path("password/", auth_views.PasswordChangeView.as_view(template_name="registration/change_password.html"),
+         name="password_change"),
+    path("password/done/",
+         auth_views.PasswordChangeDoneView.as_view(template_name="registration/change_password_done.html"),
+         name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("unit/", team_views.set_money_unit, name="set_money_unit"),
     path("admin/", admin.site.urls),

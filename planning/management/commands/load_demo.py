@@ -1,7 +1,12 @@
 """manage.py load_demo — the DEMO region (演示区域) for a first look.
 
 The data go through the same import path as a user's workbook; re-running
-changes nothing that is already there (the import is idempotent)."""
+changes nothing that is already there (the import is idempotent).
+
+It never changes an account it did not create in this run: a demo username
+that already exists (a previous run, or a real person) keeps its password,
+role, name and regions. Only the accounts that were missing get the demo
+password."""
 
 import tempfile
 from pathlib import Path
@@ -28,34 +33,64 @@ class Command(BaseCommand):
     def handle(self, *args, customers, projects, **options):
         today = timezone.localdate()
         rows = demo.build(today, n_customers=customers, n_projects=projects)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "demo.zip"
-            write_csv_zip(path, rows)
-            report = workbook_import(region_code="DEMO", region_name="演示区域", path=path, filename="demo.zip")
-        if not report.ok:
-            raise CommandError("\n".join(str(e) for e in report.errors[:20]))
-        region = Region.objects.get(code="DEMO")
+        # Taken before the import, which creates the managers it does not know.
+        existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in self._people()])
+                    .prefetch_related("regions")}
+        self._managers_usable(existing)
+        # One transaction: an import whose demo accounts were not finished
+        # would leave managers that a re-run takes for existing ones.
         with transaction.atomic():
-            self._users(region)
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "demo.zip"
+                write_csv_zip(path, rows)
+                report = workbook_import(region_code="DEMO", region_name="演示区域", path=path, filename="demo.zip")
+            if not report.ok:
+                raise CommandError("\n".join(str(e) for e in report.errors[:20]))
+            region = Region.objects.get(code="DEMO")
+            self._users(region, existing)
             self._competitors(region)
         self.stdout.write(self.style.SUCCESS(
             f"演示区域 DEMO 已就绪：{len(rows['customers'])} 个客户，{len(rows['contributions']):,} 条资费记录，"
             f"{len(rows['projects'])} 个项目，{len(rows['contacts'])} 位联系人。"))
         self.stdout.write("演示账号 / demo logins (密码 password: %s):" % demo.PASSWORD)
-        for username, name, role in self._logins():
-            self.stdout.write(f"  {username:<10} {name}  {role}")
+        for username, name, role in self._people():
+            kept = "  （账号已存在，未改动 / existed, left as it was）" if username in existing else ""
+            self.stdout.write(f"  {username:<10} {name}  {role.label} {role.value}{kept}")
 
-    def _logins(self):
-        yield demo.DIRECTOR[0], demo.DIRECTOR[1], "大客户部主任 director"
+    def _people(self):
+        yield demo.DIRECTOR[0], demo.DIRECTOR[1], Role.DIRECTOR
         for username, name in demo.MANAGERS:
-            yield username, name, "客户经理 account manager"
-        yield demo.EXECUTIVE[0], demo.EXECUTIVE[1], "公司领导 executive"
+            yield username, name, Role.MANAGER
+        yield demo.EXECUTIVE[0], demo.EXECUTIVE[1], Role.EXECUTIVE
 
-    def _users(self, region):
-        people = [(demo.DIRECTOR, Role.DIRECTOR), (demo.EXECUTIVE, Role.EXECUTIVE)]
-        people += [(m, Role.MANAGER) for m in demo.MANAGERS]
-        for (username, name), role in people:
-            user, _ = User.objects.get_or_create(username=username)
+    @staticmethod
+    def _is_demo_account(user, role) -> bool:
+        in_demo = any(r.code == "DEMO" for r in user.regions.all())
+        return user.role == role and (in_demo or role == Role.EXECUTIVE)
+
+    def _managers_usable(self, existing):
+        """The workbook names the demo managers as owners: an account of that
+        name that is not a manager of DEMO would be refused by the import or
+        moved into DEMO by it. Stop before anything is written."""
+        taken = [username for username, _, role in self._people()
+                 if role == Role.MANAGER and username in existing
+                 and not self._is_demo_account(existing[username], role)]
+        if taken:
+            raise CommandError(
+                f"账号 {'、'.join(taken)} 已存在，但不是演示区域 DEMO 的客户经理；load_demo 不改动不是它创建的账号。"
+                f"请在管理后台为其改名后重试。")
+
+    def _users(self, region, existing):
+        """Creates the missing demo accounts (or finishes the managers the
+        import just created); an account that existed before is not touched."""
+        for username, name, role in self._people():
+            if username in existing:
+                if not self._is_demo_account(existing[username], role):
+                    self.stderr.write(self.style.WARNING(
+                        f"警告：账号 {username} 已存在（角色：{existing[username].get_role_display()}），"
+                        f"不是演示区域的{role.label}；load_demo 未改动它，演示中不能用它登录为{role.label}。"))
+                continue
+            user = User.objects.filter(username=username).first() or User(username=username)
             user.display_name, user.role = name, role
             user.set_password(demo.PASSWORD)
             user.save()

@@ -1,0 +1,82 @@
+"""load_demo builds the demo region and its logins, and never changes an
+account it did not create."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers.models import Customer
+from teams.models import Region, Role, User
+
+from .conftest import make_region
+
+
+def load_demo() -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_demo", customers=12, projects=10, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_on_an_empty_database_every_demo_login_works_with_the_demo_password(db):
+    out, err = load_demo()
+    demo = Region.objects.get(code="DEMO")
+    expected = {"director": (Role.DIRECTOR, "张伟", ["DEMO"]), "manager1": (Role.MANAGER, "李娜", ["DEMO"]),
+                "manager4": (Role.MANAGER, "陈静", ["DEMO"]), "executive": (Role.EXECUTIVE, "赵总", [])}
+    for username, (role, name, regions) in expected.items():
+        user = User.objects.get(username=username)
+        assert (user.role, user.display_name, [r.code for r in user.regions.all()]) == (role, name, regions)
+        assert user.check_password("demo1234"), username
+    assert Customer.objects.filter(region=demo, owner__username="manager1").exists()
+    assert "director   张伟  大客户部主任 director" in out and "已存在" not in out
+    assert err == ""
+
+
+def test_an_existing_account_named_like_a_demo_user_keeps_its_password_and_role(db):
+    mine = User.objects.create_user(username="director", password="Mine-X-2027", role=Role.EXECUTIVE,
+                                    display_name="真正的领导")
+    out, err = load_demo()
+    mine.refresh_from_db()
+    assert mine.check_password("Mine-X-2027")
+    assert (mine.role, mine.display_name, list(mine.regions.all())) == (Role.EXECUTIVE, "真正的领导", [])
+    assert "警告：账号 director 已存在（角色：公司领导），不是演示区域的大客户部主任；load_demo 未改动它" in err
+    assert "director   张伟  大客户部主任 director  （账号已存在，未改动" in out
+    # the other demo accounts were created as usual
+    assert User.objects.get(username="manager2").check_password("demo1234")
+
+
+def test_running_it_again_resets_no_password_nor_name(db):
+    load_demo()
+    manager = User.objects.get(username="manager1")
+    manager.set_password("Chosen-by-Li-Na")
+    manager.display_name = "李娜（华东）"
+    manager.save()
+    director = User.objects.get(username="director")
+    director.set_password("Chosen-by-Zhang-Wei")
+    director.save()
+    out, err = load_demo()
+    manager.refresh_from_db()
+    director.refresh_from_db()
+    assert manager.check_password("Chosen-by-Li-Na") and manager.display_name == "李娜（华东）"
+    assert director.check_password("Chosen-by-Zhang-Wei") and director.role == Role.DIRECTOR
+    assert err == ""  # a previous run's accounts are demo accounts: no warning
+    assert out.count("（账号已存在，未改动") == 6
+
+
+def test_a_manager_name_taken_by_another_regions_user_stops_it_before_anything_is_written(db):
+    other = make_region("B", "华北二区")
+    theirs = User.objects.create_user(username="manager3", password="Theirs-2027", role=Role.MANAGER)
+    theirs.regions.add(other)
+    with pytest.raises(CommandError, match="账号 manager3 已存在，但不是演示区域 DEMO 的客户经理"):
+        load_demo()
+    assert not Region.objects.filter(code="DEMO").exists()
+    assert list(User.objects.values_list("username", flat=True)) == ["manager3"]
+    theirs.refresh_from_db()
+    assert theirs.check_password("Theirs-2027") and [r.code for r in theirs.regions.all()] == ["B"]
+
+
+def test_a_manager_without_a_region_is_not_pulled_into_the_demo(db):
+    User.objects.create_user(username="manager2", password="Theirs-2027", role=Role.MANAGER)
+    with pytest.raises(CommandError, match="manager2"):
+        load_demo()
+    assert not User.objects.get(username="manager2").regions.exists()
