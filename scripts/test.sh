@@ -9,6 +9,11 @@ bash scripts/bootstrap.sh
 PY=.venv/bin/python
 mkdir -p test-output
 
+# The floors import one way (tsm.lib < teams < customers < pipeline <
+# planning): a wrong arrow fails here, before any test runs.
+echo "== import layers =="
+.venv/bin/lint-imports --no-cache
+
 # The live-server tests (a real Chromium, axe-core, schemathesis) run once, in
 # the PostgreSQL half; everything else runs on both databases.
 echo "== SQLite =="

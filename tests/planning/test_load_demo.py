@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from customers.models import Customer
 from teams.models import Region, Role, User
 
-from .conftest import make_region
+from tests.conftest import make_region
 
 
 def load_demo() -> tuple[str, str]:
