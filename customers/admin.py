@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from teams.admin import RegionDataAdmin, RegionDataInline
 from customers.models import (
     ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry, Product,
 )
@@ -12,7 +13,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(RegionDataAdmin):
     list_display = ["code", "name", "region", "industry", "owner"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
@@ -21,7 +22,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(RegionDataAdmin):
     list_display = ["customer", "product", "month", "revenue", "cost", "arrears"]
     list_filter = ["region", "product"]
     list_select_related = ["customer", "product"]
@@ -31,27 +32,26 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RegionDataAdmin):
     list_display = ["name", "title", "customer", "attitude", "last_met"]
     search_fields = ["name", "customer__name"]
-    raw_id_fields = ["customer", "projects"]
+    raw_id_fields = ["customer"]
     list_select_related = ["customer"]
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(RegionDataInline):
     model = ComparisonScore
-    extra = 0
 
 
 @admin.register(Competitor)
-class CompetitorAdmin(admin.ModelAdmin):
+class CompetitorAdmin(RegionDataAdmin):
     list_display = ["name", "region", "product_series", "rank", "market_share"]
     list_filter = ["region", "product_series"]
     inlines = [ScoreInline]
 
 
 @admin.register(ComparisonScore)
-class ComparisonScoreAdmin(admin.ModelAdmin):
+class ComparisonScoreAdmin(RegionDataAdmin):
     list_display = ["region", "product_series", "competitor", "dimension", "score"]
     list_filter = ["region", "product_series"]
 
@@ -63,6 +63,6 @@ class IntelligenceChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntelligenceEntry)
-class IntelligenceEntryAdmin(admin.ModelAdmin):
+class IntelligenceEntryAdmin(RegionDataAdmin):
     list_display = ["date", "region", "competitor", "channel"]
     list_filter = ["region", "channel"]

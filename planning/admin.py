@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from planning import models as m
+from teams.admin import RegionDataAdmin, RegionDataInline
 
 
 @admin.register(m.MarketAction)
@@ -21,27 +22,26 @@ class StrategyOptionAdmin(admin.ModelAdmin):
     list_filter = ["position"]
 
 
-for model in (m.SwotItem, m.SwotAction, m.CompetitivePosition, m.CompetitorStance, m.SpecialAction):
-    admin.site.register(model)
+for model in (m.SwotItem, m.SwotAction, m.CompetitivePosition, m.CompetitorStance, m.SpecialAction,
+              m.TargetPart, m.TargetSignoff):
+    admin.site.register(model, RegionDataAdmin)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(RegionDataInline):
     model = m.Target
     extra = 0
 
 
 @admin.register(m.Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RegionDataAdmin):
     list_display = ["region", "period", "status", "as_of", "revenue_target"]
     list_filter = ["status", "region"]
     inlines = [TargetInline]
 
 
 @admin.register(m.PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(RegionDataAdmin):
     list_display = ["plan", "number", "status", "submitted_at"]
     readonly_fields = ["content"]
 
 
-admin.site.register(m.TargetPart)
-admin.site.register(m.TargetSignoff)

@@ -4,6 +4,35 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from teams.models import Region, RegionSettings, User
 
 
+class RegionDataAdmin(admin.ModelAdmin):
+    """A region's data (customers, projects, SWOT, strategy, plans, targets,
+    settings) is shown to the administrator for support, never changed here:
+    every change goes through the services, which check the version, keep the
+    region scope and mark the analyses stale (DOMAIN §0)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RegionDataInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "role", "is_active"]
@@ -13,9 +42,10 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["regions", "groups", "user_permissions"]
 
 
-class RegionSettingsInline(admin.StackedInline):
+class RegionSettingsInline(RegionDataInline):
+    """The thresholds are the director's (区域参数 page); shown here read-only."""
+
     model = RegionSettings
-    can_delete = False
 
 
 @admin.register(Region)

@@ -27,7 +27,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
-    # Who may do what is teams.permissions' to say, not the user's.
+    # Who may do what is teams.permissions' to say, not the user's. The admin
+    # site asks Django's permissions: an administrator has them all, and the
+    # region data's admin pages refuse every change anyway (teams.admin).
+
+    def has_perm(self, perm, obj=None):
+        return (self.is_active and permissions.is_administrator(self)) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        return (self.is_active and permissions.is_administrator(self)) or super().has_module_perms(app_label)
 
 
 class RegionQuerySet(models.QuerySet):
