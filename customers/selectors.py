@@ -92,11 +92,6 @@ def product_rows() -> list[dict]:
     return list(Product.objects.order_by("code").values("id", "code", "name", "series"))
 
 
-def customer_count_with_missing_scores(region) -> int:
-    missing = Q()
-    for f, _ in FACTORS:
-        missing |= Q(**{f"{f}__isnull": True})
-    return Customer.objects.filter(region=region).filter(missing).aggregate(n=Count("id"))["n"]
 
 
 # --- the analysis pages: one query per kind of row, whatever the region's size ----------------------

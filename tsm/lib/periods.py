@@ -56,11 +56,3 @@ def base_period(as_of: dt.date) -> BasePeriod:
     end = add_months(month_start(as_of), -1)
     return BasePeriod(start=add_months(end, -11), end=end)
 
-
-def iso_week(day: dt.date) -> tuple[int, int]:
-    year, week, _ = day.isocalendar()
-    return year, week
-
-
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())

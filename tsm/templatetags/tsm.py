@@ -67,9 +67,3 @@ def score(value):
 def sees_own_part(user) -> bool:
     """{% if user|sees_own_part %}: an account manager, who sees only their own customers and projects."""
     return permissions.owner_scope(user) is not None
-
-
-@register.filter
-def may_edit_region(user, region) -> bool:
-    """{% if user|may_edit_region:region %}: the region's director."""
-    return permissions.can_edit_region(user, region)
