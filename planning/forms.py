@@ -1,8 +1,11 @@
+import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import FACTORS
 from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance, SwotKind
@@ -12,14 +15,54 @@ from planning.services import (
 from tsm.lib.periods import parse_month
 
 
-class AsOfForm(forms.Form):
-    """?as_of=YYYY-MM-DD, defaulting to today (INTERFACES §2)."""
+AS_OF_EARLIEST = dt.date(2000, 1, 1)
+# Exactly YYYY-MM-DD in ASCII digits: strptime would also take 2026-1-5 and
+# date.fromisoformat 20261127, which the OpenAPI `format: date` refuses.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"],
-                            error_messages={"invalid": "as_of 日期格式应为 YYYY-MM-DD，例如 2026-11-27"})
+
+def a_year_after(day: dt.date) -> dt.date:
+    """The same calendar day next year; 29 February gives 28 February."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def as_of_latest() -> dt.date:
+    return a_year_after(timezone.localdate())
+
+
+class AsOfForm(forms.Form):
+    """?as_of=YYYY-MM-DD (INTERFACES §3): absent means today; otherwise one real
+    date from 2000-01-01 to a year after today. An empty or repeated value is
+    refused rather than guessed at."""
+
+    # A bare Field: no stripping, no validators of its own, so every refusal
+    # comes from clean_as_of and names as_of and the allowed range.
+    as_of = forms.Field(required=False)
 
     def clean_as_of(self):
-        return self.cleaned_data.get("as_of") or timezone.localdate()
+        if "as_of" not in self.data:
+            return timezone.localdate()
+        latest = as_of_latest()
+        bounds = {"earliest": AS_OF_EARLIEST.isoformat(), "latest": latest.isoformat()}
+        if len(self.data.getlist("as_of")) > 1:
+            raise ValidationError(_("as_of 只能给一个值（YYYY-MM-DD，%(earliest)s 至 %(latest)s）"), params=bounds)
+        raw = self.cleaned_data["as_of"]
+        try:
+            if not _ISO_DATE.fullmatch(raw):
+                raise ValueError(raw)
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError(
+                _("as_of 应为 YYYY-MM-DD 格式的日期，在 %(earliest)s 至 %(latest)s 之间"), params=bounds) from None
+        if day < AS_OF_EARLIEST:
+            raise ValidationError(_("as_of 不能早于 %(earliest)s（允许 %(earliest)s 至 %(latest)s）"), params=bounds)
+        if day > latest:
+            raise ValidationError(
+                _("as_of 不能晚于今天起一年，即 %(latest)s（允许 %(earliest)s 至 %(latest)s）"), params=bounds)
+        return day
 
 
 class ExportForm(forms.Form):

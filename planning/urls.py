@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from planning import views
+from planning import api, views
 
 api_urlpatterns = [
-    path("regions/<str:region>/analysis", views.analysis_api, name="api_analysis"),
-    path("openapi.json", views.openapi_schema, name="api_schema"),
+    path("regions/<str:region>/analysis", api.analysis_api, name="api_analysis"),
+    path("openapi.json", api.openapi_schema, name="api_schema"),
+    # Last: every other /api/ path answers JSON, never the HTML 404 page.
+    re_path(r"^(?P<rest>.*)$", api.not_found),
 ]
 
 # Pages under /r/<region>/ (SWOT, value grid, strategy, plan …)

@@ -1,10 +1,9 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +15,9 @@ from customers.rules import (
 )
 from planning import charts, selectors, services
 from customers.access import customer_for, customer_for_update
-from planning.analysis import region_analysis, to_json
+from planning.analysis import region_analysis
 from planning.forms import (
-    AsOfForm, ExportForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
+    ExportForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
     SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm,
 )
 from planning.models import OpportunitySource, Pairing, Position, SpecialAction, Stance, SwotItem
@@ -26,19 +25,6 @@ from planning.rules import SWOT_KIND_LABELS, advanced_swot_valid
 from teams import permissions
 from teams.access import region_for, region_for_director
 from tsm.lib.xlsx import xlsx_response
-
-
-def analysis_api(request, region):
-    """GET /api/regions/<code>/analysis?as_of=YYYY-MM-DD — INTERFACES.md §3.
-
-    Managers get the part of the document about their own customers and projects."""
-    region = region_for(request, region)
-    form = AsOfForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400,
-                            json_dumps_params={"ensure_ascii": False})
-    doc = to_json(region_analysis(region, form.cleaned_data["as_of"]), request.user)
-    return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
 
 
 def region_home(request, region):
@@ -394,54 +380,3 @@ def special_action_delete(request, region, pk):
     region = region_for_director(request, region)
     services.special_action_delete(region=region, action=_special_action_for(request, region, pk))
     return _strategy_answer(request, region, "actions")
-
-
-CLASS_VALUES = ["fat_sheep", "reindeer", "hound", "hare", "rat", "unclassified"]
-
-
-@login_not_required
-def openapi_schema(request):
-    """OpenAPI 3.1 description of the analysis API (INTERFACES.md §3)."""
-    money = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "CNY, two decimals"}
-    nullable = lambda values: {"type": ["string", "null"], "enum": values + [None]}  # noqa: E731
-    customer = {"type": "object", "required": ["code", "combination", "scale", "growth", "contribution_class",
-                                               "value_class", "publicity", "revenue", "profit"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "combination": nullable(["high_profit", "profitable", "loss"]),
-                    "scale": {"type": "boolean"}, "growth": {"type": "boolean"},
-                    "contribution_class": {"type": "string", "enum": CLASS_VALUES},
-                    "value_class": nullable(["consolidate", "invest", "harvest", "maintain"]),
-                    "publicity": {"type": "string", "enum": ["broad", "partial", "blank"]},
-                    "revenue": money, "profit": money}}
-    project = {"type": "object", "properties": {
-        "code": {"type": "string"}, "win_rate": {"type": "integer", "enum": [0, 20, 40, 60, 80]},
-        "layer": {"type": "string", "enum": ["surface", "middle", "bottom"]}, "overdue": {"type": "boolean"},
-        "amount_class": {"type": "string", "enum": ["A", "B", "C"]},
-        "category": {"type": "string", "enum": ["strategic", "killer", "revenue", "suicide"]},
-        "tactic": {"type": "string", "enum": ["defense", "guerrilla", "storming", "blitz", "positional"]},
-        "conclusion": {"type": "string", "enum": ["intensive_attack", "active_investment", "inquire", "wait"]}}}
-    schema = {
-        "openapi": "3.1.0",
-        "info": {"title": "区域营销企划 API", "version": "1"},
-        "paths": {"/api/regions/{code}/analysis": {"get": {
-            "summary": "The analysis of a region as of a date (customers and open projects)",
-            "description": "Session-authenticated; region scoped (404 outside scope); managers get their own "
-                           "customers and projects. Lists sorted by code.",
-            "parameters": [
-                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
-                {"name": "as_of", "in": "query", "required": False,
-                 "schema": {"type": "string", "format": "date"}, "description": "default: today"}],
-            "responses": {
-                "200": {"description": "the analysis", "content": {"application/json": {"schema": {
-                    "type": "object",
-                    "properties": {
-                        "region": {"type": "string"}, "as_of": {"type": "string", "format": "date"},
-                        "base_period": {"type": "object", "properties": {
-                            "start": {"type": "string"}, "end": {"type": "string"}}},
-                        "customers": {"type": "array", "items": customer},
-                        "projects": {"type": "array", "items": project}}}}}},
-                "400": {"description": "as_of is not YYYY-MM-DD"},
-                "404": {"description": "no such region, or not yours"}}}}},
-    }
-    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})

@@ -12,7 +12,11 @@ EVERYONE = {"director", "manager_a1", "manager_a2", "manager_b", "director_b", "
 
 @dataclass
 class Case:
-    """Who may reach a URL (persona names); every other signed-in persona gets 404."""
+    """Who may reach a URL (persona names); every other signed-in persona gets 404.
+
+    The anonymous visitor is sent to the login page, unless `anonymous` names
+    the status it gets instead (the JSON API answers 401: a program cannot
+    follow a redirect to a login form)."""
 
     ok: set[str]
     kwargs: Callable[[dict], dict] = lambda w: {"region": "A"}
@@ -20,5 +24,6 @@ class Case:
     ok_status: tuple[int, ...] = (200,)
     data: dict = field(default_factory=dict)
     query: str = ""
+    anonymous: int | None = None
 
 

@@ -2,8 +2,9 @@
 
 Each named URL must be listed in CASES with who may reach it; everybody else
 (signed in) must get 404 — never 403 with the object's name — and the
-anonymous visitor is sent to the login page. Adding a URL without a case
-here fails `test_every_url_is_covered`.
+anonymous visitor is sent to the login page (the API answers 401 with a JSON
+error instead). Adding a URL without a case here fails
+`test_every_url_is_covered`.
 """
 
 import importlib
@@ -27,7 +28,7 @@ CORE_CASES: dict[str, Case] = {
     "import_upload": Case(ok=DIRECTOR_ONLY),
     "import_template": Case(ok=DIRECTOR_ONLY),
     "import_confirm": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302, 400)),
-    "api_analysis": Case(ok=REGION_A_READERS),
+    "api_analysis": Case(ok=REGION_A_READERS, anonymous=401),
 }
 
 
@@ -99,7 +100,9 @@ def test_url_answers_each_persona_as_its_scope_says(client, world, name, persona
     if persona != "anonymous":
         client.force_login(world[persona])
     response = getattr(client, case.method)(url, case.data)
-    if persona == "anonymous":
+    if persona == "anonymous" and case.anonymous:
+        assert response.status_code == case.anonymous and "error" in response.json(), url
+    elif persona == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
     elif persona in case.ok:
         assert response.status_code in case.ok_status, (url, persona, response.status_code)

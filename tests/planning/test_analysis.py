@@ -1,4 +1,4 @@
-"""The analysis document of INTERFACES.md §3: command, API, cache."""
+"""The analysis document of INTERFACES.md §3: command and cache (the API: test_api.py)."""
 
 import datetime as dt
 import io
@@ -93,25 +93,6 @@ def test_export_analysis_names_an_unknown_region_and_a_bad_date(region_data):
         call_command("export_analysis", "--region", "A", "--as-of", "2026-13-01")
 
 
-def test_the_api_serves_the_same_document(client_for, director, region_data):
-    response = client_for(director).get("/api/regions/A/analysis?as_of=2026-11-27")
-    assert response.status_code == 200 and response.json() == EXPECTED
-
-
-def test_the_api_names_a_bad_as_of_date(client_for, director, region_data):
-    response = client_for(director).get("/api/regions/A/analysis?as_of=2026-02-30")
-    assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()
-
-
-def test_the_api_gives_a_manager_only_their_own_part(client_for, manager_a2, region_data):
-    doc = client_for(manager_a2).get("/api/regions/A/analysis?as_of=2026-11-27").json()
-    assert doc["customers"] == [] and doc["projects"] == []
-
-
-def test_the_api_is_404_for_another_region(client_for, manager_b, region_data):
-    assert client_for(manager_b).get("/api/regions/A/analysis").status_code == 404
-
-
 def test_an_empty_region_analyses_without_error(region_a):
     doc = to_json(region_analysis(region_a, AS_OF))
     assert doc["customers"] == [] and doc["projects"] == []
@@ -136,12 +117,3 @@ def test_changing_a_threshold_changes_the_result(region_data):
     region_data.refresh_from_db()
     after = region_analysis(region_data, AS_OF)
     assert {c.code: c.scale.value for c in after.customers.values()}["C0001"] is True
-
-
-def test_the_openapi_schema_describes_the_analysis_document(client):
-    schema = client.get("/api/openapi.json").json()
-    get = schema["paths"]["/api/regions/{code}/analysis"]["get"]
-    item = get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["customers"]["items"]
-    assert set(item["properties"]) == set(EXPECTED["customers"][0])
-    project = get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["projects"]["items"]
-    assert set(project["properties"]) == set(EXPECTED["projects"][0])
