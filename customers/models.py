@@ -219,3 +219,33 @@ class IntelligenceEntry(models.Model):
         verbose_name = _("情报")
         verbose_name_plural = _("情报")
         ordering = ["-date"]
+
+
+class CustomerStanding(models.Model):
+    """A customer's stored analysis results (§3.1, §3.2, §4.1) as of `as_of`.
+
+    Written by the services when what they read changes — a score, a contact,
+    an import — and read by every process, so a page sorts, filters and pages
+    them in SQL instead of judging the region again. Only values are stored:
+    a page writes the reasons for the rows it shows."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="standing")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    revenue = models.DecimalField(max_digits=16, decimal_places=2)
+    cost = models.DecimalField(max_digits=16, decimal_places=2)
+    profit = models.DecimalField(max_digits=16, decimal_places=2)
+    arrears_end = models.DecimalField(max_digits=16, decimal_places=2)
+    combination = models.CharField(max_length=16, null=True)
+    scale = models.BooleanField()
+    growth = models.BooleanField()
+    contribution_class = models.CharField(max_length=16)
+    value_class = models.CharField(max_length=16, null=True)
+    publicity = models.CharField(max_length=16)
+    attractiveness = models.DecimalField(max_digits=6, decimal_places=4, null=True)
+    advantage = models.DecimalField(max_digits=6, decimal_places=4, null=True)
+    scores_missing = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "contribution_class"]), models.Index(fields=["region", "owner"])]

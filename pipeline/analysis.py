@@ -163,9 +163,13 @@ def empty_funnel_health(t: Thresholds) -> Verdict:
 def coverage(results, target: Decimal | None, achieved: Decimal) -> Verdict:
     """Pipeline coverage (§4.3) of a set of open projects against the part of
     the revenue target not yet met."""
+    return coverage_of(sum((r.weighted for r in results), Decimal("0")), target, achieved)
+
+
+def coverage_of(weighted: Decimal, target: Decimal | None, achieved: Decimal) -> Verdict:
+    """Pipeline coverage (§4.3) of a weighted open amount."""
     if not target:
         return Verdict(None, "未设定收入目标，无法计算漏斗覆盖率")
-    weighted = sum((r.weighted for r in results), Decimal("0"))
     return rules.pipeline_coverage(weighted, target - achieved)
 
 

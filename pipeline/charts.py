@@ -24,10 +24,9 @@ def funnel_figure(rows) -> dict:
     }
 
 
-def project_table(analysis, projects, managers):
+def project_table(projects, managers, names_of):
     names = {m.pk: str(m) for m in managers}
-    customers = {c.id: c.name for c in analysis.customers.values()}
-    products = {p["id"]: p["name"] for p in analysis.products}
+    customers, products = names_of["customer_names"], names_of["product_names"]
     headers = ["项目编码", "项目名称", "客户", "产品", "客户经理", "金额（元）", "预计签约日期", "赢率 %",
                "证据", "漏斗位置", "逾期", "金额分类", "项目分类", "战法", "结论动作", "加权金额（元）"]
     rows = [

@@ -2,12 +2,12 @@ from django import forms
 
 from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, TACTIC_LABELS
 
-SORTS = {
-    "code": ("项目编码", lambda p: p.code, False),
-    "-amount": ("金额从大到小", lambda p: p.amount, True),
-    "-win_rate": ("赢率从高到低", lambda p: p.win_rate.value, True),
-    "expected_close": ("预计签约日期", lambda p: p.expected_close, False),
-    "-weighted": ("加权金额从大到小", lambda p: p.weighted, True),
+SORTS = {  # label, key of a judged project, descending, and the stored results' SQL order
+    "code": ("项目编码", lambda p: p.code, False, ["code"]),
+    "-amount": ("金额从大到小", lambda p: p.amount, True, ["-amount", "code"]),
+    "-win_rate": ("赢率从高到低", lambda p: p.win_rate.value, True, ["-win_rate", "code"]),
+    "expected_close": ("预计签约日期", lambda p: p.expected_close, False, ["expected_close", "code"]),
+    "-weighted": ("加权金额从大到小", lambda p: p.weighted, True, ["-weighted", "code"]),
 }
 
 
@@ -41,8 +41,18 @@ class FunnelFilterForm(forms.Form):
                           ("tactic", lambda p: p.tactic.value), ("conclusion", lambda p: p.conclusion.value)):
             if d.get(name):
                 projects = [p for p in projects if get(p) == d[name]]
-        _, key, reverse = SORTS[d.get("sort") or "code"]
+        _, key, reverse, _ = SORTS[d.get("sort") or "code"]
         return sorted(projects, key=key, reverse=reverse)
+
+    def apply_sql(self, standings):
+        """The same filters and order on the stored results (a queryset)."""
+        d = self.cleaned_data
+        if d.get("manager"):
+            standings = standings.filter(owner_id=d["manager"])
+        for name in ("layer", "amount_class", "tactic", "conclusion"):
+            if d.get(name):
+                standings = standings.filter(**{name: d[name]})
+        return standings.order_by(*SORTS[d.get("sort") or "code"][3])
 
 
 class EvidenceForm(forms.Form):

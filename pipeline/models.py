@@ -143,3 +143,34 @@ class RevenueTarget(models.Model):
         verbose_name_plural = _("客户经理收入目标")
         constraints = [models.UniqueConstraint(fields=["region", "manager", "period"],
                                                name="one_revenue_target_per_manager_period")]
+
+
+class ProjectStanding(models.Model):
+    """An open project's stored analysis results (§4.2, §4.3) as of `as_of`.
+
+    Written by the services when what they read changes — a tick, a score of
+    its customer, a contact, an import — and read by every process: the
+    funnel sorts, filters, pages and sums them in SQL. Only values are stored:
+    a page writes the reasons for the rows it shows."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="standing")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()
+    code = models.CharField(max_length=32)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    expected_close = models.DateField()
+    win_rate = models.PositiveSmallIntegerField()
+    layer = models.CharField(max_length=8)
+    overdue = models.BooleanField()
+    amount_class = models.CharField(max_length=1)
+    category = models.CharField(max_length=16)
+    tactic = models.CharField(max_length=16)
+    conclusion = models.CharField(max_length=24)
+    coverage = models.PositiveSmallIntegerField()
+    stagnant = models.BooleanField()
+    weighted = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "code"]), models.Index(fields=["region", "owner", "layer"])]

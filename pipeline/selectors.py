@@ -5,13 +5,15 @@ import functools
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum, TextField
+from django.db.models import Count, Q, Sum, TextField
 from django.db.models.functions import Cast
 
 from customers import selectors as csel
-from pipeline.analysis import ProjectAnalysis, analyse_projects
-from pipeline.models import EvidenceCriterion, Project, RevenueTarget, Status, WeeklySnapshot
-from pipeline.rules import EVIDENCE
+from customers.models import Customer, CustomerStanding, Product
+from pipeline.analysis import ProjectAnalysis, ProjectResult, analyse_projects
+from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
+from pipeline.rules import EVIDENCE, LAYER_LABELS, LAYERS
+from teams import permissions
 from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
 
@@ -99,13 +101,10 @@ def project_analysis(region, as_of: dt.date) -> ProjectAnalysis:
                                 lambda: compute_project_analysis(region, as_of))
 
 
-def _analyse(region, as_of, customers, *, rows, targets, project_ids=None) -> dict:
+def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, project_ids=None) -> dict:
     """The rules of pipeline.analysis over `rows`: every open project of the
-    region, or (project_ids) a few changed ones, whose contacts are read afresh."""
-    t = customers.thresholds
-    if project_ids is None:
-        contacts = customers.contacts
-    else:
+    region, or (project_ids) a few, whose customers' contacts are read here."""
+    if contacts is None:
         contacts = csel.contact_rows(region, customer_ids={r["customer_id"] for r in rows})
     customer_contacts: dict[int, list[int]] = defaultdict(list)
     for c in contacts:
@@ -113,7 +112,7 @@ def _analyse(region, as_of, customers, *, rows, targets, project_ids=None) -> di
     snapshots = recent_snapshots(region, as_of, max(t.stagnant_weeks, 2) + 1, project_ids=project_ids)
     return analyse_projects(
         projects=rows,
-        value_classes={cid: r.value_class.value for cid, r in customers.customers.items()},
+        value_classes=value_classes,
         owner_targets=targets,
         contact_roles={c["id"]: c["roles"] or [] for c in contacts},
         customer_contacts=customer_contacts,
@@ -123,28 +122,78 @@ def _analyse(region, as_of, customers, *, rows, targets, project_ids=None) -> di
     )
 
 
-def compute_project_analysis(region, as_of: dt.date) -> ProjectAnalysis:
-    customers = csel.customer_analysis(region, as_of)
+def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> ProjectAnalysis:
+    customers = customers or csel.customer_analysis(region, as_of)
     targets = manager_revenue_targets(region, as_of)
-    projects = _analyse(region, as_of, customers, rows=open_project_rows(region), targets=targets)
-    done = csel.revenue_by_owner(region, dt.date(as_of.year, 1, 1), as_of) if targets else {}
+    projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region), targets=targets,
+                        value_classes=_value_classes(customers), contacts=customers.contacts)
+    done = revenue_done(region, as_of) if targets else {}
     return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets, year_to_date=done)
 
 
-def project_analysis_after_change(region, *, previous_version: int, as_of: dt.date,
-                                  project_ids: list[int]) -> ProjectAnalysis:
-    """After a change to a few projects' own fields (an evidence tick), judge
-    those projects again instead of the region: a handful of small queries.
-    The previous analysis (and its customer analysis, which such a change does
-    not touch) is kept under the new version only when it was computed for the
-    version just before this change."""
-    old = cache.get(_key(region, previous_version, as_of))
-    if old is None or region.data_version != previous_version + 1:
-        return project_analysis(region, as_of)
+def _value_classes(customers) -> dict[int, str | None]:
+    return {cid: r.value_class.value for cid, r in customers.customers.items()}
+
+
+# --- the stored results: read in SQL, judged in full only for the rows shown ------------------------
+
+
+def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dict[int, ProjectResult]:
+    """The full verdicts (values, labels, reasons) of a few open projects —
+    the rows a page shows — from their own data and their customers' stored
+    value classes: a handful of queries whatever the region's size."""
+    project_ids = list(project_ids)
+    if not project_ids:
+        return {}
     rows = open_project_rows(region, Project.objects.filter(pk__in=project_ids))
-    patched = _analyse(region, as_of, old.customer_analysis, rows=rows, targets=old.targets, project_ids=project_ids)
-    projects = {pid: r for pid, r in old.projects.items() if pid not in project_ids} | patched
-    new = ProjectAnalysis(customer_analysis=old.customer_analysis, projects=projects, targets=old.targets,
-                          year_to_date=old.year_to_date)
-    cache.put(csel.customer_analysis_key(region, region.data_version, as_of), old.customer_analysis)
-    return cache.put(_key(region, region.data_version, as_of), new)
+    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r["customer_id"] for r in rows})
+                         .values_list("customer_id", "value_class"))
+    if targets is None:
+        targets = manager_revenue_targets(region, as_of)
+    return _analyse(region, as_of, t=region.thresholds(), rows=rows, targets=targets,
+                    value_classes=value_classes, project_ids=project_ids)
+
+
+def standings(region, user=None):
+    """The region's stored project results (a manager's: their own)."""
+    qs = ProjectStanding.objects.filter(region=region)
+    scope = permissions.owner_scope(user) if user is not None else None
+    return qs if scope is None else qs.filter(owner_id=scope)
+
+
+def funnel_figures(qs) -> tuple[list[dict], dict[int, list[tuple[str, bool]]]]:
+    """One GROUP BY over stored results: per owner and layer, the count, the
+    amount, the weighted amount and the stagnant count; returned as the funnel
+    table (per layer, top first) and each owner's (layer, stagnant) list for
+    the health rule."""
+    rows = (qs.values("owner_id", "layer")
+            .annotate(n=Count("pk"), amount=Sum("amount"), weighted=Sum("weighted"),
+                      stuck=Count("pk", filter=Q(stagnant=True)))
+            .order_by())
+    table = {layer: {"layer": layer, "label": LAYER_LABELS[layer], "count": 0, "amount": Decimal("0"),
+                     "weighted": Decimal("0")} for layer in LAYERS}
+    by_owner: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    weighted_by_owner: dict[int, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        t = table[r["layer"]]
+        t["count"] += r["n"]
+        t["amount"] += r["amount"]
+        t["weighted"] += r["weighted"]
+        by_owner[r["owner_id"]] += [(r["layer"], True)] * r["stuck"] + [(r["layer"], False)] * (r["n"] - r["stuck"])
+        weighted_by_owner[r["owner_id"]] += r["weighted"]
+    return list(table.values()), by_owner, weighted_by_owner
+
+
+def revenue_done(region, as_of: dt.date) -> dict[int, Decimal]:
+    """What each manager's customers have brought in this year (the coverage's "met")."""
+    return csel.revenue_by_owner(region, dt.date(as_of.year, 1, 1), as_of)
+
+
+def names_of(projects) -> dict:
+    """The customer and product names of the projects a page shows (two small queries)."""
+    customer_ids = {p.customer_id for p in projects}
+    product_ids = {p.product_id for p in projects}
+    return {
+        "customer_names": dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "name")),
+        "product_names": dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "name")),
+    }

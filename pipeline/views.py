@@ -16,13 +16,13 @@ from customers.views import owner_names, visible_customers
 from pipeline import charts
 from pipeline import selectors as psel
 from pipeline.access import project_for_update
-from pipeline.analysis import (
-    coverage, coverage_check, empty_funnel_health, focus_check, funnel_health, funnel_table,
-)
+from pipeline import rules
+from pipeline.analysis import coverage_check, coverage_of, empty_funnel_health, focus_check
 from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import FUNNEL_SLOGAN, LEVELS
-from pipeline.selectors import project_analysis, project_analysis_after_change
+from pipeline.selectors import project_analysis
 from pipeline.services import project_set_evidence
+from pipeline.standings import project_standings_rejudge, results_ensure
 from teams import permissions
 from teams.access import region_for
 from teams.selectors import region_managers
@@ -39,7 +39,11 @@ def _visible(analysis, user):
 
 
 def funnel(request, region):
-    """区域大漏斗: chart, health per manager, the filterable project list."""
+    """区域大漏斗: chart, health per manager, the filterable project list.
+
+    Read from the stored results: the list is filtered, sorted and paged in
+    SQL, the figures are one GROUP BY, and only the rows shown are judged in
+    full (with their reasons)."""
     region = region_for(request, region)
     managers = region_managers(region)
     data = request.GET.copy()
@@ -47,52 +51,56 @@ def funnel(request, region):
     form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
         return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
-    analysis = project_analysis(region, timezone.localdate())
-    projects = form.apply(_visible(analysis, request.user))
+    today = timezone.localdate()
+    freshness = results_ensure(region, today)
+    listed = form.apply_sql(psel.standings(region, request.user))
+    targets = psel.manager_revenue_targets(region, today)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"区域大漏斗-{region.code}.xlsx", "区域大漏斗", *charts.project_table(analysis, projects, managers))
-    page = Paginator(projects, form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
+        judged = psel.projects_judged(region, today, listed.values_list("pk", flat=True), targets=targets)
+        projects = [judged[pk] for pk in listed.values_list("pk", flat=True) if pk in judged]
+        return xlsx_response(f"区域大漏斗-{region.code}.xlsx", "区域大漏斗",
+                             *charts.project_table(projects, managers, psel.names_of(projects)))
+    page = Paginator(listed.only("pk"), form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
+    judged = psel.projects_judged(region, today, [s.pk for s in page.object_list], targets=targets)
+    page.object_list = [judged[s.pk] for s in page.object_list if s.pk in judged]
     return render(request, "pipeline/funnel.html", {
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
-        "evidence": psel.evidence_wording(), **_funnel_context(analysis, request.user, managers),
+        "evidence": psel.evidence_wording(), "as_of": today, "freshness": freshness,
+        **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, targets),
     })
 
 
-def _funnel_context(analysis, user, managers):
+def _funnel_context(region, user, managers, today, targets=None):
+    """The funnel's figures for what the user sees: layers, health per
+    manager and for all shown, pipeline coverage — from one GROUP BY."""
+    t = region.thresholds()
     names = {m.pk: str(m) for m in managers}
-    layers, health, region_health, chart = analysis.memo(
-        ("funnel", _scope(user)), lambda: _funnel_summary(analysis, _visible(analysis, user)))
+    layers, by_owner, weighted = psel.funnel_figures(psel.standings(region, user))
+    health = {owner: rules.funnel_health(rows, t=t) for owner, rows in by_owner.items()}
     # A manager without open projects is the first in danger (稀稀落落, 危机立显).
     shown = [m for m in managers if _scope(user) in (None, m.pk)]
-    health = {**{m.pk: empty_funnel_health(analysis.thresholds) for m in shown if m.pk not in health}, **health}
-    cover, region_cover = analysis.memo(("coverage", _scope(user)), lambda: _coverages(
-        analysis, _visible(analysis, user), list(health)))
+    health = {**{m.pk: empty_funnel_health(t) for m in shown if m.pk not in health}, **health}
+    region_health = rules.funnel_health([row for rows in by_owner.values() for row in rows], t=t)
+    if targets is None:
+        targets = psel.manager_revenue_targets(region, today)
+    cover, region_cover = _coverages(region, today, weighted, list(health), targets)
     return {
-        "analysis": analysis, "layers": layers, "chart": chart,
+        "layers": layers, "chart": charts.funnel_figure(layers),
         "health": [(names.get(owner, "—"), verdict, cover.get(owner))
                    for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
-        "region_cover": region_cover,
-        "region_health": region_health, "names": names,
-        "customer_names": analysis.customer_names, "product_names": analysis.product_names,
+        "region_cover": region_cover, "region_health": region_health, "names": names,
     }
 
 
-def _funnel_summary(analysis, projects):
-    layers = funnel_table(projects)
-    region_health, health = funnel_health(projects, analysis.thresholds)
-    return layers, health, region_health, charts.funnel_figure(layers)
-
-
-def _coverages(analysis, projects, owners):
+def _coverages(region, today, weighted, owners, targets):
     """Pipeline coverage per manager and for the managers shown together."""
-    by_owner: dict = {}
-    for p in projects:
-        by_owner.setdefault(p.owner_id, []).append(p)
-    targets, done = analysis.targets, analysis.year_to_date
-    per_owner = {o: coverage(by_owner.get(o, []), targets.get(o), done.get(o, Decimal("0"))) for o in owners}
-    total_target = sum((targets.get(o, Decimal("0")) for o in owners), Decimal("0"))
-    total_done = sum((done.get(o, Decimal("0")) for o in owners if o in targets), Decimal("0"))
-    return per_owner, coverage([p for p in projects if p.owner_id in targets], total_target, total_done)
+    done = psel.revenue_done(region, today) if targets else {}
+    zero = Decimal("0")
+    per_owner = {o: coverage_of(weighted.get(o, zero), targets.get(o), done.get(o, zero)) for o in owners}
+    total_target = sum((targets.get(o, zero) for o in owners), zero)
+    total_done = sum((done.get(o, zero) for o in owners if o in targets), zero)
+    total_weighted = sum((weighted.get(o, zero) for o in owners if o in targets), zero)
+    return per_owner, coverage_of(total_weighted, total_target, total_done)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,21 +114,21 @@ def project_evidence(request, region, code):
     if request.method == "GET":
         return _evidence_form(request, region, project)
     form = EvidenceForm(request.POST)
-    previous = region.data_version
     try:
         if not form.is_valid():
             raise ValidationError(form.errors["evidence"][0])
         project_set_evidence(project=project, codes=form.cleaned_data["evidence"], user=request.user)
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
+    today = timezone.localdate()
+    judged = project_standings_rejudge(region=region, project_ids=[project.pk], as_of=today)
     if not request.htmx:
         return redirect(_safe_next(request, request.POST.get("next"), region))
-    analysis = project_analysis_after_change(
-        region, previous_version=previous, as_of=timezone.localdate(), project_ids=[project.pk])
     managers = region_managers(region)
+    p = judged[project.pk]
     return render(request, "pipeline/funnel.html#evidence_response", {
-        "region": region, "p": analysis.projects[project.pk], "evidence": psel.evidence_wording(), "levels": LEVELS,
-        **_funnel_context(analysis, request.user, managers),
+        "region": region, "p": p, "evidence": psel.evidence_wording(), "levels": LEVELS,
+        **psel.names_of([p]), **_funnel_context(region, request.user, managers, today),
     })
 
 
@@ -131,10 +139,10 @@ def _safe_next(request, target, region):
 
 
 def _evidence_form(request, region, project):
-    analysis = project_analysis(region, timezone.localdate())
+    p = psel.projects_judged(region, timezone.localdate(), [project.pk])[project.pk]
     template = "pipeline/funnel.html#evidence_form" if request.htmx else "pipeline/project_evidence.html"
     return render(request, template, {
-        "region": region, "project": project, "p": analysis.projects[project.pk], "levels": LEVELS,
+        "region": region, "project": project, "p": p, "levels": LEVELS,
         "evidence": psel.evidence_wording(), "next": _safe_next(request, request.GET.get("next"), region),
     })
 

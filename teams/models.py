@@ -60,6 +60,14 @@ class Region(models.Model):
     # Bumped by every service that changes the region's data; cached analyses
     # are keyed on it, so a change anywhere invalidates them on every worker.
     data_version = models.PositiveIntegerField(default=0, editable=False)
+    # The stored analysis results (customers' and projects' standings) are as
+    # of `results_as_of` and built for `results_built`; anything that needs
+    # the whole region judged again (a threshold, an import, a target) moves
+    # `results_wanted` on. A ticket, a score or a contact updates its own rows.
+    results_as_of = models.DateField(null=True, editable=False)
+    results_wanted = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    results_built = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    results_claimed_at = models.DateTimeField(null=True, editable=False)
 
     objects = RegionQuerySet.as_manager()
 
@@ -75,6 +83,15 @@ class Region(models.Model):
         """Mark the region's data as changed (call inside the writing transaction)."""
         Region.objects.filter(pk=self.pk).update(data_version=models.F("data_version") + 1)
         self.refresh_from_db(fields=["data_version"])
+
+    def results_stale(self) -> None:
+        """The whole region's stored results must be judged again (its
+        thresholds, data or targets changed); the next reader starts it."""
+        Region.objects.filter(pk=self.pk).update(results_wanted=models.F("results_wanted") + 1)
+        self.refresh_from_db(fields=["results_wanted"])
+
+    def results_fresh(self, today) -> bool:
+        return self.results_as_of == today and self.results_built == self.results_wanted
 
     def thresholds(self) -> Thresholds:
         try:

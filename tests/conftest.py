@@ -111,3 +111,10 @@ def _fresh_cache():
 def _fast_passwords(settings):
     """PBKDF2 is slow on purpose; personas need no strong hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """A task enqueued in a test runs there and then (the database queue and
+    its worker are tested on their own)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "tsm",
     "teams",
     "customers",
@@ -210,6 +211,15 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Background work (judging a large region again after an import, a threshold
+# change or a new day) goes through Django's tasks API; django-tasks-db keeps
+# the queue in the database and `manage.py db_worker` runs it (the demo
+# command starts one beside the server). TASKS_BACKEND=immediate runs a task
+# in the request that enqueues it (the tests).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if os.environ.get("TASKS_BACKEND") == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

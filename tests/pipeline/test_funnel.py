@@ -104,9 +104,12 @@ def test_another_manager_cannot_tick_a_colleagues_project(client_for, manager_a2
 
 def _funnel_queries(client_for, director, django_assert_num_queries, per_page):
     client = client_for(director)
-    client.get("/r/A/funnel/")  # the analysis is cached per region and data version
-    # session, user, region + settings, managers, nav regions, evidence wording
-    with django_assert_num_queries(6):
+    client.get("/r/A/funnel/")  # the first visit stores the region's results
+    # session, user, region + settings, managers; stored results: count, the page's
+    # ids, the figures' GROUP BY; the page's rows judged: projects, their customers'
+    # value classes, targets, contacts, snapshots, contact links; names: customers,
+    # products; evidence wording; nav regions
+    with django_assert_num_queries(17):
         assert client.get(f"/r/A/funnel/?per_page={per_page}").status_code == 200
 
 
@@ -123,10 +126,12 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
 ):
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
-    # session, user, region + settings, managers, nav regions, evidence
-    # wording; analysis: customers, cells, buckets, contacts, products,
-    # targets, open projects, contact links, snapshots
-    with django_assert_num_queries(15):
+    # the 17 of a visit (above), plus judging and storing the region's results:
+    # claim; customers, cells, buckets, contacts, products, targets, open projects,
+    # snapshots, contact links, year-to-date revenue; region refresh before and
+    # after; the savepoint, customers' and projects' upserts, the delete of
+    # closed projects' rows, the region's mark
+    with django_assert_num_queries(35):
         assert client.get("/r/A/funnel/").status_code == 200
 
 
@@ -167,27 +172,28 @@ def test_a_manager_without_open_projects_shows_as_in_danger(client_for, director
     assert "危险" in row and "只有 0 个进行中项目" in row
 
 
-def test_a_tick_keeps_the_patched_analysis_under_the_new_version(client_for, director, region_a, book):
-    from django.core.cache import cache
+@pytest.mark.parametrize("n_customers", [3, 60])
+def test_a_tick_judges_only_its_project_again(client_for, director, manager_a1, region_a, django_assert_num_queries,
+                                             n_customers):
+    from pipeline.models import ProjectStanding
 
-    from django.utils import timezone
-
-    from customers.selectors import customer_analysis_key
-    from pipeline.selectors import _key
-    from tsm.lib.cache import forget_recent
-
+    factories.seed(region_a, manager_a1, n_customers, factories.products(2))
+    project = Project.objects.filter(region=region_a).order_by("code").first()
+    Project.objects.filter(pk=project.pk).update(evidence=[])
     client = client_for(director)
-    client.get("/r/A/funnel/")
-    client.post("/r/A/projects/A-manager_a1-C0000-X0/evidence/", {"evidence": ["E1"]},
-                headers={"HX-Request": "true"})
-    region_a.refresh_from_db()
-    forget_recent()  # what the other workers see: the shared cache
-    assert region_a.data_version == 1
-    patched = cache.get(_key(region_a, 1, timezone.localdate()))
-    assert list(patched.projects[Project.objects.get(code="A-manager_a1-C0000-X0").pk].evidence) == ["E1"]
-    # the customers, which a tick does not change, are kept under the new version too
-    assert cache.get(customer_analysis_key(region_a, 1, timezone.localdate())) is not None
-
+    client.get("/r/A/funnel/")  # stores the region's results
+    before = {s.pk: (s.win_rate, s.as_of) for s in ProjectStanding.objects.filter(region=region_a)}
+    # session, user, region + settings, the project; the write: the update, the region's version
+    # moved and read back; the project judged again: project, value class, targets, contacts,
+    # snapshots, links; its row stored; managers, the figures' GROUP BY, targets, names (2),
+    # evidence wording, nav regions — the same for 3 customers or 60
+    with django_assert_num_queries(23):
+        response = client.post(f"/r/A/projects/{project.code}/evidence/", {"evidence": ["E1", "E2", "E3"]},
+                                headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "20%" in response.content.decode()
+    after = {s.pk: (s.win_rate, s.as_of) for s in ProjectStanding.objects.filter(region=region_a)}
+    assert after.pop(project.pk)[0] == 20 and before.pop(project.pk)[0] == 0
+    assert after == before  # no other project was judged or written again
 
 def test_an_unknown_evidence_code_in_the_database_does_not_stop_the_analysis(client_for, director, region_a, book):
     Project.objects.filter(code="A-manager_a1-C0000-X0").update(evidence=["E1", "E13", "E2", "E3"])

@@ -1,0 +1,137 @@
+"""The stored analysis results of a region (customers' and projects'
+standings): a write judges again only what it changes, and every process
+reads the same rows.
+
+- a tick or a project edit: that project (`project_standings_rejudge`);
+- a score or a contact: that customer's own verdicts, then its projects;
+- an import, a threshold, a target, a new day: the whole region
+  (`region_results_refresh`), in the background for a large region — the
+  pages show the previous results marked as updating meanwhile.
+
+A lower floor that needs the whole region judged again marks it
+(`Region.results_stale`); the reader on this floor starts the work
+(`results_ensure`)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone
+
+from customers import selectors as csel
+from customers.standings import customer_standings_rejudge, customer_standings_write
+from pipeline import selectors as sel
+from pipeline.models import Project, ProjectStanding, Status
+from teams.models import Region
+
+FIELDS = ["region", "as_of", "code", "customer", "owner", "amount", "expected_close", "win_rate", "layer", "overdue",
+          "amount_class", "category", "tactic", "conclusion", "coverage", "stagnant", "weighted"]
+# A region with more customers and open projects than this is judged in the
+# background (≈ 0.1 s per thousand rows on this hardware); a smaller one at once.
+LARGE = 3000
+# A claim older than this is taken to have died with its worker.
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
+
+
+def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool) -> int:
+    """Store judged projects; a full write also drops the rows of projects
+    that left the funnel (won, lost, abandoned, deleted)."""
+    rows = [
+        ProjectStanding(
+            project_id=p.id, region=region, as_of=as_of, code=p.code, customer_id=p.customer_id, owner_id=p.owner_id,
+            amount=p.amount, expected_close=p.expected_close, win_rate=p.win_rate.value, layer=p.layer.value,
+            overdue=p.overdue, amount_class=p.amount_class.value, category=p.category.value, tactic=p.tactic.value,
+            conclusion=p.conclusion.value, coverage=p.coverage.value, stagnant=bool(p.stagnant.value),
+            weighted=p.weighted,
+        )
+        for p in results.values()
+    ]
+    ProjectStanding.objects.bulk_create(rows, batch_size=1000, update_conflicts=True, unique_fields=["project"],
+                                        update_fields=FIELDS)
+    if full:
+        ProjectStanding.objects.filter(region=region).exclude(project_id__in=list(results)).delete()
+    return len(rows)
+
+
+def project_standings_rejudge(*, region, project_ids=(), customer_ids=(), as_of: dt.date | None = None) -> dict:
+    """Judge again the given projects, and every open project of the given
+    customers; a project that left the funnel loses its row. Returns the
+    judged projects (their full verdicts)."""
+    as_of = as_of or timezone.localdate()
+    ids = set(project_ids)
+    if customer_ids:
+        ids |= set(Project.objects.filter(customer_id__in=customer_ids, status=Status.OPEN).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    results = sel.projects_judged(region, as_of, ids)
+    ProjectStanding.objects.filter(project_id__in=ids - set(results)).delete()
+    project_standings_write(region=region, as_of=as_of, results=results, full=False)
+    return results
+
+
+def customer_changed(*, region, customer_ids, as_of: dt.date | None = None) -> None:
+    """After a score or a contact: the customers' own verdicts, then the
+    projects whose conclusion or role coverage they feed."""
+    as_of = as_of or timezone.localdate()
+    customer_standings_rejudge(region=region, customer_ids=customer_ids, as_of=as_of)
+    project_standings_rejudge(region=region, customer_ids=customer_ids, as_of=as_of)
+
+
+def region_results_refresh(region, today: dt.date | None = None) -> None:
+    """Judge the whole region from its raw rows and store every result."""
+    today = today or timezone.localdate()
+    region.refresh_from_db(fields=["results_wanted", "data_version"])
+    wanted = region.results_wanted
+    customers = csel.compute_customer_analysis(region, today)
+    projects = sel.compute_project_analysis(region, today, customers=customers)
+    with transaction.atomic():
+        customer_standings_write(region=region, analysis=customers)
+        project_standings_write(region=region, as_of=today, results=projects.projects, full=True)
+        Region.objects.filter(pk=region.pk).update(results_as_of=today, results_built=wanted, results_claimed_at=None)
+    region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at"])
+
+
+@task()
+def region_results_refresh_task(region_id: int, today: str) -> None:
+    region_results_refresh(Region.objects.get(pk=region_id), dt.date.fromisoformat(today))
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a page says about the stored results it shows."""
+
+    as_of: dt.date | None
+    updating: bool
+
+
+def results_ensure(region, today: dt.date | None = None) -> Freshness:
+    """Make sure the region's stored results are as of today and built for
+    its current thresholds and data: a small region is judged at once; a
+    large one in the background (one worker claims it), while the page shows
+    the previous results, marked as updating."""
+    today = today or timezone.localdate()
+    if region.results_fresh(today):
+        return Freshness(region.results_as_of, False)
+    now = timezone.now()
+    claimed = Region.objects.filter(pk=region.pk).filter(
+        Q(results_claimed_at__isnull=True) | Q(results_claimed_at__lt=now - CLAIM_TIMEOUT)
+    ).update(results_claimed_at=now)
+    if not claimed:
+        return Freshness(region.results_as_of, True)  # another worker is judging it
+    if region.results_as_of is None or not _is_large(region):
+        region_results_refresh(region, today)  # nothing to show meanwhile, or quick
+        return Freshness(region.results_as_of, False)
+    transaction.on_commit(lambda: region_results_refresh_task.enqueue(region.pk, today.isoformat()))
+    return Freshness(region.results_as_of, True)
+
+
+def _is_large(region) -> bool:
+    customers = region.customers.count()
+    return customers + Project.objects.filter(region=region, status=Status.OPEN).count() > LARGE
+
+
+def results_touch(region) -> None:
+    """A write that needs the whole region judged again (an import)."""
+    Region.objects.filter(pk=region.pk).update(results_wanted=F("results_wanted") + 1)
