@@ -22,6 +22,7 @@ from customers.forms import ContactForm, DecisionFilterForm, NeedsForm
 from customers.rules import PUBLICITY_LABELS, ROLES
 from customers.views import bad_filter, owner_names, visible_customers, with_roles
 from pipeline.selectors import project_analysis
+from pipeline.standings import customer_changed
 from teams import permissions
 from teams.access import region_for
 from teams.selectors import region_managers
@@ -148,6 +149,7 @@ def contact_add(request, region, code):
     try:
         if form.is_valid():
             cservices.contact_save(customer=customer, **_contact_kwargs(form))
+            customer_changed(region=region, customer_ids=[customer.pk])
     except ValidationError as error:
         form.add_error(None, error)
     if form.errors:
@@ -170,6 +172,7 @@ def contact_edit(request, region, code, pk):
         try:
             if form.is_valid():
                 cservices.contact_save(customer=customer, contact=contact, **_contact_kwargs(form))
+                customer_changed(region=region, customer_ids=[customer.pk])
         except ValidationError as error:
             form.add_error(None, error)
         if not form.errors:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pipeline.standings import results_ensure
 from pipeline.importing import (
     EVIDENCE_CODES, Existing, ImportError, Plan, UserInfo, build_plan,
 )
@@ -102,6 +103,7 @@ def workbook_import(*, region_code: str, path, filename: str | None = None, dry_
         report.error_count = 1
         return report
     report.applied = True
+    results_ensure(region)  # judged at once for a small region, in the background for a large one
     log.info("import into %s by %s: %s", region_code, getattr(user, "username", "-"), report.counts)
     return report
 
@@ -243,6 +245,7 @@ def _apply(plan: Plan, region: Region) -> None:
     if sheets.get("products") and sheets["products"].update:
         Region.objects.exclude(pk=region.pk).update(data_version=F("data_version") + 1)
     region.touch()
+    region.results_stale()  # every customer's and project's figures may have moved
 
 
 def _users_create(plan: Plan, region: Region) -> None:

@@ -345,4 +345,5 @@ def revenue_targets_hand_down(*, plan: Plan) -> dict[int, Decimal]:
                           draft=plan.status != PlanStatus.APPROVED)
             for manager_id, total in totals.items())
         plan.region.touch()
+        plan.region.results_stale()  # the amount classes and coverage follow the targets
     return totals

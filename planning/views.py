@@ -13,6 +13,7 @@ from customers.models import Competitor, Customer
 from customers.rules import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num, fmt_score,
 )
+from pipeline.standings import customer_changed
 from planning import charts, selectors, services
 from customers.access import customer_for, customer_for_update
 from planning.analysis import region_analysis
@@ -239,6 +240,7 @@ def value_grid_customer(request, region, code):
     if form.is_valid():
         try:
             services.customer_scores_save(customer=customer, scores=form.cleaned_data)
+            customer_changed(region=region, customer_ids=[customer.pk])
             return _scored(request, region, customer, "已保存评分")
         except ValidationError as error:
             form.add_error(None, error)
@@ -263,6 +265,7 @@ def value_grid_accept(request, region, code):
         _check(form)
         services.customer_suggestion_accept(customer=customer, suggestions=result.suggestions if result else {},
                                             **form.cleaned_data)
+        customer_changed(region=region, customer_ids=[customer.pk])
     except ValidationError as error:
         return _score_panel(request, region, customer, error=error, status=400)
     return _scored(request, region, customer, f"已采纳{services.FACTOR_LABELS[form.cleaned_data['factor']]}的建议")

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from django.contrib import messages
 from django.db import transaction
 
-from teams.access import region_for, region_for_director
+from teams.access import region_for_director
 from teams.forms import RegionSettingsForm
 from teams.models import RegionSettings
 from teams.models import Region
@@ -43,6 +43,7 @@ def region_settings(request, region):
             with transaction.atomic():
                 form.save()
                 region.touch()
+                region.results_stale()  # every label may follow a threshold
             messages.success(request, "参数已保存，所有分析按新参数重新计算。")
             return redirect("region_settings", region=region.code)
         return render(request, "teams/settings.html", {"region": region, "form": form}, status=400)
