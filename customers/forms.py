@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from customers.analysis import CLASS_ORDER
 from customers.models import Attitude, Dimension
@@ -203,9 +204,12 @@ class ScoresForm(forms.Form):
         for _, who, prefix in self.subjects:
             for dim, label in DIMENSIONS.items():
                 message = f"{who}「{label}」的评分应为 1–5 的整数"
+                # The grid shows only the inputs; their names are the column and row headers.
+                name = gettext("%(who)s %(dimension)s 评分") % {"who": who, "dimension": label}
                 self.fields[f"{prefix}-{dim}"] = forms.IntegerField(
                     label=f"{who} · {label}", required=False, min_value=1, max_value=5,
-                    widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1, "inputmode": "numeric"}),
+                    widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1, "inputmode": "numeric",
+                                                    "aria-label": name}),
                     error_messages={"invalid": message, "min_value": message, "max_value": message})
 
     def grid(self):
