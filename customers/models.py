@@ -232,6 +232,7 @@ class CustomerStanding(models.Model):
     customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True, related_name="standing")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     as_of = models.DateField()
+    version = models.PositiveIntegerField()  # the region's data version it was judged at
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     revenue = models.DecimalField(max_digits=16, decimal_places=2)
     cost = models.DecimalField(max_digits=16, decimal_places=2)

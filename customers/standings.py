@@ -16,6 +16,7 @@ from customers import rules
 from customers import selectors as sel
 from customers.analysis import CustomerAnalysis
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerStanding
+from tsm.lib.upsert import upsert_unless_newer
 
 FIELDS = ["region", "as_of", "owner", "revenue", "cost", "profit", "arrears_end", "combination", "scale", "growth",
           "contribution_class", "value_class", "publicity", "attractiveness", "advantage", "scores_missing"]
@@ -26,11 +27,13 @@ def _axis(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_AXIS)
 
 
-def customer_standings_write(*, region, analysis: CustomerAnalysis) -> int:
-    """Store every analysed customer's values (one upsert, in batches)."""
+def customer_standings_write(*, region, analysis: CustomerAnalysis, version: int) -> int:
+    """Store every analysed customer's values, judged at data `version` (an
+    upsert in batches that never replaces a row judged at a newer version)."""
     rows = [
         CustomerStanding(
-            customer_id=r.id, region=region, as_of=analysis.as_of, owner_id=r.owner_id, revenue=r.revenue,
+            customer_id=r.id, region=region, as_of=analysis.as_of, version=version, owner_id=r.owner_id,
+            revenue=r.revenue,
             cost=r.cost, profit=r.profit, arrears_end=r.arrears_end, combination=r.combination.value,
             scale=bool(r.scale.value), growth=bool(r.growth.value), contribution_class=r.contribution_class.value,
             value_class=r.value_class.value, publicity=r.publicity.value, attractiveness=_axis(r.attractiveness),
@@ -38,8 +41,7 @@ def customer_standings_write(*, region, analysis: CustomerAnalysis) -> int:
         )
         for r in analysis.customers.values()
     ]
-    CustomerStanding.objects.bulk_create(rows, batch_size=1000, update_conflicts=True, unique_fields=["customer"],
-                                         update_fields=FIELDS)
+    upsert_unless_newer(CustomerStanding, rows, unique="customer", fields=FIELDS)
     return len(rows)
 
 
@@ -63,8 +65,8 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
         b_scores = [row[f] for f, _ in ADVANTAGE_FACTORS]
         value_class = rules.value_class(a_scores, b_scores, t=t).value
         attractiveness, advantage = rules.value_axes(a_scores, b_scores)
-        CustomerStanding.objects.filter(customer_id=row["id"]).update(
-            value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
+        CustomerStanding.objects.filter(customer_id=row["id"], version__lte=region.data_version).update(
+            version=region.data_version, value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
             scores_missing=value_class is None, owner_id=row["owner_id"],
             publicity=rules.publicity(contacts[row["id"]], as_of, t=t).value)
         if before[row["id"]] != value_class:

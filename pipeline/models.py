@@ -156,6 +156,7 @@ class ProjectStanding(models.Model):
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="standing")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     as_of = models.DateField()
+    version = models.PositiveIntegerField()  # the region's data version it was judged at
     code = models.CharField(max_length=32)
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -25,6 +25,7 @@ from customers.standings import customer_standings_rejudge, customer_standings_w
 from pipeline import selectors as sel
 from pipeline.models import Project, ProjectStanding, Status
 from teams.models import Region
+from tsm.lib.upsert import upsert_unless_newer
 
 FIELDS = ["region", "as_of", "code", "customer", "owner", "amount", "expected_close", "win_rate", "layer", "overdue",
           "amount_class", "category", "tactic", "conclusion", "coverage", "stagnant", "weighted"]
@@ -35,12 +36,13 @@ LARGE = 3000
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 
 
-def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool) -> int:
-    """Store judged projects; a full write also drops the rows of projects
-    that left the funnel (won, lost, abandoned, deleted)."""
+def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool, version: int) -> int:
+    """Store judged projects, judged at data `version` (never replacing a row
+    judged at a newer one); a full write also drops the rows of projects that
+    left the funnel (won, lost, abandoned, deleted)."""
     rows = [
         ProjectStanding(
-            project_id=p.id, region=region, as_of=as_of, code=p.code, customer_id=p.customer_id, owner_id=p.owner_id,
+            project_id=p.id, region=region, as_of=as_of, version=version, code=p.code, customer_id=p.customer_id, owner_id=p.owner_id,
             amount=p.amount, expected_close=p.expected_close, win_rate=p.win_rate.value, layer=p.layer.value,
             overdue=p.overdue, amount_class=p.amount_class.value, category=p.category.value, tactic=p.tactic.value,
             conclusion=p.conclusion.value, coverage=p.coverage.value, stagnant=bool(p.stagnant.value),
@@ -48,10 +50,10 @@ def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool
         )
         for p in results.values()
     ]
-    ProjectStanding.objects.bulk_create(rows, batch_size=1000, update_conflicts=True, unique_fields=["project"],
-                                        update_fields=FIELDS)
+    upsert_unless_newer(ProjectStanding, rows, unique="project", fields=FIELDS)
     if full:
-        ProjectStanding.objects.filter(region=region).exclude(project_id__in=list(results)).delete()
+        ProjectStanding.objects.filter(region=region, version__lte=version).exclude(
+            project_id__in=list(results)).delete()
     return len(rows)
 
 
@@ -67,7 +69,7 @@ def project_standings_rejudge(*, region, project_ids=(), customer_ids=(), as_of:
         return {}
     results = sel.projects_judged(region, as_of, ids)
     ProjectStanding.objects.filter(project_id__in=ids - set(results)).delete()
-    project_standings_write(region=region, as_of=as_of, results=results, full=False)
+    project_standings_write(region=region, as_of=as_of, results=results, full=False, version=region.data_version)
     return results
 
 
@@ -83,12 +85,12 @@ def region_results_refresh(region, today: dt.date | None = None) -> None:
     """Judge the whole region from its raw rows and store every result."""
     today = today or timezone.localdate()
     region.refresh_from_db(fields=["results_wanted", "data_version"])
-    wanted = region.results_wanted
+    wanted, version = region.results_wanted, region.data_version
     customers = csel.compute_customer_analysis(region, today)
     projects = sel.compute_project_analysis(region, today, customers=customers)
     with transaction.atomic():
-        customer_standings_write(region=region, analysis=customers)
-        project_standings_write(region=region, as_of=today, results=projects.projects, full=True)
+        customer_standings_write(region=region, analysis=customers, version=version)
+        project_standings_write(region=region, as_of=today, results=projects.projects, full=True, version=version)
         Region.objects.filter(pk=region.pk).update(results_as_of=today, results_built=wanted, results_claimed_at=None)
     region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at"])
 

@@ -98,13 +98,9 @@ def _fresh_cache():
     after a rolled-back test, so every test starts with an empty cache."""
     from django.core.cache import cache
 
-    from tsm.lib.cache import forget_recent
-
     cache.clear()
-    forget_recent()
     yield
     cache.clear()
-    forget_recent()
 
 
 @pytest.fixture(autouse=True)

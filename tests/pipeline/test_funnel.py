@@ -68,13 +68,14 @@ def test_ticking_evidence_updates_the_row_and_the_funnel_in_place(client_for, di
     assert f'<tr id="project-{code}">' in body and "60%" in body and "闪电战" in body
     assert 'id="funnel-summary" hx-swap-oob="true"' in body
     assert Project.objects.get(code=code).evidence == ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]
-    # the full page computed afresh agrees with the patched analysis
-    from django.core.cache import cache
+    # the region judged afresh agrees with the row the tick stored
+    from pipeline.models import ProjectStanding
+    from pipeline.standings import region_results_refresh
 
-    from tsm.lib.cache import forget_recent
-
-    cache.clear()
-    forget_recent()
+    stored = ProjectStanding.objects.get(project__code=code)
+    assert (stored.win_rate, stored.tactic) == (60, "blitz")
+    region_results_refresh(stored.region)
+    assert ProjectStanding.objects.values_list("win_rate", "tactic").get(project__code=code) == (60, "blitz")
     page = client.get("/r/A/funnel/").content.decode()
     row = re.search(rf'<tr id="project-{code}">.*?</tr>', page, re.S).group(0)
     assert "60%" in row and "闪电战" in row

@@ -1,0 +1,163 @@
+"""The stored results: a write judges again only what it changes; the whole
+region is judged again when its thresholds, data or day change — at once for
+a small region, in the background (a real database queue and worker) for a
+large one — and an older judgement never overwrites a newer row."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerStanding
+from pipeline import standings
+from pipeline.models import Project, ProjectStanding
+from pipeline.services import project_set_evidence
+from teams.models import Region, RegionSettings
+from tests import factories
+
+FACTORS = [f for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS]
+
+
+@pytest.fixture
+def seeded(region_a, manager_a1):
+    return factories.seed(region_a, manager_a1, 5, factories.products(2))
+
+
+def _stored(region):
+    return {s.project.code: (s.win_rate, s.tactic, s.as_of, s.version)
+            for s in ProjectStanding.objects.filter(region=region).select_related("project")}
+
+
+def test_the_first_reader_judges_a_small_region_and_stores_every_open_project(client_for, director, region_a,
+                                                                              seeded):
+    assert client_for(director).get("/r/A/funnel/").status_code == 200
+    region_a.refresh_from_db()
+    assert region_a.results_fresh(timezone.localdate())
+    assert len(_stored(region_a)) == 10 and CustomerStanding.objects.filter(region=region_a).count() == 5
+    assert {v[0] for v in _stored(region_a).values()} == {20}
+
+
+def test_a_threshold_change_has_the_whole_region_judged_again(client_for, director, region_a, seeded):
+    client = client_for(director)
+    client.get("/r/A/funnel/")
+    assert {v[1] for v in _stored(region_a).values()} == {"positional", "storming"}  # 20 % < 60 %
+    RegionSettings.objects.filter(region=region_a).update(high_win_rate=20)
+    region_a.results_stale()  # what the settings page does on save
+    client.get("/r/A/funnel/")
+    assert {v[1] for v in _stored(region_a).values()} == {"blitz", "storming"}  # 20 % ≥ 20 %
+
+
+def test_a_new_day_has_the_region_judged_again_as_of_today(client_for, director, region_a, seeded):
+    client = client_for(director)
+    client.get("/r/A/funnel/")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Region.objects.filter(pk=region_a.pk).update(results_as_of=yesterday)
+    ProjectStanding.objects.filter(region=region_a).update(as_of=yesterday, layer="surface")
+    client.get("/r/A/funnel/")
+    stored = ProjectStanding.objects.filter(region=region_a)
+    assert {s.as_of for s in stored} == {timezone.localdate()} and "surface" not in {s.layer for s in stored}
+
+
+def test_a_score_judges_its_customer_and_its_projects_only(client_for, director, region_a, seeded):
+    client = client_for(director)
+    client.get("/r/A/funnel/")
+    target = seeded[0]
+    before = {s.customer_id: (s.value_class, s.version) for s in CustomerStanding.objects.filter(region=region_a)}
+    projects_before = _stored(region_a)
+    # 12 of the 13 factors already scored: the 13th gives the customer its value class
+    Customer.objects.filter(pk=target.pk).update(**{f: Decimal("4") for f in FACTORS[:-1]})
+    response = client.post(f"/r/A/value-grid/{target.code}/", {FACTORS[-1]: "4", **{f: "4" for f in FACTORS[:-1]}})
+    assert response.status_code == 302
+    after = {s.customer_id: (s.value_class, s.version) for s in CustomerStanding.objects.filter(region=region_a)}
+    assert after.pop(target.pk)[0] == "consolidate" and before.pop(target.pk)[0] is None
+    assert after == before  # no other customer was judged again
+    changed = {code for code, v in _stored(region_a).items() if v != projects_before[code]}
+    assert changed == {f"{target.code}-X0", f"{target.code}-X1"}  # its projects, whose conclusion reads the class
+
+
+@pytest.mark.django_db(transaction=True)  # the worker runs outside any test transaction, as in production
+def test_a_large_region_is_judged_by_the_background_worker_meanwhile_the_page_says_so(
+        client_for, director, region_a, seeded, settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(standings, "LARGE", 3)  # 5 customers and 10 projects: "large" here
+    client = client_for(director)
+    client.get("/r/A/funnel/")  # nothing stored yet: judged at once, whatever the size
+    RegionSettings.objects.filter(region=region_a).update(high_win_rate=20)
+    region_a.results_stale()
+    body = client.get("/r/A/funnel/").content.decode()
+    assert DBTaskResult.objects.count() == 1  # one task in the queue
+    assert "正在按最新数据重新计算本区域的分析" in body
+    assert "正在按最新数据重新计算本区域的分析" in client.get("/r/A/funnel/").content.decode()
+    assert DBTaskResult.objects.count() == 1  # claimed already: nobody enqueues it twice
+    assert {v[1] for v in _stored(region_a).values()} == {"positional", "storming"}  # the previous results
+    call_command("db_worker", batch=True, verbosity=0)  # the real worker, the real queue
+    region_a.refresh_from_db()
+    assert region_a.results_fresh(timezone.localdate())
+    assert {v[1] for v in _stored(region_a).values()} == {"blitz", "storming"}
+    assert "正在按最新数据重新计算" not in client.get("/r/A/funnel/").content.decode()
+
+
+def test_an_older_full_judgement_never_overwrites_a_newer_row(region_a, seeded, director):
+    standings.region_results_refresh(region_a)
+    project = Project.objects.filter(region=region_a).order_by("code").first()
+    project.region = region_a
+    project_set_evidence(project=project, codes=["E1", "E2", "E3", "E4", "E5", "E6"], user=director)
+    standings.project_standings_rejudge(region=region_a, project_ids=[project.pk])
+    newer = ProjectStanding.objects.get(pk=project.pk)
+    assert newer.win_rate == 40
+    # a full judgement that read the data before the tick writes afterwards
+    stale = {project.pk: standings.sel.projects_judged(region_a, timezone.localdate(), [project.pk])[project.pk]}
+    stale[project.pk].win_rate = stale[project.pk].win_rate._replace(value=20)
+    standings.project_standings_write(region=region_a, as_of=timezone.localdate(), results=stale, full=False,
+                                      version=newer.version - 1)
+    assert ProjectStanding.objects.get(pk=project.pk).win_rate == 40
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_during_a_full_judgement_is_kept(region_a, manager_a1, director):
+    factories.seed(region_a, manager_a1, 40, factories.products(2))
+    standings.region_results_refresh(region_a)
+    project = Project.objects.filter(region=region_a).order_by("code").first()
+    Project.objects.filter(pk=project.pk).update(evidence=[])
+    barrier, errors = threading.Barrier(2), []
+
+    def judge_region():
+        try:
+            region = Region.objects.get(pk=region_a.pk)
+            barrier.wait()
+            standings.region_results_refresh(region)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def tick():
+        try:
+            region = Region.objects.get(pk=region_a.pk)
+            p = Project.objects.get(pk=project.pk)
+            p.region = region
+            barrier.wait()
+            project_set_evidence(project=p, codes=["E1", "E2", "E3"], user=director)
+            standings.project_standings_rejudge(region=region, project_ids=[p.pk])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    for _ in range(3):
+        Project.objects.filter(pk=project.pk).update(evidence=[])
+        standings.project_standings_rejudge(region=Region.objects.get(pk=region_a.pk), project_ids=[project.pk])
+        threads = [threading.Thread(target=judge_region), threading.Thread(target=tick)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert ProjectStanding.objects.get(pk=project.pk).win_rate == 20  # the tick, whatever the order
