@@ -182,12 +182,23 @@ CLASS_ORDER = ["fat_sheep", "reindeer", "hound", "hare", "rat", "unclassified"]
 def class_summary(results: dict[int, CustomerResult], key=lambda r: None) -> list[dict]:
     """Count, revenue, profit and revenue share per contribution class
     (optionally per group given by `key`, e.g. the owner)."""
-    groups: dict = defaultdict(lambda: {k: {"count": 0, "revenue": ZERO, "profit": ZERO} for k in CLASS_ORDER})
+    sums: dict = defaultdict(lambda: [0, ZERO, ZERO])
     for r in results.values():
-        cell = groups[key(r)][r.contribution_class.value]
-        cell["count"] += 1
-        cell["revenue"] += r.revenue
-        cell["profit"] += r.profit
+        v = sums[(key(r), r.contribution_class.value)]
+        v[0] += 1
+        v[1] += r.revenue
+        v[2] += r.profit
+    return class_summary_of([(g, c, *v) for (g, c), v in sums.items()])
+
+
+def class_summary_of(sums) -> list[dict]:
+    """`class_summary`'s rows from (group, class, count, revenue, profit)
+    sums — as the stored results' GROUP BY gives them: every class of each
+    group in CLASS_ORDER, with its share of the group's revenue."""
+    groups: dict = {}
+    for group, cls, count, revenue, profit in sums:
+        groups.setdefault(group, {k: {"count": 0, "revenue": ZERO, "profit": ZERO} for k in CLASS_ORDER})
+        groups[group][cls] = {"count": count, "revenue": revenue or ZERO, "profit": profit or ZERO}
     out = []
     for group, classes in groups.items():
         total = sum((v["revenue"] for v in classes.values()), ZERO)
@@ -253,6 +264,13 @@ def matrix_columns(products: list[dict], customers: list[CustomerResult], produc
     return [p for p in products if p["id"] in used]
 
 
+def matrix_columns_of(products: list[dict], used: set[int], product_id: int | None) -> list[dict]:
+    """The same from the ids of the products with a non-empty cell."""
+    if product_id is not None:
+        return [p for p in products if p["id"] == product_id]
+    return [p for p in products if p["id"] in used]
+
+
 def non_empty_cells(cells: list[dict]) -> list[dict]:
     """The matrix without its empty cells (no revenue and no cost over the base period)."""
     return [x for x in cells if not (x["revenue"] == 0 and x["cost"] == 0)]
@@ -292,16 +310,13 @@ def missing_scores_check(results) -> Check:
 def class_summary_per_product(results: dict[int, CustomerResult], cells: list[dict]) -> list[dict]:
     """`class_summary`'s rows (group = product id, every class, revenue share
     within the product) from `class_summary_by_product` over the non-empty cells."""
-    acc = {(r["product_id"], r["class"]): r for r in class_summary_by_product(results, non_empty_cells(cells))}
-    out = []
-    for product_id in sorted({p for p, _ in acc}):
-        total = sum((acc[(product_id, c)]["revenue"] for c in CLASS_ORDER if (product_id, c) in acc), ZERO)
-        for cls in CLASS_ORDER:
-            v = acc.get((product_id, cls), {"count": 0, "revenue": ZERO, "profit": ZERO})
-            out.append({"group": product_id, "class": cls, "label": rules.CONTRIBUTION_CLASS_LABELS[cls],
-                        "count": v["count"], "revenue": v["revenue"], "profit": v["profit"],
-                        "share": (v["revenue"] / total) if total else None})
-    return out
+    return class_summary_per_product_of([(r["product_id"], r["class"], r["count"], r["revenue"], r["profit"])
+                                         for r in class_summary_by_product(results, non_empty_cells(cells))])
+
+
+def class_summary_per_product_of(sums) -> list[dict]:
+    """The same from (product, class, count, revenue, profit) sums, products in id order."""
+    return [row for row in class_summary_of(sorted(sums, key=lambda x: x[0])) if row["group"] is not None]
 
 
 def grouped(summary_rows: list[dict]) -> list[tuple]:

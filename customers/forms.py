@@ -82,6 +82,17 @@ class ContributionFilterForm(_PageForm):
             results = [r for r in results if r.contribution_class.value == d["contribution_class"]]
         return sorted(results, key=lambda r: (-r.revenue, r.code))
 
+    def apply_sql(self, standings):
+        """The same filters and order on the stored results (a queryset)."""
+        d = self.cleaned_data
+        if d["manager"]:
+            standings = standings.filter(owner_id=d["manager"])
+        if d["product"]:
+            standings = standings.filter(customer__cells__product_id=d["product"])
+        if d["contribution_class"]:
+            standings = standings.filter(contribution_class=d["contribution_class"])
+        return standings.order_by("-revenue", "code")
+
 
 class DecisionFilterForm(_PageForm):
     TABLES = {"customers": "客户决策角色"}

@@ -233,6 +233,8 @@ class CustomerStanding(models.Model):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     as_of = models.DateField()
     version = models.PositiveIntegerField()  # the region's data version it was judged at
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     revenue = models.DecimalField(max_digits=16, decimal_places=2)
     cost = models.DecimalField(max_digits=16, decimal_places=2)
@@ -247,6 +249,27 @@ class CustomerStanding(models.Model):
     attractiveness = models.DecimalField(max_digits=6, decimal_places=4, null=True)
     advantage = models.DecimalField(max_digits=6, decimal_places=4, null=True)
     scores_missing = models.BooleanField()
+    # The sentences behind the verdicts (a page shows them beside the labels),
+    # and the data's suggestions for 利润贡献 and 持续采购: {factor: [score, reason]}.
+    reasons = models.JSONField(default=dict)
+    suggestions = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["region", "contribution_class"]), models.Index(fields=["region", "owner"])]
+        indexes = [models.Index(fields=["region", "contribution_class"]), models.Index(fields=["region", "owner"]),
+                   models.Index(fields=["region", "-revenue", "code"])]
+
+
+class CustomerCell(models.Model):
+    """A non-empty cell of the customer × product matrix over the base period
+    of the stored results: the summaries per product and the matrix's rows
+    are read from these instead of the contribution rows."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="cells")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    revenue = models.DecimalField(max_digits=16, decimal_places=2)
+    cost = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "product"], name="one_cell_per_customer_product")]
+        indexes = [models.Index(fields=["region", "product"])]

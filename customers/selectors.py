@@ -3,19 +3,25 @@ region, never a query per customer."""
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from customers.models import (
-    FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, IntelligenceChannel, IntelligenceEntry,
-    Product,
+    FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, CustomerCell, CustomerStanding,
+    IntelligenceChannel, IntelligenceEntry, Product,
 )
-from customers.analysis import CustomerAnalysis, analyse_customers
+from customers.analysis import Cells, CustomerAnalysis, CustomerResult, analyse_customers
+from customers.rules import (
+    COMBINATION_LABELS, CONTRIBUTION_CLASS_LABELS, PUBLICITY_LABELS, VALUE_CLASS_LABELS, VALUE_PENDING_LABEL,
+)
+from teams import permissions
 from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
 from tsm.lib.periods import BasePeriod, add_months, base_period
+from tsm.lib.thresholds import Verdict
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -190,3 +196,73 @@ def compute_customer_analysis(region, as_of: dt.date) -> CustomerAnalysis:
                                 contacts=contacts, as_of=as_of, t=t)
     return CustomerAnalysis(region_code=region.code, as_of=as_of, period=period, thresholds=t, customers=results,
                             products=product_rows(), cells=cells, contacts=contacts)
+
+
+# --- the stored results: summed and paged in SQL, rebuilt as results for the rows shown ----------------
+
+
+def standings(region, user=None):
+    """The region's stored customer results (a manager's: their own)."""
+    qs = CustomerStanding.objects.filter(region=region)
+    scope = permissions.owner_scope(user) if user is not None else None
+    return qs if scope is None else qs.filter(owner_id=scope)
+
+
+def class_sums(qs, *, by_owner: bool = False) -> list[tuple]:
+    """(group, class, count, revenue, profit) in one GROUP BY (group: the owner, or None)."""
+    fields = ["owner_id", "contribution_class"] if by_owner else ["contribution_class"]
+    rows = qs.values(*fields).annotate(n=Count("pk"), revenue=Sum("revenue"), profit=Sum("profit")).order_by()
+    return [(r["owner_id"] if by_owner else None, r["contribution_class"], r["n"], r["revenue"], r["profit"])
+            for r in rows]
+
+
+def class_sums_by_product(qs) -> list[tuple]:
+    """(product, class, count, revenue, profit) over the stored matrix cells of the customers in `qs`."""
+    rows = (CustomerCell.objects.filter(customer_id__in=qs.values("pk"))
+            .values("product_id", "customer__standing__contribution_class")
+            .annotate(n=Count("pk"), revenue=Sum("revenue"), cost=Sum("cost")).order_by())
+    return [(r["product_id"], r["customer__standing__contribution_class"], r["n"], r["revenue"],
+             r["revenue"] - r["cost"]) for r in rows]
+
+
+def products_used(qs) -> set[int]:
+    """The products with a stored non-empty cell among the customers in `qs`."""
+    return set(CustomerCell.objects.filter(customer_id__in=qs.values("pk")).values_list("product_id", flat=True)
+               .distinct().order_by())
+
+
+def cells_of(customer_ids) -> list[dict]:
+    """The stored matrix cells of some customers, as the analysis's cell rows."""
+    return list(CustomerCell.objects.filter(customer_id__in=list(customer_ids))
+                .values("customer_id", "product_id", "revenue", "cost").order_by())
+
+
+def results_of(standings_page, cells: list[dict]) -> list[CustomerResult]:
+    """The stored results as the analysis's CustomerResult (values, labels and
+    reasons) for the rows a page shows."""
+    own = defaultdict(dict)
+    for x in cells:
+        own[x["customer_id"]][x["product_id"]] = (x["revenue"], x["cost"])
+    return [result_of(s, own.get(s.pk, {})) for s in standings_page]
+
+
+def result_of(s: CustomerStanding, cells: dict) -> CustomerResult:
+    why = s.reasons
+    owner = (s.owner.display_name or s.owner.username) if s.owner_id else ""
+    return CustomerResult(
+        id=s.pk, code=s.code, name=s.name, owner_id=s.owner_id, owner=owner, industry="",
+        revenue=s.revenue, cost=s.cost, arrears_end=s.arrears_end,
+        combination=_verdict(s.combination, why.get("combination", ""), COMBINATION_LABELS),
+        scale=Verdict(s.scale, why.get("scale", "")), growth=Verdict(s.growth, why.get("growth", "")),
+        contribution_class=_verdict(s.contribution_class, why.get("contribution_class", ""),
+                                    CONTRIBUTION_CLASS_LABELS),
+        value_class=_verdict(s.value_class, why.get("value_class", ""), VALUE_CLASS_LABELS, VALUE_PENDING_LABEL),
+        attractiveness=s.attractiveness, advantage=s.advantage,
+        publicity=_verdict(s.publicity, why.get("publicity", ""), PUBLICITY_LABELS),
+        cells=Cells(cells),
+        suggestions={f: Verdict(Decimal(v), reason) for f, (v, reason) in s.suggestions.items()},
+    )
+
+
+def _verdict(value, reason: str, labels, missing: str = "") -> Verdict:
+    return Verdict(value, reason, labels[value] if value is not None else missing)

@@ -12,13 +12,22 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
 from customers import rules
 from customers import selectors as sel
 from customers.analysis import CustomerAnalysis
-from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerStanding
+from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerCell, CustomerStanding
+from teams.models import Region
+from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
 
-FIELDS = ["region", "as_of", "owner", "revenue", "cost", "profit", "arrears_end", "combination", "scale", "growth",
+# More customers than this are judged in the background (≈ 0.3 s a thousand).
+LARGE = 2000
+
+FIELDS = ["region", "as_of", "code", "name", "owner", "reasons", "suggestions", "revenue", "cost", "profit", "arrears_end", "combination", "scale", "growth",
           "contribution_class", "value_class", "publicity", "attractiveness", "advantage", "scores_missing"]
 _AXIS = Decimal("0.0001")
 
@@ -32,8 +41,9 @@ def customer_standings_write(*, region, analysis: CustomerAnalysis, version: int
     upsert in batches that never replaces a row judged at a newer version)."""
     rows = [
         CustomerStanding(
-            customer_id=r.id, region=region, as_of=analysis.as_of, version=version, owner_id=r.owner_id,
-            revenue=r.revenue,
+            customer_id=r.id, region=region, as_of=analysis.as_of, version=version, code=r.code, name=r.name,
+            owner_id=r.owner_id, reasons=_reasons(r),
+            suggestions={f: [str(v.value), v.reason] for f, v in r.suggestions.items()}, revenue=r.revenue,
             cost=r.cost, profit=r.profit, arrears_end=r.arrears_end, combination=r.combination.value,
             scale=bool(r.scale.value), growth=bool(r.growth.value), contribution_class=r.contribution_class.value,
             value_class=r.value_class.value, publicity=r.publicity.value, attractiveness=_axis(r.attractiveness),
@@ -42,7 +52,20 @@ def customer_standings_write(*, region, analysis: CustomerAnalysis, version: int
         for r in analysis.customers.values()
     ]
     upsert_unless_newer(CustomerStanding, rows, unique="customer", fields=FIELDS)
+    CustomerStanding.objects.filter(region=region, version__lte=version).exclude(
+        customer_id__in=list(analysis.customers)).delete()
+    CustomerCell.objects.filter(region=region).delete()
+    CustomerCell.objects.bulk_create(
+        (CustomerCell(customer_id=x["customer_id"], region=region, product_id=x["product_id"], revenue=x["revenue"],
+                      cost=x["cost"]) for x in analysis.cells if x["revenue"] or x["cost"]),
+        batch_size=2000)
     return len(rows)
+
+
+def _reasons(r) -> dict:
+    return {"combination": r.combination.reason, "scale": r.scale.reason, "growth": r.growth.reason,
+            "contribution_class": r.contribution_class.reason, "value_class": r.value_class.reason,
+            "publicity": r.publicity.reason}
 
 
 def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[int]:
@@ -63,12 +86,56 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
             continue  # not yet analysed: the next full judgement stores it
         a_scores = [row[f] for f, _ in ATTRACTIVENESS_FACTORS]
         b_scores = [row[f] for f, _ in ADVANTAGE_FACTORS]
-        value_class = rules.value_class(a_scores, b_scores, t=t).value
+        verdict = rules.value_class(a_scores, b_scores, t=t)
+        value_class = verdict.value
+        publicity = rules.publicity(contacts[row["id"]], as_of, t=t)
         attractiveness, advantage = rules.value_axes(a_scores, b_scores)
+        standing = CustomerStanding.objects.filter(customer_id=row["id"]).only("reasons").first()
+        reasons = {**standing.reasons, "value_class": verdict.reason, "publicity": publicity.reason}
         CustomerStanding.objects.filter(customer_id=row["id"], version__lte=region.data_version).update(
-            version=region.data_version, value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
-            scores_missing=value_class is None, owner_id=row["owner_id"],
-            publicity=rules.publicity(contacts[row["id"]], as_of, t=t).value)
+            version=region.data_version, reasons=reasons, name=row["name"], value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
+            scores_missing=value_class is None, owner_id=row["owner_id"], publicity=publicity.value)
         if before[row["id"]] != value_class:
             changed.append(row["id"])
     return changed
+
+
+# --- the whole region's customers judged again -------------------------------------------------------
+
+
+def customers_count(region) -> int:
+    return Customer.objects.filter(region=region).count()
+
+
+def customer_results_refresh(region, today: dt.date | None = None) -> None:
+    """Judge every customer of the region from its raw rows and store them."""
+    today = today or timezone.localdate()
+    region.refresh_from_db(fields=["results_wanted", "data_version"])
+    wanted, version = region.results_wanted, region.data_version
+    analysis = sel.compute_customer_analysis(region, today)
+    with transaction.atomic():
+        customer_standings_write(region=region, analysis=analysis, version=version)
+        Region.objects.filter(pk=region.pk).update(customers_as_of=today, customers_built=wanted,
+                                                   customers_claimed_at=None)
+    region.refresh_from_db(fields=["customers_as_of", "customers_built", "customers_claimed_at"])
+
+
+@task()
+def customer_results_refresh_task(region_id: int, today: str) -> None:
+    customer_results_refresh(Region.objects.get(pk=region_id), dt.date.fromisoformat(today))
+
+
+def customers_ensure(region, today: dt.date | None = None) -> Freshness:
+    """The customers' stored results as of today and built for the region's
+    current thresholds and data: judged at once for a small region (or when
+    nothing is stored yet), in the background for a large one."""
+    today = today or timezone.localdate()
+    if region.customers_fresh(today):
+        return Freshness(region.customers_as_of, False)
+    if not claim(Region, region.pk, "customers_claimed_at"):
+        return Freshness(region.customers_as_of, True)  # another worker is judging them
+    if region.customers_as_of is None or customers_count(region) <= LARGE:
+        customer_results_refresh(region, today)
+        return Freshness(region.customers_as_of, False)
+    transaction.on_commit(lambda: customer_results_refresh_task.enqueue(region.pk, today.isoformat()))
+    return Freshness(region.customers_as_of, True)

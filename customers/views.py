@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,8 @@ from customers import charts
 from customers import selectors as sel
 from customers.access import competitor_for, customer_for
 from customers.analysis import (
-    ComparisonRow, class_summary, class_summary_per_product, comparison_grid, grouped, matrix_columns, matrix_rows,
+    ComparisonRow, class_summary_of, class_summary_per_product_of, comparison_grid, grouped, matrix_columns_of,
+    matrix_rows,
 )
 from customers.forms import (
     CompetitorForm, ContributionFilterForm, IntelligenceFilterForm, IntelligenceForm, ScoresForm,
@@ -33,6 +35,8 @@ from customers.services import MAX_COMPETITORS_PER_SERIES
 from customers.models import Competitor
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, ROLES, VALUE_CLASS_LABELS
 from customers.selectors import customer_analysis
+from customers.standings import customers_ensure
+from tsm.lib.periods import base_period
 from teams import permissions
 from teams.access import region_for, region_for_director
 from teams.selectors import region_managers
@@ -63,54 +67,68 @@ def bad_filter(request, form):
 
 
 def contribution(request, region):
-    """客户贡献分析: the matrix as a heat-map, the five classes, the director's checks."""
+    """客户贡献分析: the matrix as a heat-map, the five classes, the director's checks.
+
+    Read from the stored results: the summaries are GROUP BYs, the matrix is
+    filtered, sorted and paged in SQL, and only the rows shown are rebuilt."""
     region = region_for(request, region)
     managers = region_managers(region)
-    analysis = customer_analysis(region, timezone.localdate())
-    form = ContributionFilterForm(request.GET, managers=managers, products=analysis.products)
+    products = sel.product_rows()
+    form = ContributionFilterForm(request.GET, managers=managers, products=products)
     if not form.is_valid():
         return bad_filter(request, form)
-    visible = visible_customers(analysis, request.user)
-    names = owner_names(managers, visible.values())
-    customers = form.apply(visible.values())
-    columns = matrix_columns(analysis.products, customers, form.cleaned_data["product"])
+    freshness = customers_ensure(region, timezone.localdate())
+    visible = sel.standings(region, request.user)
+    listed = form.apply_sql(visible)
+    names = dict(_owners(visible)) | owner_names(managers, [])
+    columns = matrix_columns_of(products, sel.products_used(listed), form.cleaned_data["product"])
     if form.wants_xlsx:
-        return _contribution_xlsx(region, form.table_name, analysis, visible, customers, columns, names)
-    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
-    rows = matrix_rows(list(page), columns, analysis.cells)
-    context = {"region": region, "analysis": analysis, "form": form, "page": page, "columns": columns,
+        return _contribution_xlsx(region, form.table_name, visible, listed, columns, names, products)
+    page = Paginator(listed.select_related("owner"), form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    cells = sel.cells_of(s.pk for s in page.object_list)
+    page.object_list = sel.results_of(page.object_list, cells)
+    rows = matrix_rows(page.object_list, columns, cells)
+    context = {"region": region, "form": form, "page": page, "columns": columns, "freshness": freshness,
+               "as_of": freshness.as_of, "period": base_period(freshness.as_of or timezone.localdate()),
                "labels": charts.product_labels(columns), "rows": rows, "names": names,
                "chart": charts.heatmap_figure(rows, columns, unit=request.session.get("money_unit", "yuan"))}
     if request.htmx:
         return render(request, "customers/contribution.html#matrix", context)
-    return render(request, "customers/contribution.html", context | _contribution_summaries(analysis, visible, names))
+    return render(request, "customers/contribution.html", context | _contribution_summaries(visible, names, products))
 
 
-def _contribution_summaries(analysis, visible, names) -> dict:
-    results = list(visible.values())
+def _owners(standings):
+    """(id, name) of everybody who owns one of these customers (not only the managers)."""
+    rows = standings.filter(owner__isnull=False).values_list("owner_id", "owner__display_name", "owner__username")
+    return [(pk, display or username) for pk, display, username in rows.distinct().order_by()]
+
+
+def _contribution_summaries(visible, names, products) -> dict:
+    totals = visible.aggregate(customers=Count("pk"), revenue=Sum("revenue"), profit=Sum("profit"))
     return {
-        "totals": {"customers": len(results), "revenue": sum(r.revenue for r in results),
-                   "profit": sum(r.profit for r in results)},
-        "summary": class_summary(visible),
-        "by_manager": sorted(grouped(class_summary(visible, key=lambda r: r.owner_id)),
+        "totals": {k: v or 0 for k, v in totals.items()},
+        "summary": class_summary_of(sel.class_sums(visible)),
+        "by_manager": sorted(grouped(class_summary_of(sel.class_sums(visible, by_owner=True))),
                              key=lambda g: names.get(g[0], "")),
-        "by_product": grouped(class_summary_per_product(visible, analysis.cells)),
-        "product_names": analysis.product_names,
+        "by_product": grouped(class_summary_per_product_of(sel.class_sums_by_product(visible))),
+        "product_names": {p["id"]: p["name"] for p in products},
         "advice": CONTRIBUTION_CLASS_ADVICE,
     }
 
 
-def _contribution_xlsx(region, table, analysis, visible, customers, columns, names):
+def _contribution_xlsx(region, table, visible, listed, columns, names, products):
     title = ContributionFilterForm.TABLES[table]
     if table == "matrix":
-        sheet = charts.matrix_table(matrix_rows(customers, columns, analysis.cells), columns, names)
+        customers = list(listed.select_related("owner"))
+        cells = sel.cells_of(s.pk for s in customers)
+        sheet = charts.matrix_table(matrix_rows(sel.results_of(customers, cells), columns, cells), columns, names)
     elif table == "summary":
-        sheet = charts.summary_table(class_summary(visible))
+        sheet = charts.summary_table(class_summary_of(sel.class_sums(visible)))
     elif table == "by_manager":
-        sheet = charts.summary_table(class_summary(visible, key=lambda r: r.owner_id), "客户经理", names)
+        sheet = charts.summary_table(class_summary_of(sel.class_sums(visible, by_owner=True)), "客户经理", names)
     else:
-        sheet = charts.summary_table(class_summary_per_product(visible, analysis.cells), "产品",
-                                     analysis.product_names)
+        sheet = charts.summary_table(class_summary_per_product_of(sel.class_sums_by_product(visible)), "产品",
+                                     {p["id"]: p["name"] for p in products})
     return xlsx_response(f"{title}-{region.code}.xlsx", title, *sheet)
 
 

@@ -13,18 +13,18 @@ A lower floor that needs the whole region judged again marks it
 (`results_ensure`)."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from customers import selectors as csel
-from customers.standings import customer_standings_rejudge, customer_standings_write
+from customers.standings import customer_standings_rejudge, customer_standings_write, customers_count
 from pipeline import selectors as sel
 from pipeline.models import Project, ProjectStanding, Status
 from teams.models import Region
+from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
 
 FIELDS = ["region", "as_of", "code", "customer", "owner", "amount", "expected_close", "win_rate", "layer", "overdue",
@@ -32,8 +32,6 @@ FIELDS = ["region", "as_of", "code", "customer", "owner", "amount", "expected_cl
 # A region with more customers and open projects than this is judged in the
 # background (≈ 0.1 s per thousand rows on this hardware); a smaller one at once.
 LARGE = 3000
-# A claim older than this is taken to have died with its worker.
-CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 
 
 def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool, version: int) -> int:
@@ -91,21 +89,16 @@ def region_results_refresh(region, today: dt.date | None = None) -> None:
     with transaction.atomic():
         customer_standings_write(region=region, analysis=customers, version=version)
         project_standings_write(region=region, as_of=today, results=projects.projects, full=True, version=version)
-        Region.objects.filter(pk=region.pk).update(results_as_of=today, results_built=wanted, results_claimed_at=None)
-    region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at"])
+        Region.objects.filter(pk=region.pk).update(
+            results_as_of=today, results_built=wanted, results_claimed_at=None,
+            customers_as_of=today, customers_built=wanted)
+    region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at", "customers_as_of",
+                                   "customers_built"])
 
 
 @task()
 def region_results_refresh_task(region_id: int, today: str) -> None:
     region_results_refresh(Region.objects.get(pk=region_id), dt.date.fromisoformat(today))
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """What a page says about the stored results it shows."""
-
-    as_of: dt.date | None
-    updating: bool
 
 
 def results_ensure(region, today: dt.date | None = None) -> Freshness:
@@ -116,11 +109,7 @@ def results_ensure(region, today: dt.date | None = None) -> Freshness:
     today = today or timezone.localdate()
     if region.results_fresh(today):
         return Freshness(region.results_as_of, False)
-    now = timezone.now()
-    claimed = Region.objects.filter(pk=region.pk).filter(
-        Q(results_claimed_at__isnull=True) | Q(results_claimed_at__lt=now - CLAIM_TIMEOUT)
-    ).update(results_claimed_at=now)
-    if not claimed:
+    if not claim(Region, region.pk, "results_claimed_at"):
         return Freshness(region.results_as_of, True)  # another worker is judging it
     if region.results_as_of is None or not _is_large(region):
         region_results_refresh(region, today)  # nothing to show meanwhile, or quick
@@ -130,8 +119,7 @@ def results_ensure(region, today: dt.date | None = None) -> Freshness:
 
 
 def _is_large(region) -> bool:
-    customers = region.customers.count()
-    return customers + Project.objects.filter(region=region, status=Status.OPEN).count() > LARGE
+    return customers_count(region) + Project.objects.filter(region=region, status=Status.OPEN).count() > LARGE
 
 
 def results_touch(region) -> None:

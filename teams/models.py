@@ -60,14 +60,19 @@ class Region(models.Model):
     # Bumped by every service that changes the region's data; cached analyses
     # are keyed on it, so a change anywhere invalidates them on every worker.
     data_version = models.PositiveIntegerField(default=0, editable=False)
-    # The stored analysis results (customers' and projects' standings) are as
-    # of `results_as_of` and built for `results_built`; anything that needs
-    # the whole region judged again (a threshold, an import, a target) moves
-    # `results_wanted` on. A ticket, a score or a contact updates its own rows.
-    results_as_of = models.DateField(null=True, editable=False)
+    # The stored analysis results: the projects' standings are as of
+    # `results_as_of` and built for `results_built`, the customers' as of
+    # `customers_as_of` for `customers_built`; anything that needs the whole
+    # region judged again (a threshold, an import, a target) moves
+    # `results_wanted` on. A tick, a score or a contact updates its own rows.
+    # A `*_claimed_at` marks the worker judging it.
     results_wanted = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    results_as_of = models.DateField(null=True, editable=False)
     results_built = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     results_claimed_at = models.DateTimeField(null=True, editable=False)
+    customers_as_of = models.DateField(null=True, editable=False)
+    customers_built = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    customers_claimed_at = models.DateTimeField(null=True, editable=False)
 
     objects = RegionQuerySet.as_manager()
 
@@ -92,6 +97,9 @@ class Region(models.Model):
 
     def results_fresh(self, today) -> bool:
         return self.results_as_of == today and self.results_built == self.results_wanted
+
+    def customers_fresh(self, today) -> bool:
+        return self.customers_as_of == today and self.customers_built == self.results_wanted
 
     def thresholds(self) -> Thresholds:
         try:
