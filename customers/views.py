@@ -32,9 +32,9 @@ from customers.forms import (
 )
 from customers import services
 from customers.services import MAX_COMPETITORS_PER_SERIES
-from customers.models import Competitor
+from customers.models import Competitor, CustomerStanding, Product
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, ROLES, VALUE_CLASS_LABELS
-from customers.selectors import customer_analysis
+
 from customers.standings import customers_ensure
 from tsm.lib.periods import base_period
 from teams import permissions
@@ -137,15 +137,18 @@ def customer_detail(request, region, code):
     contacts; its projects are the pipeline floor's panel, loaded into the page."""
     region = region_for(request, region)
     customer = customer_for(request, region, code)
-    analysis = customer_analysis(region, timezone.localdate())
-    result = analysis.customers.get(customer.pk)
-    cells = [c for c in sel.customer_cell_rows(customer, analysis.period) if c["revenue"] or c["cost"]]
+    freshness = customers_ensure(region, timezone.localdate())
+    standing = CustomerStanding.objects.filter(pk=customer.pk).select_related("owner").first()
+    cells = sorted(sel.cells_of([customer.pk]), key=lambda c: c["product_id"])
+    result = sel.results_of([standing], cells)[0] if standing else None
     for cell in cells:
         cell["profit"] = cell["revenue"] - cell["cost"]
         cell["sign"] = result.cells.get(cell["product_id"]) if result else None
+    as_of = freshness.as_of or timezone.localdate()
     return render(request, "customers/customer_detail.html", {
-        "region": region, "customer": customer, "analysis": analysis, "r": result, "cells": cells,
-        "product_names": analysis.product_names, "contacts": with_roles(sel.contacts_of([customer.pk])),
+        "region": region, "customer": customer, "as_of": as_of, "period": base_period(as_of), "r": result,
+        "cells": cells, "freshness": freshness, "product_names": dict(Product.objects.values_list("pk", "name")),
+        "contacts": with_roles(sel.contacts_of([customer.pk])),
         "advice": CONTRIBUTION_CLASS_ADVICE, "value_labels": VALUE_CLASS_LABELS,
         "factors": [(label, getattr(customer, field)) for field, label in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS],
     })

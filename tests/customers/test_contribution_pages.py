@@ -303,6 +303,7 @@ def test_the_customer_page_query_count_is_constant(
     client = client_for(director)
     url = f"/r/A/customers/{customers[0].code}/"
     client.get(url)
-    # session, user, region + settings, customer + owner, its base-period cells, its contacts, nav regions
-    with django_assert_num_queries(7):
+    # session, user, region + settings, customer + owner, its stored result + owner, its stored
+    # cells, product names, its contacts, nav regions
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
