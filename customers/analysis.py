@@ -288,14 +288,20 @@ class Check:
 
 def missing_scores_check(results) -> Check:
     """是否对区域内各类型客户“心中有数、一目了然”: customers with a factor of §4.1 not scored."""
-    results = list(results)
     per_class = {cls: [0, 0] for cls in CLASS_ORDER}
     for r in results:
         n = per_class[r.contribution_class.value]
         n[1] += 1
         if any(r.scores.get(f) is None for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS):
             n[0] += 1
+    return missing_scores_check_of(per_class)
+
+
+def missing_scores_check_of(per_class: dict) -> Check:
+    """The check from {class: (customers missing a score, customers)}."""
+    per_class = {cls: per_class.get(cls, (0, 0)) for cls in CLASS_ORDER}
     missing = sum(n[0] for n in per_class.values())
+    results = range(sum(n[1] for n in per_class.values()))
     rows = tuple((rules.CONTRIBUTION_CLASS_LABELS[cls], m, total) for cls, (m, total) in per_class.items() if total)
     if not results:
         return Check("是否对区域内各类型客户“心中有数、一目了然”", False, "没有客户", rows)

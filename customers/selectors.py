@@ -266,3 +266,10 @@ def result_of(s: CustomerStanding, cells: dict) -> CustomerResult:
 
 def _verdict(value, reason: str, labels, missing: str = "") -> Verdict:
     return Verdict(value, reason, labels[value] if value is not None else missing)
+
+
+def missing_scores_by_class(qs) -> dict[str, tuple[int, int]]:
+    """Per contribution class: (customers missing one of the 13 scores, customers)."""
+    rows = qs.values("contribution_class").annotate(
+        total=Count("pk"), missing=Count("pk", filter=Q(scores_missing=True))).order_by()
+    return {r["contribution_class"]: (r["missing"], r["total"]) for r in rows}

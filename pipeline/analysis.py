@@ -193,7 +193,11 @@ def focus_by_owner(results: dict[int, CustomerResult], projects, t: Thresholds) 
 
 
 def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
-    verdicts = focus_by_owner(results, projects, t)
+    return focus_check_of(focus_by_owner(results, projects, t), t, names)
+
+
+def focus_check_of(verdicts: dict, t: Thresholds, names: dict) -> Check:
+    """The check from each owner's verdict (crules.focus_check on their counts)."""
     rows = tuple(sorted(((names.get(owner, "（未分配）"), v) for owner, v in verdicts.items()),
                         key=lambda row: (not row[1].value, row[0])))
     over = sum(1 for v in verdicts.values() if v.value)
@@ -208,13 +212,19 @@ def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
 
 def coverage_check(projects) -> Check:
     """是否清晰决策流程中的五个关键角色: open projects whose role coverage is under 5."""
-    projects = list(projects)
     by_coverage = [0] * 6
     for p in projects:
         by_coverage[p.coverage.value] += 1
-    short = len(projects) - by_coverage[5]
+    return coverage_check_of(by_coverage)
+
+
+def coverage_check_of(by_coverage: list[int]) -> Check:
+    """The check from the count of open projects at each coverage 0–5."""
+    total = sum(by_coverage)
+    projects = range(total)
+    short = total - by_coverage[5]
     rows = tuple((k, by_coverage[k]) for k in range(6))
-    if not projects:
+    if not total:
         return Check("是否清晰决策流程中的五个关键角色", False, "没有进行中的项目", rows)
     share = Decimal(short) / len(projects)
     if short:

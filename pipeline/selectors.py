@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 
 from customers import selectors as csel
 from customers.models import Customer, CustomerStanding, Product
-from pipeline.analysis import ProjectAnalysis, ProjectResult, analyse_projects
+from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_projects
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
 from pipeline.rules import EVIDENCE, LAYER_LABELS, LAYERS
 from teams import permissions
@@ -197,3 +197,16 @@ def names_of(projects) -> dict:
         "customer_names": dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "name")),
         "product_names": dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "name")),
     }
+
+
+def hare_rat_counts(qs) -> dict[int, tuple[int, int]]:
+    """Per owner: (open projects, those on a customer judged 野兔 or 硕鼠)."""
+    rows = qs.values("owner_id").annotate(
+        total=Count("pk"), on=Count("pk", filter=Q(customer__standing__contribution_class__in=HARE_RAT))).order_by()
+    return {r["owner_id"]: (r["total"], r["on"]) for r in rows}
+
+
+def coverage_counts(qs) -> list[int]:
+    """Open projects at each role coverage 0–5."""
+    counts = dict(qs.values_list("coverage").annotate(n=Count("pk")).order_by())
+    return [counts.get(k, 0) for k in range(6)]

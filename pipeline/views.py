@@ -11,16 +11,19 @@ from django.views.decorators.http import require_http_methods
 
 from customers import charts as ccharts
 from customers.access import customer_for
-from customers.analysis import missing_scores_check
-from customers.views import owner_names, visible_customers
+from customers import rules as crules
+from customers import selectors as csel
+from customers.analysis import missing_scores_check_of
+from customers.views import owner_names
 from pipeline import charts
 from pipeline import selectors as psel
 from pipeline.access import project_for_update
 from pipeline import rules
-from pipeline.analysis import coverage_check, coverage_of, empty_funnel_health, focus_check
+from pipeline.analysis import coverage_check_of, coverage_of, empty_funnel_health, focus_check_of
+from pipeline.models import Project, Status
 from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import FUNNEL_SLOGAN, LEVELS
-from pipeline.selectors import project_analysis
+
 from pipeline.services import project_set_evidence
 from pipeline.standings import project_standings_rejudge, results_ensure
 from teams import permissions
@@ -31,11 +34,6 @@ from tsm.lib.xlsx import xlsx_response
 
 def _scope(user):
     return permissions.owner_scope(user)
-
-
-def _visible(analysis, user):
-    """The projects this user may see (permissions.own_part), computed once per analysis."""
-    return analysis.memo(("projects", _scope(user)), lambda: permissions.own_part(user, analysis.projects.values()))
 
 
 def funnel(request, region):
@@ -154,24 +152,30 @@ def director_checks(request, region):
     """The director's checks of §3.1 (客户贡献分析 loads this panel): the
     projects on hares and rats, the five roles' coverage, the missing scores."""
     region = region_for(request, region)
-    analysis = project_analysis(region, timezone.localdate())
-    names = owner_names(region_managers(region), analysis.customers.values())
-    projects = _visible(analysis, request.user)
-    checks = [focus_check(analysis.customers, projects, analysis.thresholds, names), coverage_check(projects),
-              missing_scores_check(visible_customers(analysis, request.user).values())]
+    today = timezone.localdate()
+    freshness = results_ensure(region, today)
+    t = region.thresholds()
+    names = owner_names(region_managers(region), [])
+    projects = psel.standings(region, request.user)
+    checks = [
+        focus_check_of({owner: crules.focus_check(on, total, t=t) for owner, (total, on) in
+                        psel.hare_rat_counts(projects).items()}, t, names),
+        coverage_check_of(psel.coverage_counts(projects)),
+        missing_scores_check_of(csel.missing_scores_by_class(csel.standings(region, request.user))),
+    ]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"主任检查-{region.code}.xlsx", "主任检查", *ccharts.checks_table(checks))
     template = "pipeline/checks.html" + ("#checks" if request.htmx else "")
-    return render(request, template, {"region": region, "analysis": analysis, "checks": checks})
+    return render(request, template, {"region": region, "as_of": freshness.as_of, "checks": checks})
 
 
 def customer_projects(request, region, code):
     """A customer's open projects (the customer page loads this panel)."""
     region = region_for(request, region)
     customer = customer_for(request, region, code)
-    analysis = project_analysis(region, timezone.localdate())
-    projects = sorted((p for p in _visible(analysis, request.user) if p.customer_id == customer.pk),
-                      key=lambda p: p.code)
+    ids = Project.objects.visible_to(request.user).filter(region=region, customer=customer, status=Status.OPEN)
+    judged = psel.projects_judged(region, timezone.localdate(), ids.values_list("pk", flat=True))
+    projects = sorted(judged.values(), key=lambda p: p.code)
     template = "pipeline/customer_projects.html" + ("#projects" if request.htmx else "")
     return render(request, template, {"region": region, "customer": customer, "projects": projects,
-                                      "product_names": analysis.product_names})
+                                      **psel.names_of(projects)})
