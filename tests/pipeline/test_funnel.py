@@ -21,7 +21,7 @@ def test_the_funnel_lists_open_projects_with_their_labels_and_slogan(client_for,
     assert "抓两头、看中间" in body
     assert "共 16 个进行中项目" in body
     # E1–E3 ticked: 20 %; due in 7 days: bottom layer, low win rate: 阵地战
-    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0">.*?</tr>', body, re.S).group(0)
+    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0"[^>]*>.*?</tr>', body, re.S).group(0)
     assert "20%" in row and "阵地战" in row and "底层" in row
 
 
@@ -60,13 +60,14 @@ def test_ticking_evidence_updates_the_row_and_the_funnel_in_place(client_for, di
     client = client_for(director)
     client.get("/r/A/funnel/")  # warm the cache: the tick patches it
     code = "A-manager_a1-C0000-X0"
-    response = client.post(f"/r/A/projects/{code}/evidence/",
-                           {"evidence": ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]},
-                           headers={"HX-Request": "true"})
+    for box in ("E4", "E5", "E6", "E7", "E8", "E9"):  # each box posts its own change
+        response = client.post(f"/r/A/projects/{code}/evidence/", {"code": box, "ticked": "true"},
+                               headers={"HX-Request": "true", "HX-Target": f"project-{code}"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert f'<tr id="project-{code}">' in body and "60%" in body and "闪电战" in body
-    assert 'id="funnel-summary" hx-swap-oob="true"' in body
+    # the row's cells (the row itself stays), the summary and the chart out of band
+    assert '<tr id="project-' not in body and '<td class="num win-rate" title="60%' in body and "闪电战" in body
+    assert 'id="funnel-summary" hx-swap-oob="true"' in body and 'id="funnel-chart-json" hx-swap-oob="true"' in body
     assert Project.objects.get(code=code).evidence == ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]
     # the full page computed afresh agrees with the patched analysis
     from django.core.cache import cache
@@ -76,7 +77,7 @@ def test_ticking_evidence_updates_the_row_and_the_funnel_in_place(client_for, di
     cache.clear()
     forget_recent()
     page = client.get("/r/A/funnel/").content.decode()
-    row = re.search(rf'<tr id="project-{code}">.*?</tr>', page, re.S).group(0)
+    row = re.search(rf'<tr id="project-{code}"[^>]*>.*?</tr>', page, re.S).group(0)
     assert "60%" in row and "闪电战" in row
 
 
@@ -90,7 +91,7 @@ def test_ticking_unknown_evidence_is_refused_and_writes_nothing(client_for, dire
 def test_without_javascript_the_evidence_form_redirects_back(client_for, manager_a1, region_a, book):
     code = "A-manager_a1-C0000-X0"
     response = client_for(manager_a1).post(f"/r/A/projects/{code}/evidence/",
-                                           {"evidence": ["E1"], "next": "/r/A/funnel/"})
+                                           {"shown": ["E1", "E2", "E3"], "evidence": ["E1"], "next": "/r/A/funnel/"})
     assert response.status_code == 302 and response["Location"] == "/r/A/funnel/"
     assert Project.objects.get(code=code).evidence == ["E1"]
 
@@ -137,7 +138,8 @@ def test_opening_a_row_loads_its_evidence_form(client_for, manager_a1, region_a,
     assert fragment.count('type="checkbox"') == 12 and fragment.count("checked") == 3
     assert "<html" not in fragment
     page = client.get(f"/r/A/projects/{code}/evidence/?next=/r/A/funnel/").content.decode()
-    assert "<html" in page and "当前赢率 <strong>20%</strong>" in page and 'href="/r/A/funnel/"' in page
+    assert "<html" in page and '当前赢率 <strong class="win-rate">20%</strong>' in page
+    assert 'href="/r/A/funnel/"' in page
 
 
 def test_the_pager_links_keep_the_filters(client_for, director, manager_a1, region_a):
@@ -178,13 +180,13 @@ def test_a_tick_keeps_the_patched_analysis_under_the_new_version(client_for, dir
 
     client = client_for(director)
     client.get("/r/A/funnel/")
-    client.post("/r/A/projects/A-manager_a1-C0000-X0/evidence/", {"evidence": ["E1"]},
-                headers={"HX-Request": "true"})
+    client.post("/r/A/projects/A-manager_a1-C0000-X0/evidence/", {"code": "E3", "ticked": "false"},
+                headers={"HX-Request": "true", "HX-Target": "project-A-manager_a1-C0000-X0"})
     region_a.refresh_from_db()
     forget_recent()  # what the other workers see: the shared cache
     assert region_a.data_version == 1
     patched = cache.get(_key(region_a, 1, timezone.localdate()))
-    assert list(patched.projects[Project.objects.get(code="A-manager_a1-C0000-X0").pk].evidence) == ["E1"]
+    assert list(patched.projects[Project.objects.get(code="A-manager_a1-C0000-X0").pk].evidence) == ["E1", "E2"]
     # the customers, which a tick does not change, are kept under the new version too
     assert cache.get(customer_analysis_key(region_a, 1, timezone.localdate())) is not None
 
@@ -192,7 +194,7 @@ def test_a_tick_keeps_the_patched_analysis_under_the_new_version(client_for, dir
 def test_an_unknown_evidence_code_in_the_database_does_not_stop_the_analysis(client_for, director, region_a, book):
     Project.objects.filter(code="A-manager_a1-C0000-X0").update(evidence=["E1", "E13", "E2", "E3"])
     body = client_for(director).get("/r/A/funnel/").content.decode()
-    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0">.*?</tr>', body, re.S).group(0)
+    row = re.search(r'<tr id="project-A-manager_a1-C0000-X0"[^>]*>.*?</tr>', body, re.S).group(0)
     assert "20%" in row
 
 
