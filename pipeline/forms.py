@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, TACTIC_LABELS
 
@@ -55,6 +56,23 @@ class FunnelFilterForm(forms.Form):
         return standings.order_by(*SORTS[d.get("sort") or "code"][3])
 
 
+_EVIDENCE_CHOICES = [(c, c) for c in EVIDENCE]
+_UNKNOWN_CODE = {"invalid_choice": _("未知的证据代码 %(value)s（应为 E1–E12）")}
+
+
 class EvidenceForm(forms.Form):
-    evidence = forms.MultipleChoiceField(required=False, choices=[(c, c) for c in EVIDENCE],
-                                         error_messages={"invalid_choice": "未知的证据代码 %(value)s（应为 E1–E12）"})
+    """The evidence form posted without JavaScript: the boxes it showed ticked
+    (`shown`) and the boxes left ticked (`evidence`); only the difference is saved."""
+
+    shown = forms.MultipleChoiceField(required=False, choices=_EVIDENCE_CHOICES, error_messages=_UNKNOWN_CODE)
+    evidence = forms.MultipleChoiceField(required=False, choices=_EVIDENCE_CHOICES, error_messages=_UNKNOWN_CODE)
+
+
+class EvidenceTickForm(forms.Form):
+    """One box ticked or unticked with JavaScript: its code and its new state."""
+
+    code = forms.ChoiceField(choices=_EVIDENCE_CHOICES, error_messages=_UNKNOWN_CODE)
+    # Required, not a BooleanField: a request that lost its state must not read as an untick.
+    ticked = forms.TypedChoiceField(choices=[("true", "true"), ("false", "false")], coerce=lambda v: v == "true",
+                                    error_messages={"required": _("缺少勾选状态"),
+                                                    "invalid_choice": _("勾选状态应为 true 或 false")})

@@ -20,11 +20,10 @@ from pipeline import selectors as psel
 from pipeline.access import project_for_update
 from pipeline import rules
 from pipeline.analysis import coverage_check_of, coverage_of, empty_funnel_health, focus_check_of
+from pipeline.forms import EvidenceForm, EvidenceTickForm, FunnelFilterForm
 from pipeline.models import Project, Status
-from pipeline.forms import EvidenceForm, FunnelFilterForm
 from pipeline.rules import FUNNEL_SLOGAN, LEVELS
-
-from pipeline.services import project_set_evidence
+from pipeline.services import project_evidence_apply, project_evidence_toggle
 from pipeline.standings import project_standings_rejudge, results_ensure
 from teams import permissions
 from teams.access import region_for
@@ -103,7 +102,10 @@ def _coverages(region, today, weighted, owners, targets):
 
 @require_http_methods(["GET", "POST"])
 def project_evidence(request, region, code):
-    """Tick win-rate evidence: the row, the funnel figures and chart update in place.
+    """Tick win-rate evidence. With htmx a tick posts one box's change and the
+    answer goes into what holds the form (the HX-Target): on the funnel the
+    row's cells, with the funnel's figures and chart out of band; on this
+    page the panel with the new win rate.
 
     GET gives the form (a fragment for htmx, loaded when a row is opened, so
     the list does not render 12 checkboxes per row)."""
@@ -111,23 +113,35 @@ def project_evidence(request, region, code):
     project = project_for_update(request, region, code, open_only=True)
     if request.method == "GET":
         return _evidence_form(request, region, project)
-    form = EvidenceForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["evidence"][0])
-        project_set_evidence(project=project, codes=form.cleaned_data["evidence"], user=request.user)
+        _save_evidence(request, project)
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     today = timezone.localdate()
     judged = project_standings_rejudge(region=region, project_ids=[project.pk], as_of=today)
     if not request.htmx:
         return redirect(_safe_next(request, request.POST.get("next"), region))
-    managers = region_managers(region)
     p = judged[project.pk]
-    return render(request, "pipeline/funnel.html#evidence_response", {
-        "region": region, "p": p, "evidence": psel.evidence_wording(), "levels": LEVELS,
-        **psel.names_of([p]), **_funnel_context(region, request.user, managers, today),
-    })
+    context = {"region": region, "p": p, "evidence": psel.evidence_wording(), "levels": LEVELS,
+               "next": _safe_next(request, request.POST.get("next"), region)}
+    if request.htmx.target == f"project-{project.code}":
+        return render(request, "pipeline/funnel.html#evidence_response", {
+            **context, **psel.names_of([p]), **_funnel_context(region, request.user, region_managers(region), today)})
+    return render(request, "pipeline/project_evidence.html#panel", context)
+
+
+def _save_evidence(request, project):
+    """One box's change (htmx: `code`, `ticked`), or the form posted without
+    JavaScript: the boxes it showed ticked and those chosen."""
+    tick = "code" in request.POST
+    form = (EvidenceTickForm if tick else EvidenceForm)(request.POST)
+    if not form.is_valid():
+        raise ValidationError(next(iter(form.errors.values()))[0])
+    data = form.cleaned_data
+    if tick:
+        project_evidence_toggle(project=project, code=data["code"], ticked=data["ticked"], user=request.user)
+    else:
+        project_evidence_apply(project=project, shown=data["shown"], chosen=data["evidence"], user=request.user)
 
 
 def _safe_next(request, target, region):

@@ -120,3 +120,103 @@ def test_ticking_evidence_changes_the_win_rate_in_place(demo_site, page):
     assert page.url.endswith("per_page=200&sort=code")  # no reload, no navigation
     project.refresh_from_db()
     assert project.evidence == ["E1", "E2", "E3"]
+
+
+def test_two_people_tick_different_boxes_of_one_project_at_once_and_both_land(demo_site, browser):
+    """The director and the project's account manager each open the project's
+    own evidence page (linked from its funnel row) and tick a different box at
+    the same moment: both ticks are saved and the pages show the new win rate."""
+    from pipeline.models import Project
+    from pipeline.rules import EVIDENCE, win_rate
+
+    def unticked(evidence):
+        return [code for code in EVIDENCE if code not in evidence]
+
+    # A project whose next two boxes, ticked together, move its win rate.
+    project = next(p for p in Project.objects.filter(region__code="DEMO", status="open").select_related("owner")
+                   .order_by("code")
+                   if win_rate([*p.evidence, *unticked(p.evidence)[:2]]).value > win_rate(p.evidence).value)
+    before = list(project.evidence)
+    mine, theirs = unticked(before)[:2]
+    after = win_rate([*before, mine, theirs]).value
+    assert project.owner.username in {"manager1", "manager2", "manager3", "manager4"}
+
+    errors, pages = [], []
+    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}) for _ in range(2)]
+    try:
+        for username, context in zip(("director", project.owner.username), contexts):
+            # htmx reports a missing target (htmx:targetError) and its other failures as htmx:error
+            context.add_init_script("document.addEventListener('htmx:error', function (e) {"
+                                    " console.error('htmx:error ' + e.detail.errorInfo.error); });")
+            page = context.new_page()
+            # (the site has no favicon.ico: the browser's own request for it is not the page's error)
+            page.on("console", lambda m: m.type == "error" and not m.location["url"].endswith("/favicon.ico")
+                    and errors.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            login(page, demo_site, username=username)
+            page.wait_for_url(f"{demo_site}/r/DEMO/**")
+            page.goto(f"{demo_site}/r/DEMO/funnel/?per_page=200&sort=code")
+            # the row's link to the project's own page (opening the row loads the form in its place)
+            page.goto(demo_site + page.locator(f"#project-{project.code} .evidence-slot a").get_attribute("href"))
+            assert page.locator(".win-rate").inner_text() == f"{win_rate(before).value}%"
+            pages.append(page)
+
+        def is_tick(response):
+            return response.request.method == "POST" and f"/projects/{project.code}/evidence/" in response.url
+
+        director, manager = pages
+        with (director.expect_response(is_tick, timeout=10_000) as first,
+              manager.expect_response(is_tick, timeout=10_000) as second):
+            director.check(f"#evidence-{project.code}-{mine}")
+            manager.check(f"#evidence-{project.code}-{theirs}")
+        assert first.value.status == 200 and second.value.status == 200
+        for page in pages:  # the answer swapped in (evidence.js counts the ticks not yet answered)
+            page.wait_for_function(f"!document.getElementById('evidence-form-{project.code}').evidenceWaiting")
+
+        project.refresh_from_db()
+        assert project.evidence == [code for code in EVIDENCE if code in {*before, mine, theirs}]
+        # Each page shows its answer: the boxes as saved with its own tick, and
+        # their win rate; the answer of the tick saved second holds both.
+        shown = []
+        for page, code in ((director, mine), (manager, theirs)):
+            ticked = [box.get_attribute("value") for box in page.locator("input[name=evidence]:checked").all()]
+            assert code in ticked and set(ticked) <= set(project.evidence)
+            assert page.locator(".win-rate").inner_text() == f"{win_rate(ticked).value}%"
+            shown.append(page.locator(".win-rate").inner_text())
+        assert f"{after}%" in shown
+        director.reload()
+        assert director.locator(".win-rate").inner_text() == f"{after}%"
+        assert errors == []
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_quick_clicks_on_a_funnel_row_are_all_saved_and_shown(demo_site, page):
+    """Ticks faster than the answers: each is sent in turn, none is dropped,
+    and the row ends showing the boxes as saved and their win rate."""
+    from pipeline.models import Project
+    from pipeline.rules import win_rate
+
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and not m.location["url"].endswith("/favicon.ico")
+            and errors.append(m.text))
+    project = Project.objects.filter(region__code="DEMO", status="open", evidence=[]).order_by("-code").first()
+    login(page, demo_site)
+    page.goto(f"{demo_site}/r/DEMO/funnel/?per_page=200&sort=code")
+    row = page.locator(f"#project-{project.code}")
+    row.locator("summary").click()
+    box = lambda code: page.locator(f"#evidence-{project.code}-{code}")  # noqa: E731
+    box("E1").wait_for()
+    for code in ("E1", "E2", "E3", "E4", "E5", "E6", "E7", "E7", "E2", "E2"):  # E7 ticked and unticked again
+        box(code).click()
+    intent = ["E1", "E2", "E3", "E4", "E5", "E6"]
+    page.wait_for_function(f"document.querySelector('#project-{project.code} summary').textContent.trim()"
+                           f".endsWith('{len(intent)}/12')")
+    page.wait_for_function(f"!document.getElementById('project-{project.code}').evidenceWaiting")
+    project.refresh_from_db()
+    assert project.evidence == intent
+    assert [b.get_attribute("value") for b in row.locator("input[name=evidence]:checked").all()] == intent
+    assert row.locator(".win-rate").inner_text() == f"{win_rate(intent).value}%" == "40%"
+    assert errors == []

@@ -7,6 +7,8 @@ CASES = {
     # The director's checks panel (on 客户贡献分析) and a customer's projects panel (on its page).
     "director_checks": Case(ok=REGION_A_READERS),
     "customer_projects": Case(ok=CUSTOMER_READERS, kwargs=lambda w: {"region": "A", "code": "C1"}),
+    # the form without JavaScript: the boxes it showed ticked and those chosen (a tick is tested in test_evidence)
     "project_evidence": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
-                             kwargs=lambda w: {"region": "A", "code": "X1"}, data={"evidence": ["E1"]}),
+                             kwargs=lambda w: {"region": "A", "code": "X1"},
+                             data={"shown": ["E1"], "evidence": ["E1", "E2"]}),
 }

@@ -15,7 +15,7 @@ from django.utils import timezone
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerStanding
 from pipeline import standings
 from pipeline.models import Project, ProjectStanding
-from pipeline.services import project_set_evidence
+from pipeline.services import project_evidence_apply
 from teams.models import Region, RegionSettings
 from tests import factories
 
@@ -107,7 +107,8 @@ def test_an_older_full_judgement_never_overwrites_a_newer_row(region_a, seeded, 
     standings.region_results_refresh(region_a)
     project = Project.objects.filter(region=region_a).order_by("code").first()
     project.region = region_a
-    project_set_evidence(project=project, codes=["E1", "E2", "E3", "E4", "E5", "E6"], user=director)
+    project_evidence_apply(project=project, shown=project.evidence,
+                           chosen=["E1", "E2", "E3", "E4", "E5", "E6"], user=director)
     standings.project_standings_rejudge(region=region_a, project_ids=[project.pk])
     newer = ProjectStanding.objects.get(pk=project.pk)
     assert newer.win_rate == 40
@@ -144,7 +145,7 @@ def test_a_tick_during_a_full_judgement_is_kept(region_a, manager_a1, director):
             p = Project.objects.get(pk=project.pk)
             p.region = region
             barrier.wait()
-            project_set_evidence(project=p, codes=["E1", "E2", "E3"], user=director)
+            project_evidence_apply(project=p, shown=[], chosen=["E1", "E2", "E3"], user=director)
             standings.project_standings_rejudge(region=region, project_ids=[p.pk])
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
