@@ -11,6 +11,7 @@ import logging
 import re
 import secrets
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -113,7 +114,7 @@ def _products_stay_the_administrators(plan, user) -> None:
     if user is None or permissions.is_administrator(user):
         return
     products = plan.sheets.get("products")
-    for _, code, _ in (products.update if products else []):
+    for _pk, code, _changes, _read in (products.update if products else []):
         plan.error("产品", None, "产品编码", code, "已有产品的名称和系列由系统管理员维护，导入只能新增产品")
 
 
@@ -221,18 +222,16 @@ def _apply(plan: Plan, region: Region) -> None:
     _users_create(plan, region)
     owners = dict(User.objects.filter(regions=region).values_list("username", "id"))
     if "products" in sheets:
-        _save(Product, sheets["products"], lambda code, v: Product(code=code, **v), ["name", "series"])
+        _save(Product, sheets["products"], lambda code, v: Product(code=code, **v), {})
     products = dict(Product.objects.values_list("code", "id"))
     if "customers" in sheets:
-        _save(Customer, sheets["customers"], lambda code, v: _customer(region, owners, code, v),
-              ["name", "industry", "owner", *FACTOR_FIELDS])
+        _save(Customer, sheets["customers"], lambda code, v: _customer(region, owners, code, v), {"owner": owners})
     customers = dict(Customer.objects.filter(region=region).values_list("code", "id"))
     if "projects" in sheets:
         now = timezone.now()
         _save(Project, sheets["projects"],
               lambda code, v: _project(region, customers, products, owners, code, v, now),
-              ["name", "customer", "product", "owner", "amount", "expected_close", "status",
-               "tariff_effect", "kill_degree", "evidence", "updated_at"])
+              {"customer": customers, "product": products, "owner": owners}, also={"updated_at": now})
     if "contributions" in sheets:
         _contributions_save(plan, region, customers, products)
     if "contacts" in sheets:
@@ -260,15 +259,27 @@ def _users_create(plan: Plan, region: Region) -> None:
         Member.objects.bulk_create([Member(user_id=i, region_id=region.pk) for i in ids])
 
 
-def _save(model, sheet_plan, build, fields: list[str]) -> None:
+def _save(model, sheet_plan, build, references: dict[str, dict], also: dict | None = None) -> None:
+    """Insert the rows to add; in each row to update, write only the fields
+    the file changes (a field someone else changed since stays theirs).
+    Rows that change the same fields share one bulk update. `references`:
+    field -> {code or username: id} for the foreign keys."""
     model.objects.bulk_create([build(key, values) for key, values in sheet_plan.add], batch_size=BATCH)
-    changed = []
-    for pk, key, values in sheet_plan.update:
-        obj = build(key, values)
-        obj.pk = pk
-        changed.append(obj)
-    if changed:
-        model.objects.bulk_update(changed, fields, batch_size=500)
+    groups = defaultdict(list)
+    for pk, _key, changes, _read in sheet_plan.update:
+        values = {}
+        for name, value in changes.items():
+            if name == "projects":
+                continue  # a contact's projects are links (_contacts_save)
+            if name in references:
+                values[f"{name}_id"] = references[name][value]
+            else:
+                values[name] = value
+        if values:
+            values.update(also or {})
+            groups[tuple(sorted(values))].append(model(pk=pk, **values))
+    for fields, rows in groups.items():
+        model.objects.bulk_update(rows, list(fields), batch_size=500)
 
 
 def _customer(region, owners, code, v) -> Customer:
@@ -285,10 +296,12 @@ def _project(region, customers, products, owners, code, v, now) -> Project:
 
 def _contributions_save(plan: Plan, region: Region, customers: dict, products: dict) -> None:
     """Changed rows are deleted and inserted again with the new amounts (nothing
-    refers to a contribution's id); a 720,000-row insert goes straight to the
-    driver (COPY on PostgreSQL, executemany on SQLite)."""
+    refers to a contribution's id, only imports write them, and the rows were
+    locked and found as read, so the amounts the file keeps are rewritten
+    unchanged); a 720,000-row insert goes straight to the driver (COPY on
+    PostgreSQL, executemany on SQLite)."""
     sheet_plan = plan.sheets["contributions"]
-    for chunk in _chunks((u[0] for u in sheet_plan.update), ID_CHUNK):
+    for chunk in _chunks((u[0][0] for u in sheet_plan.update), ID_CHUNK):
         Contribution.objects.filter(pk__in=chunk).delete()
     rid = region.pk
     # SQLite keeps a decimal as the nearest double whatever text it is given,
@@ -298,7 +311,7 @@ def _contributions_save(plan: Plan, region: Region, customers: dict, products: d
     def rows():
         for c, p, m, r, k, a in sheet_plan.add:
             yield rid, customers[c], products[p], m, yuan(r), yuan(k), yuan(a)
-        for _, c, p, m, r, k, a in sheet_plan.update:
+        for _stored, c, p, m, r, k, a in sheet_plan.update:
             yield rid, customers[c], products[p], m, yuan(r), yuan(k), yuan(a)
 
     contributions_insert(rows())
@@ -351,21 +364,30 @@ def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
         return Contact(customer_id=customers[key[0]], name=key[1], title=v.get("title") or "",
                        roles=v["roles"], attitude=v["attitude"], last_met=v.get("last_met"))
 
-    _save(Contact, sheet_plan, build, ["title", "roles", "attitude", "last_met"])
-    relink = [(key, v["projects"]) for key, v in sheet_plan.add if v.get("projects")]
-    relink += [(key, v.get("projects") or frozenset()) for _, key, v in sheet_plan.update]
-    if not relink:
+    _save(Contact, sheet_plan, build, {})
+    # Links: a new contact's projects; of a contact to update, only the links
+    # the file adds or removes (a link made meanwhile to another project stays).
+    link = [(key, code) for key, v in sheet_plan.add for code in v.get("projects") or ()]
+    unlink = set()
+    for pk, key, changes, read in sheet_plan.update:
+        if "projects" in changes:
+            before, after = frozenset(read.get("projects") or ()), frozenset(changes["projects"] or ())
+            link += [(key, code) for code in after - before]
+            unlink |= {(pk, code) for code in before - after}
+    if not (link or unlink):
         return
+    Link = Project.contacts.through
+    if unlink:
+        doomed = [link_id for chunk in _chunks(sorted({pk for pk, _code in unlink}), ID_CHUNK)
+                  for link_id, contact_id, code in Link.objects.filter(contact_id__in=chunk)
+                  .values_list("id", "contact_id", "project__code") if (contact_id, code) in unlink]
+        for chunk in _chunks(doomed, ID_CHUNK):
+            Link.objects.filter(pk__in=chunk).delete()
     contacts = {(code, name): pk for code, name, pk in
                 Contact.objects.filter(customer__region=region).values_list("customer__code", "name", "id")}
     projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
-    Link = Project.contacts.through
-    for chunk in _chunks([contacts[key] for _, key, _ in sheet_plan.update], ID_CHUNK):
-        Link.objects.filter(contact_id__in=chunk).delete()
-    Link.objects.bulk_create(
-        [Link(contact_id=contacts[key], project_id=projects[code]) for key, codes in relink for code in codes],
-        batch_size=BATCH,
-    )
+    Link.objects.bulk_create([Link(contact_id=contacts[key], project_id=projects[code]) for key, code in link],
+                             batch_size=BATCH)
 
 
 # --- uploads kept between preview and confirm ----------------------------------------

@@ -79,10 +79,13 @@ class Existing:
 
 @dataclass
 class SheetPlan:
-    """add: [(key, values)]; update: [(id, key, values)] where values are the
-    stored ones overlaid with those the file gives (so a bulk update may write
-    them all).  Contributions: add [(customer, product, month, r, c, a)],
-    update [(pk, customer, product, month, r, c, a)], money in fen."""
+    """add: [(key, values)]; update: [(id, key, changes, read)] where changes
+    are only the fields the file changes (the new values) and read holds the
+    stored value of every field the row gives, as it was read (what was
+    compared, and what must still be there when the import writes).
+    Contributions: add [(customer, product, month, r, c, a)], update
+    [(stored, customer, product, month, r, c, a)] where stored is the row as
+    read, (pk, r, c, a); money in fen."""
 
     add: list = field(default_factory=list)
     update: list = field(default_factory=list)
@@ -490,17 +493,16 @@ class _Builder:
 
     @staticmethod
     def _diff(plan: SheetPlan, old: dict | None, key, values: dict) -> None:
-        """Add, update (with the given fields only) or count as unchanged."""
+        """Add, update (the fields the file changes, nothing else) or count as unchanged."""
         if old is None:
             plan.add.append((key, values))
             return
         given = {k: v for k, v in values.items() if v is not None}
-        if all(old.get(k) == v for k, v in given.items()):
-            plan.unchanged += 1
+        changes = {k: v for k, v in given.items() if old.get(k) != v}
+        if changes:
+            plan.update.append((old["id"], key, changes, {k: old.get(k) for k in given}))
         else:
-            merged = {k: v for k, v in old.items() if k not in ("id", "code")}
-            merged.update(given)
-            plan.update.append((old["id"], key, merged))
+            plan.unchanged += 1
 
     # --- products, customers, projects ---------------------------------------
 
@@ -658,7 +660,7 @@ class _Builder:
             elif old[1] == r and old[2] == k and old[3] == a:
                 unchanged += 1
             else:
-                update.append((old[0], c, p, month_date, r, k, a))
+                update.append((old, c, p, month_date, r, k, a))
         plan.unchanged = unchanged
 
     # --- contacts ----------------------------------------------------------

@@ -565,3 +565,60 @@ def test_a_directors_import_adds_products_but_cannot_rename_them(tmp_path, team,
     assert Product.objects.get(code=code).name == BASE["products"][0]["name"]
     assert run(tmp_path, renamed).ok  # the operator may
     assert Product.objects.get(code=code).name == "改名的专线"
+
+
+# --- an update writes only the fields the file changes ------------------------------------
+
+
+@pytest.fixture
+def between_read_and_write(monkeypatch):
+    """between_read_and_write(edit): `edit()` runs after the import has read the
+    region and parsed the file, before its writing transaction begins."""
+    import pipeline.import_services as services
+
+    def install(edit):
+        real = services.build_plan
+
+        def build_then_edit(book, existing):
+            plan = real(book, existing)
+            edit()
+            return plan
+
+        monkeypatch.setattr(services, "build_plan", build_then_edit)
+
+    return install
+
+
+def test_a_field_the_file_does_not_give_survives_when_the_row_is_updated(tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    between_read_and_write(lambda: Customer.objects.filter(code="C1").update(
+        credit=Decimal("3.5"), key_needs="专线冗余"))
+    report = run(tmp_path, with_row("customers", 0, name="恒瑞物流（更正）"))
+    assert report.applied
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.name, c1.credit, c1.key_needs) == ("恒瑞物流（更正）", Decimal("3.5"), "专线冗余")
+
+
+def test_an_update_writes_only_the_fields_the_file_changes(tmp_path, team):
+    assert run(tmp_path).applied
+    data = with_row("projects", 0, amount=Decimal("300000"))
+    with CaptureQueriesContext(connection) as queries:
+        assert run(tmp_path, data).applied
+    table = Project._meta.db_table
+    updates = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1
+    assert '"amount"' in updates[0] and '"updated_at"' in updates[0]
+    for column in ("evidence", "name", "status", "customer_id", "owner_id", "expected_close"):
+        assert f'"{column}"' not in updates[0]
+
+
+def test_a_contacts_links_change_by_the_difference_only(tmp_path, team):
+    assert run(tmp_path).applied
+    Link = Project.contacts.through
+    kept = Link.objects.get(contact__name="王伟", project__code="J1").pk
+    report = run(tmp_path, with_row("contacts", 0, projects="J2, J1"))
+    assert report.counts["contacts"]["update"] == 1
+    links = dict(Link.objects.filter(contact__name="王伟").values_list("project__code", "pk"))
+    assert links.keys() == {"J1", "J2"} and links["J1"] == kept
+    assert run(tmp_path, with_row("contacts", 0, projects="J2")).applied
+    assert list(Link.objects.filter(contact__name="王伟").values_list("project__code", flat=True)) == ["J2"]
