@@ -1,12 +1,23 @@
-"""Writes of the customers app: the workbook import (INTERFACES.md §1).
+"""Writes of the workbook import (INTERFACES.md §1).
 
 `workbook_import` reads the file, compares it with what the region holds
 (a handful of queries, whatever the size) and, when there is no error and
 this is not a dry run, writes the difference in one transaction: a bad file
 never leaves a half-written region, and re-importing the same file writes
 nothing at all.
+
+An import writes exactly what its preview showed. The file is parsed without
+any lock; then, inside the writing transaction, the rows it updates are
+locked and read again, and if any of them no longer holds what the parse read
+(someone ticked evidence, edited a contact, another import ran) nothing is
+written and those rows are listed. A preview in the browser keeps what it read
+next to the pending upload, so that the confirmation compares with the
+preview, not with a second reading. An update writes only the fields the file
+changes for that row.
 """
 
+import gzip
+import json
 import logging
 import re
 import secrets
@@ -21,9 +32,11 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pipeline.importing import (
-    EVIDENCE_CODES, Existing, ImportError, Plan, UserInfo, build_plan,
+    EVIDENCE_CODES, MAX_ERRORS, Changed, Existing, ImportError, Plan, Preview, UserInfo, as_previewed, build_plan,
+    row_changes,
 )
 from customers.models import FACTORS, BuyingRole, Contact, Contribution, Customer, Product
 from pipeline.workbook import SHEETS, WorkbookError, open_workbook
@@ -33,7 +46,7 @@ from teams.models import Region, RegionSettings, Role, User
 
 log = logging.getLogger(__name__)
 
-FACTOR_FIELDS = [f for f, _ in FACTORS]
+FACTOR_FIELDS = [f for f, _label in FACTORS]
 BATCH = 2000
 ID_CHUNK = 900  # ids per IN (…): well under every backend's parameter limit
 
@@ -48,11 +61,15 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     new_users: list[str] = field(default_factory=list)
     joining_users: list[str] = field(default_factory=list)
+    # Rows changed in the application since the preview read them: nothing was written.
+    changed: list[Changed] = field(default_factory=list)
+    changed_count: int = 0
+    preview: Preview | None = None  # what a dry run read, for its confirmation to compare with
     applied: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.error_count == 0
+        return self.error_count == 0 and self.changed_count == 0
 
     @property
     def has_changes(self) -> bool:
@@ -68,42 +85,77 @@ class ImportReport:
     def more_errors(self) -> int:
         return self.error_count - len(self.errors)
 
+    @property
+    def more_changed(self) -> int:
+        return self.changed_count - len(self.changed)
+
+
+class _ChangedSinceRead(Exception):
+    def __init__(self, changed: list[Changed]):
+        self.changed = changed
+
 
 def workbook_import(*, region_code: str, path, filename: str | None = None, dry_run: bool = False,
-                    user=None, region_name: str | None = None) -> ImportReport:
+                    user=None, region_name: str | None = None, preview: Preview | None = None) -> ImportReport:
     """Preview (dry_run) or apply the workbook at `path` to the region.
 
+    A dry run's report carries what it read (`report.preview`); handing that
+    back as `preview` applies exactly what the preview showed, or nothing
+    when a row it would write was changed since (`report.changed`).
     Creates the region (with default settings) when it does not exist yet.
     """
     path = Path(path)
     report = ImportReport(region=region_code, filename=filename or path.name)
     try:
         book = open_workbook(path)
+        sheets = {s.key for s in book if s.key}
         region = Region.objects.filter(code=region_code).first()
-        existing = load_existing(region, region_code, {s.key for s in book if s.key})
+        existing = load_existing(region, region_code, sheets)
         plan = build_plan(book, existing)
         _products_stay_the_administrators(plan, user)
     except WorkbookError as exc:
         report.errors, report.error_count = [ImportError("", None, "", report.filename, str(exc))], 1
         return report
     report.errors, report.error_count = plan.errors, plan.error_count
-    report.warnings, report.counts = plan.warnings, plan.counts
+    report.warnings = plan.warnings
     report.new_users, report.joining_users = plan.new_users, plan.joining_users
-    if not report.ok or dry_run or (region is not None and not plan.has_changes):
+    if report.error_count == 0 and preview is not None:
+        _set_changed(report, as_previewed(plan, preview, existing))
+    report.counts = plan.counts
+    if not report.ok:
+        return report
+    if dry_run:
+        report.preview = Preview.of(plan)
+        return report
+    if region is not None and not plan.has_changes:
         return report
     try:
         with transaction.atomic():
             region = _region_ensure(region_code, region_name)
+            changed = _changed_under_lock(plan)
+            if changed:
+                raise _ChangedSinceRead(changed)
             _apply(plan, region)
+    except _ChangedSinceRead as exc:
+        return _set_changed(report, exc.changed)
     except IntegrityError as exc:
-        # Someone changed the region between the preview and the write.
+        # A row to add was created, or one the import refers to deleted, after
+        # the rows were read: say which when a fresh reading shows it.
         log.warning("import into %s failed: %s", region_code, exc)
+        now = load_existing(Region.objects.filter(code=region_code).first(), region_code, sheets)
+        if _set_changed(report, as_previewed(plan, Preview.of(plan), now)).changed:
+            return report
         report.errors = [ImportError("", None, "", report.filename,
-                                     "导入期间数据被他人修改，已全部撤销，请重新导入")]
+                                     _("导入期间数据被他人修改，已全部撤销，请重新导入"))]
         report.error_count = 1
         return report
     report.applied = True
     log.info("import into %s by %s: %s", region_code, getattr(user, "username", "-"), report.counts)
+    return report
+
+
+def _set_changed(report: ImportReport, changed: list[Changed]) -> ImportReport:
+    report.changed, report.changed_count = changed[:MAX_ERRORS], len(changed)
     return report
 
 
@@ -119,37 +171,43 @@ def _products_stay_the_administrators(plan, user) -> None:
 
 
 def _region_ensure(code: str, name: str | None) -> Region:
-    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name or code})
+    region, _created = Region.objects.get_or_create(code=code, defaults={"name": name or code})
     RegionSettings.objects.get_or_create(region=region)
     return region
 
 
 # --- reading what is stored ---------------------------------------------------------
+# The same readers serve the parse (a whole region, no lock) and the check
+# before writing (the rows to update, locked), so both see values alike.
+
+PRODUCT_VALUES = ("id", "code", "name", "series")
+CUSTOMER_VALUES = ("id", "code", "name", "industry", "owner__username", *FACTOR_FIELDS)
+PROJECT_VALUES = ("id", "code", "name", "customer__code", "product__code", "owner__username", "amount",
+                  "expected_close", "status", "tariff_effect", "kill_degree", "evidence")
+CONTACT_VALUES = ("id", "customer__code", "name", "title", "roles", "attitude", "last_met")
+# money as integer fen, computed by the database (see _stored_contributions)
+FEN = ("CAST(ROUND(revenue * 100) AS BIGINT), CAST(ROUND(cost * 100) AS BIGINT), "
+       "CAST(ROUND(arrears * 100) AS BIGINT)")
 
 
 def load_existing(region: Region | None, region_code: str, sheets: set[str]) -> Existing:
     """What the region holds, keyed by code, in a few queries (only the sheets' needs)."""
     existing = Existing(region=region_code, users=users_named)
-    existing.products = {p["code"]: p for p in Product.objects.values("id", "code", "name", "series")}
+    existing.products = {p["code"]: p for p in Product.objects.values(*PRODUCT_VALUES)}
     if region is None:
         return existing
     if sheets - {"products"}:
-        existing.customers = {
-            c["code"]: c
-            for c in _renamed(Customer.objects.filter(region=region).values(
-                "id", "code", "name", "industry", "owner__username", *FACTOR_FIELDS))
-        }
+        existing.customers = {c["code"]: c for c in _renamed(Customer.objects.filter(region=region)
+                                                             .values(*CUSTOMER_VALUES))}
     if sheets & {"projects", "contacts"}:
-        existing.projects = {
-            p["code"]: p
-            for p in _renamed(Project.objects.filter(region=region).values(
-                "id", "code", "name", "customer__code", "product__code", "owner__username", "amount",
-                "expected_close", "status", "tariff_effect", "kill_degree", "evidence"))
-        }
-        for p in existing.projects.values():
-            p["evidence"] = [c for c in EVIDENCE_CODES if c in set(p["evidence"] or ())]
+        existing.projects = {p["code"]: p for p in _projects(Project.objects.filter(region=region)
+                                                             .values(*PROJECT_VALUES))}
     if "contacts" in sheets:
-        existing.contacts = _stored_contacts(region)
+        contacts = _contacts(
+            Contact.objects.filter(customer__region=region).values(*CONTACT_VALUES),
+            Project.contacts.through.objects.filter(contact__customer__region=region)
+            .values_list("contact_id", "project__code"))
+        existing.contacts = {(c["customer"], c["name"]): c for c in contacts.values()}
     if "contributions" in sheets:
         existing.contributions = _stored_contributions(region)
     return existing
@@ -163,31 +221,33 @@ def _renamed(rows: Iterable[dict]) -> Iterator[dict]:
         yield row
 
 
-def _stored_contacts(region: Region) -> dict:
-    contacts = {}
+def _projects(rows: Iterable[dict]) -> Iterator[dict]:
+    """Project rows with their evidence in reading order (as the file's are)."""
+    for p in _renamed(rows):
+        p["evidence"] = [c for c in EVIDENCE_CODES if c in set(p["evidence"] or ())]
+        yield p
+
+
+def _contacts(rows: Iterable[dict], links: Iterable[tuple[int, str]]) -> dict[int, dict]:
+    """Contact rows by id, roles in the course's order, projects as a frozenset of codes."""
     by_id = {}
-    for c in Contact.objects.filter(customer__region=region).values(
-            "id", "customer__code", "name", "title", "roles", "attitude", "last_met"):
+    for c in _renamed(rows):
         c["roles"] = [r for r in BuyingRole.values if r in set(c["roles"] or ())]
         c["projects"] = set()
         by_id[c["id"]] = c
-        contacts[(c.pop("customer__code"), c["name"])] = c
-    links = Project.contacts.through.objects.filter(contact__customer__region=region)
-    for contact_id, code in links.values_list("contact_id", "project__code"):
-        by_id[contact_id]["projects"].add(code)
+    for contact_id, code in links:
+        if contact_id in by_id:  # (a contact added between the two queries has no row here)
+            by_id[contact_id]["projects"].add(code)
     for c in by_id.values():
         c["projects"] = frozenset(c["projects"])
-        del c["name"]
-    return contacts
+    return by_id
 
 
 def _stored_contributions(region: Region) -> dict:
     """(customer id, product id, month) -> (pk, fen, fen, fen); one raw query,
     because the ORM's per-value converters cost seconds at 720,000 rows."""
     table = connection.ops.quote_name(Contribution._meta.db_table)
-    sql = (f"SELECT id, customer_id, product_id, month, CAST(ROUND(revenue * 100) AS BIGINT), "
-           f"CAST(ROUND(cost * 100) AS BIGINT), CAST(ROUND(arrears * 100) AS BIGINT) "
-           f"FROM {table} WHERE region_id = %s")
+    sql = f"SELECT id, customer_id, product_id, month, {FEN} FROM {table} WHERE region_id = %s"
     out = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [region.pk])
@@ -206,6 +266,69 @@ def users_named(names: set[str]) -> dict[str, UserInfo]:
         username: UserInfo(role=role, regions=frozenset(regions[username]))
         for username, role in User.objects.filter(username__in=names).values_list("username", "role")
     }
+
+
+# --- the rows to update, locked and read again ---------------------------------------
+
+
+def _locked(queryset, ids: Iterable[int]) -> Iterator:
+    """The rows of `ids`, locked until the transaction ends, taken in id order
+    so that two imports lock alike. Only the table's own rows are locked, not
+    the customers or users a row refers to. SQLite has no row locks and
+    needs none: its write transaction (BEGIN IMMEDIATE) keeps every other
+    writer out until it commits."""
+    for chunk in _chunks(sorted(ids), ID_CHUNK):
+        yield from queryset.filter(pk__in=chunk).select_for_update(of=("self",)).order_by("pk")
+
+
+def _locked_contacts(ids: list[int]) -> dict[int, dict]:
+    Link = Project.contacts.through
+    rows = list(_locked(Contact.objects.values(*CONTACT_VALUES), ids))
+    links = [link for chunk in _chunks(sorted(ids), ID_CHUNK)
+             for link in Link.objects.filter(contact_id__in=chunk).select_for_update(of=("self",))
+             .order_by("pk").values_list("contact_id", "project__code")]
+    return _contacts(rows, links)
+
+
+def _locked_contributions(ids: list[int]) -> dict[int, tuple]:
+    """pk -> (revenue, cost, arrears) in fen, locked (see _locked)."""
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    out = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(sorted(ids), ID_CHUNK):
+            cursor.execute(f"SELECT id, {FEN} FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))}) "
+                           f"ORDER BY id{lock}", chunk)
+            for pk, r, k, a in cursor.fetchall():
+                out[pk] = (r, k, a)
+    return out
+
+
+LOCKED = {
+    "products": lambda ids: {p["id"]: p for p in _locked(Product.objects.values(*PRODUCT_VALUES), ids)},
+    "customers": lambda ids: {c["id"]: c for c in _renamed(_locked(Customer.objects.values(*CUSTOMER_VALUES), ids))},
+    "projects": lambda ids: {p["id"]: p for p in _projects(_locked(Project.objects.values(*PROJECT_VALUES), ids))},
+    "contacts": _locked_contacts,
+}
+
+
+def _changed_under_lock(plan: Plan) -> list[Changed]:
+    """Lock every row the plan updates and compare it with what the plan
+    read: the rows someone changed in between (none, usually)."""
+    changed = []
+    for sheet, sheet_plan in plan.sheets.items():
+        if not sheet_plan.update:
+            continue
+        if sheet == "contributions":
+            now = _locked_contributions([row[0][0] for row in sheet_plan.update])
+            changed += [row_changes(sheet, row[1:4], row[0][1:], now.get(row[0][0]))
+                        for row in sheet_plan.update if now.get(row[0][0]) != row[0][1:]]
+            continue
+        now = LOCKED[sheet]([row[0] for row in sheet_plan.update])
+        for pk, key, _changes, read in sheet_plan.update:
+            if (row := row_changes(sheet, key, read, now.get(pk))) is not None:
+                changed.append(row)
+    return changed
 
 
 # --- writing the plan --------------------------------------------------------------
@@ -429,5 +552,29 @@ def upload_path(name: str) -> Path:
 def upload_discard(name: str) -> None:
     try:
         upload_path(name).unlink(missing_ok=True)
+        _preview_path(name).unlink(missing_ok=True)
     except ValueError:
         pass
+
+
+def _preview_path(name: str) -> Path:
+    path = upload_path(name)
+    return path.with_name(path.name + ".preview.json.gz")
+
+
+def preview_keep(*, name: str, preview: Preview) -> None:
+    """Keep what the preview of upload `name` read, next to it, for the
+    confirmation to compare with (JSON, gzipped: a large re-import's rows to
+    update are hundreds of thousands)."""
+    data = json.dumps(preview.to_data(), ensure_ascii=False, separators=(",", ":")).encode()
+    with gzip.open(_preview_path(name), "wb", compresslevel=1) as fh:
+        fh.write(data)
+
+
+def preview_load(name: str) -> Preview | None:
+    """What the preview of upload `name` read; None when it is not kept (any more)."""
+    try:
+        with gzip.open(_preview_path(name), "rb") as fh:
+            return Preview.from_data(json.loads(fh.read()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
