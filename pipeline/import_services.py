@@ -43,6 +43,7 @@ from pipeline.workbook import SHEETS, WorkbookError, open_workbook
 from pipeline.models import Project
 from teams import permissions
 from teams.models import Region, RegionSettings, Role, User
+from tsm.lib import dbstats
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def workbook_import(*, region_code: str, path, filename: str | None = None, dry_
             if changed:
                 raise _ChangedSinceRead(changed)
             _apply(plan, region)
+            dbstats.analyze(_written_models(plan))
     except _ChangedSinceRead as exc:
         return _set_changed(report, exc.changed)
     except IntegrityError as exc:
@@ -338,6 +340,16 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+def _written_models(plan: Plan) -> list:
+    """The models whose tables the plan writes (to refresh their statistics)."""
+    models = {"products": [Product], "customers": [Customer], "projects": [Project],
+              "contributions": [Contribution], "contacts": [Contact, Project.contacts.through]}
+    written = [m for key, p in plan.sheets.items() if p.add or p.update for m in models[key]]
+    if plan.new_users or plan.joining_users:
+        written += [User, User.regions.through]
+    return written
 
 
 def _apply(plan: Plan, region: Region) -> None:
