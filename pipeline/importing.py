@@ -859,32 +859,58 @@ class Preview:
         )
 
     def to_data(self) -> dict:
-        """Plain JSON data (keys as lists, months as ISO dates)."""
-        def key(sheet, k):
-            if sheet == "contributions":
-                return [k[0], k[1], k[2].isoformat()]
-            return list(k) if sheet == "contacts" else k
-
-        return {
-            "sheets": {s: {"read": [[key(s, k), list(v) if s == "contributions" else v]
-                                    for k, v in self.read.get(s, {}).items()],
-                           "added": [key(s, k) for k in self.added.get(s, ())]}
-                       for s in self.read.keys() | self.added.keys()},
-            "new_users": self.new_users, "joining_users": self.joining_users,
-        }
+        """Plain JSON data. Contributions are nested customer -> product ->
+        month (a first import's preview adds 720,000 of them)."""
+        data = {"sheets": {}, "new_users": self.new_users, "joining_users": self.joining_users}
+        for s in self.read.keys() | self.added.keys():
+            read, added = self.read.get(s, {}), self.added.get(s, ())
+            if s == "contributions":
+                data["sheets"][s] = {"read": _nested(read.items()), "added": _nested((k, None) for k in added)}
+            else:
+                key = list if s == "contacts" else str
+                data["sheets"][s] = {"read": [[key(k), v] for k, v in read.items()], "added": [key(k) for k in added]}
+        return data
 
     @classmethod
     def from_data(cls, data: dict) -> "Preview":
-        def key(sheet, k):
-            if sheet == "contributions":
-                return k[0], k[1], dt.date.fromisoformat(k[2])
-            return tuple(k) if sheet == "contacts" else k
-
         preview = cls(new_users=data["new_users"], joining_users=data["joining_users"])
         for s, d in data["sheets"].items():
-            preview.read[s] = {key(s, k): tuple(v) if s == "contributions" else v for k, v in d["read"]}
-            preview.added[s] = {key(s, k) for k in d["added"]}
+            if s == "contributions":
+                preview.read[s] = {k: tuple(v) for k, v in _flat(d["read"])}
+                preview.added[s] = {k for k, _none in _flat(d["added"])}
+            else:
+                key = tuple if s == "contacts" else str
+                preview.read[s] = {key(k): v for k, v in d["read"]}
+                preview.added[s] = {key(k) for k in d["added"]}
         return preview
+
+
+def _nested(items) -> dict:
+    """((customer, product, month), value) -> {customer: {product: {"YYYY-MM-DD": value}}}."""
+    out, iso = {}, {}
+    for (c, p, m), value in items:
+        by_product = out.get(c)
+        if by_product is None:
+            by_product = out[c] = {}
+        by_month = by_product.get(p)
+        if by_month is None:
+            by_month = by_product[p] = {}
+        month = iso.get(m)
+        if month is None:
+            month = iso[m] = m.isoformat()
+        by_month[month] = value
+    return out
+
+
+def _flat(nested: dict) -> Iterator[tuple]:
+    months = {}
+    for c, by_product in nested.items():
+        for p, by_month in by_product.items():
+            for month, value in by_month.items():
+                m = months.get(month)
+                if m is None:
+                    m = months[month] = dt.date.fromisoformat(month)
+                yield (c, p, m), value
 
 
 def as_previewed(plan: Plan, preview: Preview, existing: Existing) -> list[Changed]:
