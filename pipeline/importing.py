@@ -935,5 +935,6 @@ def as_previewed(plan: Plan, preview: Preview, existing: Existing) -> list[Chang
         sheet_plan.unchanged += len(sheet_plan.update) - len(kept)
         sheet_plan.update = kept
     users = (set(plan.new_users) ^ set(preview.new_users)) | (set(plan.joining_users) ^ set(preview.joining_users))
+    users |= set(existing.users(set(preview.new_users)) if preview.new_users else ())  # created since
     changed += [Changed(_("用户"), name, _("预览之后已被他人创建、删除或调整了区域")) for name in sorted(users)]
     return changed

@@ -793,3 +793,13 @@ def test_a_contacts_links_change_by_the_difference_only(tmp_path, team):
     assert links.keys() == {"J1", "J2"} and links["J1"] == kept
     assert run(tmp_path, with_row("contacts", 0, projects="J2")).applied
     assert list(Link.objects.filter(contact__name="王伟").values_list("project__code", flat=True)) == ["J2"]
+
+
+def test_a_new_user_someone_created_meanwhile_stops_the_import(tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    between_read_and_write(lambda: User.objects.create_user(username="wang_wu", role=Role.MANAGER))
+    data = with_row("customers", 1, manager="wang_wu")
+    report = run(tmp_path, data)
+    assert not report.applied
+    assert [str(c) for c in report.changed] == ["用户 wang_wu：预览之后已被他人创建、删除或调整了区域"]
+    assert Customer.objects.get(code="C2").owner.username == "manager_a2"
