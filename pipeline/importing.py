@@ -2,9 +2,13 @@
 unchanged, new users, warnings, and every error as sheet, row, column, value,
 reason.
 
-No writes and no queries here: `services.py` hands in a snapshot of what the
-region already holds (`Existing`, keyed by codes and usernames, never by ids)
-and applies the plan.  Loops are plain Python over plain values, because the
+No writes and no queries here: `import_services.py` hands in a snapshot of
+what the region already holds (`Existing`, keyed by codes and usernames, never
+by ids) and applies the plan.  The plan keeps, for every row it would update,
+the stored values it compared; `Preview` is that record kept between a
+preview and its confirmation, and `as_previewed` / `row_changes` name the rows
+that changed since (INTERFACES §1: an import writes exactly what its preview
+showed).  Loops are plain Python over plain values, because the
 contributions sheet has hundreds of thousands of rows: money is integer fen,
 codes are interned so that 720,000 rows share a few thousand strings, and a
 month or an amount is parsed once per distinct cell text.
@@ -16,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+
+from django.utils.translation import gettext as _, gettext_noop
 
 from customers.models import Attitude, BuyingRole
 from pipeline.workbook import INSTRUCTIONS_NAMES, SHEETS, Sheet, SheetData, column_for
@@ -79,10 +85,13 @@ class Existing:
 
 @dataclass
 class SheetPlan:
-    """add: [(key, values)]; update: [(id, key, values)] where values are the
-    stored ones overlaid with those the file gives (so a bulk update may write
-    them all).  Contributions: add [(customer, product, month, r, c, a)],
-    update [(pk, customer, product, month, r, c, a)], money in fen."""
+    """add: [(key, values)]; update: [(id, key, changes, read)] where changes
+    are only the fields the file changes (the new values) and read holds the
+    stored value of every field the row gives, as it was read (what was
+    compared, and what must still be there when the import writes).
+    Contributions: add [(customer, product, month, r, c, a)], update
+    [(stored, customer, product, month, r, c, a)] where stored is the row as
+    read, (pk, r, c, a); money in fen."""
 
     add: list = field(default_factory=list)
     update: list = field(default_factory=list)
@@ -490,17 +499,16 @@ class _Builder:
 
     @staticmethod
     def _diff(plan: SheetPlan, old: dict | None, key, values: dict) -> None:
-        """Add, update (with the given fields only) or count as unchanged."""
+        """Add, update (the fields the file changes, nothing else) or count as unchanged."""
         if old is None:
             plan.add.append((key, values))
             return
         given = {k: v for k, v in values.items() if v is not None}
-        if all(old.get(k) == v for k, v in given.items()):
-            plan.unchanged += 1
+        changes = {k: v for k, v in given.items() if old.get(k) != v}
+        if changes:
+            plan.update.append((old["id"], key, changes, {k: old.get(k) for k in given}))
         else:
-            merged = {k: v for k, v in old.items() if k not in ("id", "code")}
-            merged.update(given)
-            plan.update.append((old["id"], key, merged))
+            plan.unchanged += 1
 
     # --- products, customers, projects ---------------------------------------
 
@@ -658,7 +666,7 @@ class _Builder:
             elif old[1] == r and old[2] == k and old[3] == a:
                 unchanged += 1
             else:
-                update.append((old[0], c, p, month_date, r, k, a))
+                update.append((old, c, p, month_date, r, k, a))
         plan.unchanged = unchanged
 
     # --- contacts ----------------------------------------------------------
@@ -697,3 +705,236 @@ class _Builder:
 def build_plan(book: Iterable[SheetData], existing: Existing) -> Plan:
     """Validate every sheet and compare it with what is stored."""
     return _Builder(list(book), existing).build()
+
+
+# --- what a preview read, and what changed since ------------------------------------
+# A preview keeps, for each row it would update, the stored values it compared
+# (its fingerprint), and the keys of the rows it would add. The import writes
+# only if the rows are still as read: at confirm against the preview's record
+# (`as_previewed`), and again under row locks inside the writing transaction
+# (`row_changes`, called by import_services).
+
+MONEY_FIELDS = ("revenue", "cost", "arrears")  # a contribution's read values, in fen
+CHOICE_ENUMS = {"status": Status, "tariff_effect": TariffEffect, "kill_degree": KillDegree,
+                "attitude": Attitude, "roles": BuyingRole}
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A row the import would write that was changed in the application after
+    the preview read it (the import then writes nothing and lists these)."""
+
+    sheet: str  # 项目
+    key: str  # P0001; 王伟（C1）; C1 × P1 × 2026-01
+    what: str  # 证据 已被修改（预览时 E1,E2，现在 E1,E2,E3）
+
+    def __str__(self):
+        return f"{self.sheet} {self.key}：{self.what}"
+
+
+def stamp(value):
+    """A stored value as plain JSON data that compares equal when the value
+    does (the preview keeps these between the upload and the confirmation)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def shown(field_name: str, value) -> str:
+    """A stamped value as the user wrote it in the workbook (labels, not codes)."""
+    if value is None or value == "" or value == []:
+        return _("（空）")
+    enum = CHOICE_ENUMS.get(field_name)
+    values = value if isinstance(value, list) else [value]
+    labels = []
+    for v in values:
+        try:
+            labels.append(str(enum(v).label) if enum else str(v))
+        except ValueError:
+            labels.append(str(v))
+    return ",".join(labels)
+
+
+def _label(sheet: str, field_name: str) -> str:
+    if field_name == "owner":
+        field_name = "manager"
+    return next((c.zh for c in SHEETS[sheet].columns if c.key == field_name), field_name)
+
+
+def _shown_key(sheet: str, key) -> str:
+    if sheet == "contributions":
+        c, p, m = key
+        return f"{c} × {p} × {m:%Y-%m}"
+    if sheet == "contacts":
+        return f"{key[1]}（{key[0]}）"
+    return key
+
+
+def _identity(sheet: str, key):
+    """The part of a row's key the application could change: a contact's name."""
+    return key[1] if sheet == "contacts" else key
+
+
+def changed_row(sheet: str, key, what: str) -> Changed:
+    return Changed(SHEETS[sheet].zh, _shown_key(sheet, key), what)
+
+
+CREATED = gettext_noop("已被他人新增（预览时还没有）")
+DELETED = gettext_noop("已被删除（预览时还在）")
+
+
+def row_changes(sheet: str, key, before, now) -> Changed | None:
+    """Compare a row as read for the preview (`before`) with the row now.
+
+    before: {field: value} of the fields the row gives (values or stamps), or
+    for a contribution (revenue, cost, arrears) in fen; now: the stored row as
+    `Existing` holds it (a contribution: (r, c, a)), None when it is gone."""
+    if now is None:
+        return changed_row(sheet, key, _(DELETED))
+    diffs = []
+    if sheet == "contributions":
+        for name, b, n in zip(MONEY_FIELDS, before, now):
+            if b != n:
+                diffs.append((_label(sheet, name), str(fen_to_decimal(b)), str(fen_to_decimal(n))))
+    else:
+        identity = "name" if sheet == "contacts" else "code"
+        if identity in now and now[identity] != _identity(sheet, key):
+            diffs.append((_label(sheet, identity), _identity(sheet, key), now[identity]))
+        for name, value in before.items():
+            b, n = stamp(value), stamp(now.get(name))
+            if b != n:
+                diffs.append((_label(sheet, name), shown(name, b), shown(name, n)))
+    if not diffs:
+        return None
+    return changed_row(sheet, key, "；".join(
+        _("%(field)s 已被修改（预览时 %(before)s，现在 %(now)s）") % {"field": f, "before": b, "now": n}
+        for f, b, n in diffs))
+
+
+def _add_key(sheet: str, row):
+    return row[:3] if sheet == "contributions" else row[0]
+
+
+def _update_key(sheet: str, row):
+    return row[1:4] if sheet == "contributions" else row[1]
+
+
+def _update_read(sheet: str, row):
+    return row[0][1:] if sheet == "contributions" else {k: stamp(v) for k, v in row[3].items()}
+
+
+def _current(existing: Existing, sheet: str, key):
+    """The row with this key as stored now (a contribution: its (r, c, a)), or None."""
+    if sheet != "contributions":
+        return getattr(existing, sheet).get(key)
+    c, p, m = key
+    stored = existing.contributions.get(
+        ((existing.customers.get(c) or {}).get("id"), (existing.products.get(p) or {}).get("id"), m))
+    return None if stored is None else stored[1:]
+
+
+@dataclass
+class Preview:
+    """What a preview read of the rows it would write: for each sheet, the
+    stamped stored values of every row to update (contributions: (r, c, a) in
+    fen) and the keys of the rows to add; the users it would create or enrol."""
+
+    read: dict[str, dict] = field(default_factory=dict)
+    added: dict[str, set] = field(default_factory=dict)
+    new_users: list[str] = field(default_factory=list)
+    joining_users: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: Plan) -> "Preview":
+        return cls(
+            read={s: {_update_key(s, row): _update_read(s, row) for row in p.update} for s, p in plan.sheets.items()},
+            added={s: {_add_key(s, row) for row in p.add} for s, p in plan.sheets.items()},
+            new_users=list(plan.new_users), joining_users=list(plan.joining_users),
+        )
+
+    def to_data(self) -> dict:
+        """Plain JSON data. Contributions are nested customer -> product ->
+        month (a first import's preview adds 720,000 of them)."""
+        data = {"sheets": {}, "new_users": self.new_users, "joining_users": self.joining_users}
+        for s in self.read.keys() | self.added.keys():
+            read, added = self.read.get(s, {}), self.added.get(s, ())
+            if s == "contributions":
+                data["sheets"][s] = {"read": _nested(read.items()), "added": _nested((k, None) for k in added)}
+            else:
+                key = list if s == "contacts" else str
+                data["sheets"][s] = {"read": [[key(k), v] for k, v in read.items()], "added": [key(k) for k in added]}
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Preview":
+        preview = cls(new_users=data["new_users"], joining_users=data["joining_users"])
+        for s, d in data["sheets"].items():
+            if s == "contributions":
+                preview.read[s] = {k: tuple(v) for k, v in _flat(d["read"])}
+                preview.added[s] = {k for k, _none in _flat(d["added"])}
+            else:
+                key = tuple if s == "contacts" else str
+                preview.read[s] = {key(k): v for k, v in d["read"]}
+                preview.added[s] = {key(k) for k in d["added"]}
+        return preview
+
+
+def _nested(items) -> dict:
+    """((customer, product, month), value) -> {customer: {product: {"YYYY-MM-DD": value}}}."""
+    out, iso = {}, {}
+    for (c, p, m), value in items:
+        by_product = out.get(c)
+        if by_product is None:
+            by_product = out[c] = {}
+        by_month = by_product.get(p)
+        if by_month is None:
+            by_month = by_product[p] = {}
+        month = iso.get(m)
+        if month is None:
+            month = iso[m] = m.isoformat()
+        by_month[month] = value
+    return out
+
+
+def _flat(nested: dict) -> Iterator[tuple]:
+    months = {}
+    for c, by_product in nested.items():
+        for p, by_month in by_product.items():
+            for month, value in by_month.items():
+                m = months.get(month)
+                if m is None:
+                    m = months[month] = dt.date.fromisoformat(month)
+                yield (c, p, m), value
+
+
+def as_previewed(plan: Plan, preview: Preview, existing: Existing) -> list[Changed]:
+    """Make `plan` (built against the data as they are now) the plan its
+    preview showed, and list the rows that changed since the preview.
+
+    A row the preview would update must still hold what the preview read; a
+    row it would add must still be missing, and a row it would not add must
+    still be there. A row the preview showed unchanged that someone has
+    changed since is left out of the plan: the import does not write it."""
+    changed = []
+    for sheet, sheet_plan in plan.sheets.items():
+        read, added = preview.read.get(sheet, {}), preview.added.get(sheet, set())
+        for key, before in read.items():
+            if (row := row_changes(sheet, key, before, _current(existing, sheet, key))) is not None:
+                changed.append(row)
+        created = [key for key in added if _current(existing, sheet, key) is not None]
+        changed += [changed_row(sheet, key, _(CREATED)) for key in sorted(created)]
+        gone = [key for key in map(partial(_add_key, sheet), sheet_plan.add) if key not in added and key not in read]
+        changed += [changed_row(sheet, key, _(DELETED)) for key in gone]
+        kept = [row for row in sheet_plan.update if _update_key(sheet, row) in read]
+        sheet_plan.unchanged += len(sheet_plan.update) - len(kept)
+        sheet_plan.update = kept
+    users = (set(plan.new_users) ^ set(preview.new_users)) | (set(plan.joining_users) ^ set(preview.joining_users))
+    users |= set(existing.users(set(preview.new_users)) if preview.new_users else ())  # created since
+    changed += [Changed(_("用户"), name, _("预览之后已被他人创建、删除或调整了区域")) for name in sorted(users)]
+    return changed

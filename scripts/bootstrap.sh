@@ -9,9 +9,9 @@ cd "$ROOT"
 # Pango for WeasyPrint; libharfbuzz-subset0 so WeasyPrint subsets fonts in C
 # (a 20-page Chinese PDF: ~4 s instead of ~26 s); a CJK font; poppler-utils
 # for the PDF tests; chromium for the browser tests; PostgreSQL for the
-# second test run.
+# second test run; Redis for the shared-cache tests.
 APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
-  fonts-noto-cjk poppler-utils chromium python3-venv postgresql)
+  fonts-noto-cjk poppler-utils chromium python3-venv postgresql redis-server)
 
 missing=()
 if command -v dpkg-query >/dev/null; then

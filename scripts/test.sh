@@ -14,6 +14,17 @@ mkdir -p test-output
 echo "== import layers =="
 .venv/bin/lint-imports --no-cache
 
+# The shared cache (REDIS_URL in production) is tested against a real Redis
+# server at 127.0.0.1:6379 (tests/test_redis_cache.py, database 15): start one
+# when it is down. TSM_REQUIRE_REDIS makes those tests fail, not skip, without it.
+redis_up() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+if ! redis_up && command -v redis-server >/dev/null; then
+  echo ">> starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 1 50); do redis_up && break; sleep 0.1; done
+fi
+export TSM_REQUIRE_REDIS=1
+
 # The live-server tests (a real Chromium, axe-core, schemathesis) run once, in
 # the PostgreSQL half; everything else runs on both databases.
 echo "== SQLite =="

@@ -565,3 +565,241 @@ def test_a_directors_import_adds_products_but_cannot_rename_them(tmp_path, team,
     assert Product.objects.get(code=code).name == BASE["products"][0]["name"]
     assert run(tmp_path, renamed).ok  # the operator may
     assert Product.objects.get(code=code).name == "改名的专线"
+
+
+# --- an import writes exactly what its preview showed ------------------------------------
+# The web flow: a dry run's report carries what it read (report.preview); the
+# confirmation hands it back. The command line compares with its own parse,
+# under row locks inside the writing transaction (`between_read_and_write`).
+
+
+def preview_then(tmp_path, data, meanwhile=None, **kw):
+    """Preview `data`, run `meanwhile()` (someone else's edit), then confirm with the preview."""
+    path = book(tmp_path, data, name="next")
+    preview = workbook_import(region_code="A", path=path, dry_run=True)
+    assert preview.ok and preview.preview is not None
+    if meanwhile:
+        meanwhile()
+    return workbook_import(region_code="A", path=path, preview=preview.preview, **kw)
+
+
+@pytest.fixture
+def between_read_and_write(monkeypatch):
+    """between_read_and_write(edit): `edit()` runs after the import has read the
+    region and parsed the file, before its writing transaction begins."""
+    import pipeline.import_services as services
+
+    def install(edit):
+        real = services.build_plan
+
+        def build_then_edit(book, existing):
+            plan = real(book, existing)
+            edit()
+            return plan
+
+        monkeypatch.setattr(services, "build_plan", build_then_edit)
+
+    return install
+
+
+def tick(code, *codes):
+    project = Project.objects.get(code=code)
+    Project.objects.filter(pk=project.pk).update(evidence=sorted({*project.evidence, *codes}))
+
+
+def snapshot():
+    """Everything an import may write, to show that a stopped one wrote nothing."""
+    return {
+        "projects": list(Project.objects.order_by("code").values_list("code", "amount", "evidence", "name")),
+        "customers": list(Customer.objects.order_by("code").values_list("code", "name", "owner__username")),
+        "contributions": sorted(Contribution.objects.values_list("customer__code", "product__code", "month",
+                                                                 "revenue")),
+        "contacts": sorted(Contact.objects.values_list("name", "title", "roles")),
+        "links": sorted(Project.contacts.through.objects.values_list("project__code", "contact__name")),
+        "users": sorted(User.objects.values_list("username", flat=True)),
+        "versions": list(Region.objects.order_by("code").values_list("data_version", flat=True)),
+    }
+
+
+def test_a_row_changed_after_the_preview_stops_the_import_and_is_listed(tmp_path, team):
+    assert run(tmp_path).applied
+    data = with_row("projects", 0, amount=Decimal("300000"))
+    data["customers"][1]["name"] = "无锡华信银行（总行）"
+    data["customers"].append({"code": "C3", "name": "新客户", "manager": "new_manager"})
+
+    def meanwhile():
+        tick("J1", "E3")
+        return snapshot()
+
+    before = {}
+    report = preview_then(tmp_path, data, lambda: before.update(meanwhile()))
+    assert not report.ok and not report.applied
+    assert [str(c) for c in report.changed] == ["项目 J1：证据 已被修改（预览时 E1,E2,E10，现在 E1,E2,E3,E10）"]
+    assert report.changed_count == 1 and report.errors == []
+    assert snapshot() == before  # not even the rows nobody touched, nor the new user
+
+
+def test_an_edit_to_a_row_the_preview_showed_unchanged_survives_the_import(tmp_path, team):
+    assert run(tmp_path).applied
+    data = with_row("projects", 0, amount=Decimal("300000"))
+    report = preview_then(tmp_path, data, lambda: Project.objects.filter(code="J2").update(
+        amount=Decimal("90000"), evidence=["E1"]))
+    assert report.applied and report.changed == []
+    assert report.counts["projects"] == {"add": 0, "update": 1, "unchanged": 1}
+    assert Project.objects.get(code="J1").amount == Decimal("300000")
+    j2 = Project.objects.get(code="J2")
+    assert (j2.amount, j2.evidence) == (Decimal("90000"), ["E1"])  # the file says 80000 and no evidence
+
+
+def test_a_field_the_file_does_not_give_survives_when_the_row_is_updated(tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    between_read_and_write(lambda: Customer.objects.filter(code="C1").update(
+        credit=Decimal("3.5"), key_needs="专线冗余"))
+    report = run(tmp_path, with_row("customers", 0, name="恒瑞物流（更正）"))
+    assert report.applied
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.name, c1.credit, c1.key_needs) == ("恒瑞物流（更正）", Decimal("3.5"), "专线冗余")
+
+
+def test_an_update_writes_only_the_fields_the_file_changes(tmp_path, team):
+    assert run(tmp_path).applied
+    data = with_row("projects", 0, amount=Decimal("300000"))
+    with CaptureQueriesContext(connection) as queries:
+        assert run(tmp_path, data).applied
+    table = Project._meta.db_table
+    updates = [q["sql"] for q in queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1
+    assert '"amount"' in updates[0] and '"updated_at"' in updates[0]
+    for column in ("evidence", "name", "status", "customer_id", "owner_id", "expected_close"):
+        assert f'"{column}"' not in updates[0]
+
+
+def test_on_the_command_line_a_row_changed_between_reading_and_writing_stops_the_import(
+        tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    before = {}
+
+    def edit():
+        tick("J1", "E3")
+        before.update(snapshot())
+
+    between_read_and_write(edit)
+    data = with_row("projects", 0, amount=Decimal("300000"))
+    data["contributions"][0]["revenue"] = Decimal("1111")
+    report = run(tmp_path, data)
+    assert not report.applied
+    assert [str(c) for c in report.changed] == ["项目 J1：证据 已被修改（预览时 E1,E2,E10，现在 E1,E2,E3,E10）"]
+    assert snapshot() == before
+
+
+def test_a_row_to_add_that_someone_created_meanwhile_stops_the_import(tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    before = {}
+
+    def create():
+        j1 = Project.objects.get(code="J1")
+        j1.pk, j1.code, j1.name = None, "J3", "他人新建的项目"
+        j1.save()
+        before.update(snapshot())
+
+    between_read_and_write(create)
+    data = copy.deepcopy(BASE)
+    data["projects"].append({**BASE["projects"][1], "code": "J3", "name": "华信二期"})
+    data["customers"][0]["name"] = "恒瑞物流（更正）"
+    report = run(tmp_path, data)
+    assert not report.applied
+    assert [str(c) for c in report.changed] == ["项目 J3：已被他人新增（预览时还没有）"]
+    assert snapshot() == before
+    assert Project.objects.get(code="J3").name == "他人新建的项目"
+
+
+def test_a_row_added_or_deleted_after_the_preview_is_listed(tmp_path, team):
+    assert run(tmp_path).applied
+    data = copy.deepcopy(BASE)
+    data["projects"].append({**BASE["projects"][1], "code": "J3", "name": "华信二期"})
+    data["contacts"][1]["title"] = "财务总监"
+
+    def meanwhile():
+        j2 = Project.objects.get(code="J2")
+        j2.pk, j2.code = None, "J3"
+        j2.save()
+        Contact.objects.filter(name="李娜").delete()
+
+    report = preview_then(tmp_path, data, meanwhile)
+    assert [str(c) for c in report.changed] == [
+        "项目 J3：已被他人新增（预览时还没有）",
+        "联系人 李娜（C2）：已被删除（预览时还在）",
+    ]
+    assert Project.objects.get(code="J3").name == "华信上云"
+
+
+def test_changed_contributions_contacts_and_customers_name_each_field_with_both_values(tmp_path, team, manager_a2):
+    assert run(tmp_path).applied
+    data = copy.deepcopy(BASE)
+    data["contributions"][0]["revenue"] = Decimal("1200")
+    data["contacts"][0].update(roles="决策", projects="J1,J2")
+    data["customers"][0]["attention"] = 4
+
+    def meanwhile():
+        c1 = Customer.objects.get(code="C1")
+        Contribution.objects.filter(customer=c1, product__code="P1").update(cost=Decimal("650.5"))
+        wang = Contact.objects.get(name="王伟")
+        wang.roles = ["decider", "evaluator", "user"]
+        wang.save()
+        Customer.objects.filter(pk=c1.pk).update(owner=manager_a2, attention=Decimal("3"))
+
+    report = preview_then(tmp_path, data, meanwhile)
+    assert [str(c) for c in report.changed] == [
+        "客户 C1：客户经理 已被修改（预览时 manager_a1，现在 manager_a2）；关注程度 已被修改（预览时 2.5，现在 3.0）",
+        "资费 C1 × P1 × 2026-01：成本 已被修改（预览时 600.00，现在 650.50）",
+        "联系人 王伟（C1）：角色 已被修改（预览时 决策,评价，现在 决策,使用,评价）",
+    ]
+
+
+def test_what_a_preview_read_is_kept_with_the_upload_and_read_back_alike(tmp_path, team, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pipeline.import_services import preview_keep, preview_load, upload_discard, upload_path, upload_store
+
+    assert run(tmp_path).applied
+    data = copy.deepcopy(BASE)
+    data["contributions"][0]["revenue"] = Decimal("1200")
+    data["contributions"].append({**BASE["contributions"][0], "month": "2026-03"})
+    data["contacts"][0].update(projects="J1,J2")
+    data["projects"][1]["evidence"] = "E4"
+    path = book(tmp_path, data, name="next")
+    token = upload_store(upload=SimpleUploadedFile("next.xlsx", path.read_bytes()))
+    report = workbook_import(region_code="A", path=upload_path(token), dry_run=True)
+    preview_keep(name=token, preview=report.preview)
+    kept = preview_load(token)
+    assert kept == report.preview
+    assert kept.read["contributions"] == {("C1", "P1", dt.date(2026, 1, 1)): (100000, 60000, 0)}
+    assert kept.added["contributions"] == {("C1", "P1", dt.date(2026, 3, 1))}
+    assert kept.read["contacts"][("C1", "王伟")]["projects"] == ["J1"]
+    assert kept.read["projects"]["J2"]["evidence"] == []
+    assert workbook_import(region_code="A", path=upload_path(token), preview=kept).applied
+    upload_discard(token)
+    assert preview_load(token) is None and not list((tmp_path / "media" / "imports").iterdir())
+
+
+def test_a_contacts_links_change_by_the_difference_only(tmp_path, team):
+    assert run(tmp_path).applied
+    Link = Project.contacts.through
+    kept = Link.objects.get(contact__name="王伟", project__code="J1").pk
+    report = run(tmp_path, with_row("contacts", 0, projects="J2, J1"))
+    assert report.counts["contacts"]["update"] == 1
+    links = dict(Link.objects.filter(contact__name="王伟").values_list("project__code", "pk"))
+    assert links.keys() == {"J1", "J2"} and links["J1"] == kept
+    assert run(tmp_path, with_row("contacts", 0, projects="J2")).applied
+    assert list(Link.objects.filter(contact__name="王伟").values_list("project__code", flat=True)) == ["J2"]
+
+
+def test_a_new_user_someone_created_meanwhile_stops_the_import(tmp_path, team, between_read_and_write):
+    assert run(tmp_path).applied
+    between_read_and_write(lambda: User.objects.create_user(username="wang_wu", role=Role.MANAGER))
+    data = with_row("customers", 1, manager="wang_wu")
+    report = run(tmp_path, data)
+    assert not report.applied
+    assert [str(c) for c in report.changed] == ["用户 wang_wu：预览之后已被他人创建、删除或调整了区域"]
+    assert Customer.objects.get(code="C2").owner.username == "manager_a2"

@@ -1,14 +1,16 @@
 """manage.py import_workbook FILE --region CODE [--dry-run]."""
 
 import copy
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from customers.models import Contribution, Customer
+from pipeline.models import Project
 from teams.models import Region, User
-from tests.pipeline.test_import import BASE, book
+from tests.pipeline.test_import import BASE, between_read_and_write, book, tick  # noqa: F401 (a fixture)
 
 
 def run(*args):
@@ -68,3 +70,20 @@ def test_the_error_list_names_sheet_row_column_value_and_reason(tmp_path, region
 def test_a_missing_file_is_a_command_error(tmp_path, db):
     with pytest.raises(CommandError, match="文件不存在"):
         run(str(tmp_path / "nope.xlsx"), "--region", "A")
+
+
+def test_a_row_changed_between_reading_and_writing_exits_1_listing_it(
+        tmp_path, region_a, manager_a1, manager_a2, between_read_and_write):
+    run(str(book(tmp_path)), "--region", "A")
+    between_read_and_write(lambda: tick("J1", "E3"))
+    data = copy.deepcopy(BASE)
+    data["projects"][0]["amount"] = Decimal("300000")
+    err = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("import_workbook", str(book(tmp_path, data, name="next")), "--region", "A",
+                     stderr=err, stdout=StringIO())
+    assert failure.value.returncode == 1
+    assert "1 行数据在读取之后已被修改" in str(failure.value)
+    assert err.getvalue().splitlines() == ["读取文件之后，以下各行已在系统中被修改，未写入任何数据：",
+                                           "项目 J1：证据 已被修改（预览时 E1,E2,E10，现在 E1,E2,E3,E10）"]
+    assert Project.objects.get(code="J1").amount == Decimal("250000")

@@ -2,6 +2,7 @@
 
 import copy
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from customers.models import Contribution, Customer
+from pipeline.import_services import workbook_import
 from pipeline.import_views import PENDING
+from pipeline.models import Project
 from teams.models import Role, User
 from tests.conftest import make_region, make_user
 from tests.pipeline.test_import import BASE, book
@@ -66,7 +69,8 @@ def test_an_upload_is_previewed_then_applied_on_confirm(client_for, director, te
     assert response.status_code == 200
     assert response.context["report"].counts["contributions"] == {"add": 3, "update": 0, "unchanged": 0}
     token = response.context["token"]
-    assert stored_files(media) == [token] and token.endswith(".xlsx")
+    # the file, and what the preview read of the region (for the confirmation to compare with)
+    assert stored_files(media) == [token, token + ".preview.json.gz"] and token.endswith(".xlsx")
     assert client.session[PENDING] == {"A": {"token": token, "name": "一月数据.xlsx"}}
     assert b"import-counts" in response.content and b"import-errors" not in response.content
     assert Customer.objects.count() == 0  # a preview writes nothing
@@ -151,5 +155,50 @@ def test_a_second_upload_replaces_the_pending_one(client_for, director, team, tm
     client = client_for(director)
     first = upload(client, book(tmp_path, name="a")).context["token"]
     second = upload(client, book(tmp_path, name="b")).context["token"]
-    assert stored_files(media) == [second]
+    assert stored_files(media) == [second, second + ".preview.json.gz"]
     assert client.post("/r/A/import/confirm/", {"token": first})["Location"] == "/r/A/import/"
+
+
+def test_a_row_changed_after_the_preview_is_listed_and_the_same_file_can_be_previewed_again(
+        client_for, director, team, tmp_path, media):
+    assert workbook_import(region_code="A", path=book(tmp_path)).applied
+    data = copy.deepcopy(BASE)
+    data["projects"][0]["amount"] = Decimal("300000")
+    client = client_for(director)
+    token = upload(client, book(tmp_path, data, name="next")).context["token"]
+    j1 = Project.objects.get(code="J1")
+    Project.objects.filter(pk=j1.pk).update(evidence=["E1", "E2", "E3", "E10"])  # ticked meanwhile
+
+    response = client.post("/r/A/import/confirm/", {"token": token})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="import-changed"' in html
+    assert "<li>项目 J1：证据 已被修改（预览时 E1,E2,E10，现在 E1,E2,E3,E10）</li>" in html
+    assert "未写入任何数据" in html and 'id="import-counts"' not in html
+    assert Project.objects.get(code="J1").amount == Decimal("250000")
+    # the file stays pending; the button previews it again, against the data as they are now
+    assert client.session[PENDING]["A"]["token"] == token
+    assert f'<input type="hidden" name="token" value="{token}">' in html and 'action="/r/A/import/"' in html
+
+    response = client.post("/r/A/import/", {"token": token})
+    assert response.status_code == 200 and response.context["report"].counts["projects"]["update"] == 1
+    assert client.post("/r/A/import/confirm/", {"token": token})["Location"] == "/r/A/"
+    j1 = Project.objects.get(code="J1")
+    # the file's evidence column, which the new preview compared with E1,E2,E3,E10 and counted as a change
+    assert (j1.amount, j1.evidence) == (Decimal("300000"), ["E1", "E2", "E10"])
+    assert stored_files(media) == []
+
+
+def test_a_pending_upload_without_its_preview_cannot_be_confirmed(client_for, director, team, tmp_path, media):
+    client = client_for(director)
+    token = upload(client, book(tmp_path)).context["token"]
+    (media / "imports" / f"{token}.preview.json.gz").unlink()
+    response = client.post("/r/A/import/confirm/", {"token": token})
+    assert response["Location"] == "/r/A/import/"
+    assert Customer.objects.count() == 0
+
+
+def test_previewing_again_needs_the_pending_token(client_for, director, team, tmp_path):
+    client = client_for(director)
+    upload(client, book(tmp_path))
+    response = client.post("/r/A/import/", {"token": "x" * 32 + ".xlsx"})
+    assert response["Location"] == "/r/A/import/"

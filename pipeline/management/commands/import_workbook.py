@@ -29,6 +29,15 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"已有用户加入本区域：{username}"))
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"提示：{warning}"))
+        if report.changed:
+            # The file was read before the writing transaction; these rows
+            # changed in between (the rule of INTERFACES §1, as in the browser).
+            self.stderr.write("读取文件之后，以下各行已在系统中被修改，未写入任何数据：")
+            for row in report.changed:
+                self.stderr.write(str(row))
+            if report.more_changed:
+                self.stderr.write(f"……另有 {report.more_changed} 行未列出")
+            raise CommandError(f"导入未执行：{report.changed_count} 行数据在读取之后已被修改，请重新运行导入")
         if not report.ok:
             self.stderr.write("工作表\t行\t列\t值\t原因")
             for e in report.errors:

@@ -21,6 +21,7 @@ from pipeline.workbook import write_csv_zip
 from planning.models import CompetitivePosition
 from teams.models import Region, Role, User
 from tsm import demo
+from tsm.lib import dbstats
 
 
 class Command(BaseCommand):
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             region = Region.objects.get(code="DEMO")
             self._users(region, existing)
             self._competitors(region)
+            # Fresh planner statistics once committed: the import does its own tables.
+            dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition])
         self.stdout.write(self.style.SUCCESS(
             f"演示区域 DEMO 已就绪：{len(rows['customers'])} 个客户，{len(rows['contributions']):,} 条资费记录，"
             f"{len(rows['projects'])} 个项目，{len(rows['contacts'])} 位联系人。"))
