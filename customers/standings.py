@@ -21,6 +21,7 @@ from customers import selectors as sel
 from customers.analysis import CustomerAnalysis
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerCell, CustomerStanding
 from teams.models import Region
+from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
 
@@ -117,6 +118,7 @@ def customer_results_refresh(region, today: dt.date | None = None) -> None:
         customer_standings_write(region=region, analysis=analysis, version=version)
         Region.objects.filter(pk=region.pk).update(customers_as_of=today, customers_built=wanted,
                                                    customers_claimed_at=None)
+        analyze([CustomerStanding, CustomerCell])  # a bulk write: fresh planner statistics
     region.refresh_from_db(fields=["customers_as_of", "customers_built", "customers_claimed_at"])
 
 

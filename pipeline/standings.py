@@ -24,6 +24,8 @@ from customers.standings import customer_standings_rejudge, customer_standings_w
 from pipeline import selectors as sel
 from pipeline.models import Project, ProjectStanding, Status
 from teams.models import Region
+from customers.models import CustomerCell, CustomerStanding
+from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
 
@@ -92,6 +94,7 @@ def region_results_refresh(region, today: dt.date | None = None) -> None:
         Region.objects.filter(pk=region.pk).update(
             results_as_of=today, results_built=wanted, results_claimed_at=None,
             customers_as_of=today, customers_built=wanted)
+        analyze([CustomerStanding, CustomerCell, ProjectStanding])  # a bulk write: fresh planner statistics
     region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at", "customers_as_of",
                                    "customers_built"])
 
