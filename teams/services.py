@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from teams.models import Region, RegionSettings
-from tsm.lib.versions import StaleEdit, update_at_version
+from tsm.lib.versions import save_at_version
 
 
 def region_settings_save(*, region: Region, version: int, values: Mapping, seen: Mapping | None = None) -> RegionSettings:
@@ -17,13 +17,11 @@ def region_settings_save(*, region: Region, version: int, values: Mapping, seen:
     them since the form was read at `version`; otherwise nothing is written
     and StaleEdit names each threshold changed since (`seen`: the values the
     form showed; without them, those that differ from `values`)."""
-    settings = RegionSettings(region=region, **values)
-    settings.clean_fields(exclude=["region"])  # each threshold within its bounds, whatever the caller
+    settings = RegionSettings.objects.get(region=region)
+    RegionSettings(region=region, **values).clean_fields(exclude=["region"])  # each within its bounds, whoever calls
     with transaction.atomic():
-        if not update_at_version(RegionSettings.objects.filter(region=region), version=version, **values):
-            now = RegionSettings.objects.get(region=region)
-            fields = [(name, RegionSettings._meta.get_field(name).help_text) for name in values]
-            raise StaleEdit.naming(fields, {**values, **(seen or {})}, {name: getattr(now, name) for name in values})
+        save_at_version(settings, version=version, values=values, seen=seen,
+                        labels={name: RegionSettings._meta.get_field(name).help_text for name in values})
         region.touch()
         region.results_stale()  # every label may follow a threshold
-    return RegionSettings.objects.get(region=region)
+    return settings

@@ -84,3 +84,17 @@ def form_posting_to(body: str, action: str, *, having: dict | None = None) -> Fo
              and all(f.data.get(k) == [v] for k, v in (having or {}).items())]
     assert len(found) == 1, f"{len(found)} forms post to {action} with {having}"
     return found[0]
+
+
+def htmx_swaps(body: str, status: int) -> bool:
+    """Whether htmx, configured by the page's `htmx-config` meta, swaps in an
+    answer with this status: the first responseHandling rule whose code (a
+    regular expression, as htmx reads it) matches the status decides."""
+    import json
+    import re
+
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", body)
+    assert meta, "the page sets no htmx-config"
+    rules = json.loads(meta.group(1))["responseHandling"]
+    rule = next(r for r in rules if re.search(r["code"], str(status)))
+    return rule["swap"] and not rule.get("error", False)

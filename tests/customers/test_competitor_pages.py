@@ -15,6 +15,7 @@ from customers.views import series_key
 from customers.models import ComparisonScore, Competitor, IntelligenceChannel, IntelligenceEntry, Product
 from teams.models import Region
 from tests.customers.test_contribution_pages import EVIL
+from tests.html_forms import form_posting_to, htmx_swaps
 
 HX = {"HX-Request": "true"}
 KEY = series_key("数据业务")
@@ -195,7 +196,8 @@ def test_editing_a_competitor_in_place(client_for, director, field):
     assert form.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
     assert "抢占金融行业" in form
     response = client.post(f"/r/A/competitors/{alpha.pk}/", {
-        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goals": "守住政企", "market_share": "30"},
+        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goals": "守住政企", "market_share": "30",
+        "version": "0"},
         headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and "第 1 名 · 中国联通" in body and "守住政企" in body
@@ -209,6 +211,68 @@ def test_an_invalid_edit_keeps_the_form_in_the_card(client_for, director, field)
     response = client_for(director).post(f"/r/A/competitors/{alpha.pk}/", {"name": "", "rank": "1"}, headers=HX)
     assert response.status_code == 400 and response["HX-Retarget"] == f"#competitor-{alpha.pk}"
     assert "请填写竞争对手名称" in response.content.decode()
+
+
+def _edit_form(client, competitor):
+    body = client.get(f"/r/A/competitors/{competitor.pk}/", headers=HX).content.decode()
+    return form_posting_to(body, f"/r/A/competitors/{competitor.pk}/")
+
+
+def test_the_edit_form_carries_the_competitors_version_and_the_values_it_shows(client_for, director, field):
+    Competitor.objects.filter(pk=field["alpha"].pk).update(version=3)
+    form = _edit_form(client_for(director), field["alpha"])
+    assert form.data["version"] == ["3"] and form.data["initial-name"] == ["联通"]
+    assert form.data["initial-goals"] == ["抢占金融行业"] and "initial-product_series" not in form.data
+
+
+def test_a_fresh_edit_lands_and_moves_the_version_on(client_for, director, field):
+    client = client_for(director)
+    alpha = field["alpha"]
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(trends="降价"),
+                       headers=HX).status_code == 200
+    alpha.refresh_from_db()
+    assert (alpha.trends, alpha.version) == ("降价", 1)
+    assert _edit_form(client, alpha).data["version"] == ["1"]
+
+
+def test_an_edit_read_before_anothers_save_is_refused_with_the_competitor_as_it_is_now(
+        client_for, director, field, region_a):
+    client = client_for(director)
+    alpha = field["alpha"]
+    mine = _edit_form(client, alpha)
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(name="对手乙", market_share="40"),
+                       headers=HX).status_code == 200
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"), headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 409 and response["HX-Retarget"] == f"#competitor-{alpha.pk}"
+    assert "此记录已被他人修改：名称 现为“对手乙”，市场份额 现为 40%。请核对后再保存。" in body
+    alpha.refresh_from_db()
+    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "抢占金融行业", 1)
+    assert Region.objects.get(pk=region_a.pk).data_version == 1
+    # the fragment is the form as the competitor is now: saving it again lands
+    assert body.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
+    fresh = form_posting_to(body, f"/r/A/competitors/{alpha.pk}/")
+    assert fresh.data["version"] == ["1"] and fresh.data["name"] == ["对手乙"] and fresh.data["market_share"] == ["40.00"]
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", fresh.post(goals="守住政企"), headers=HX).status_code == 200
+    alpha.refresh_from_db()
+    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "守住政企", 2)
+
+
+def test_without_javascript_a_stale_edit_shows_the_edit_page_with_409(client_for, director, field):
+    client = client_for(director)
+    alpha = field["alpha"]
+    mine = _edit_form(client, alpha)
+    Competitor.objects.filter(pk=alpha.pk).update(rank=3, version=1)
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"))
+    body = response.content.decode()
+    assert response.status_code == 409 and "<html" in body
+    assert "此记录已被他人修改：排名 现为 3。请核对后再保存。" in body
+    assert form_posting_to(body, f"/r/A/competitors/{alpha.pk}/").data["rank"] == ["3"]
+
+
+def test_the_competitors_page_lets_htmx_swap_in_a_409_answer(client_for, director, field):
+    body = client_for(director).get("/r/A/competitors/").content.decode()
+    assert htmx_swaps(body, 409) and htmx_swaps(body, 400) and not htmx_swaps(body, 404)
 
 
 def test_recording_intelligence_updates_the_log(client_for, director, field):
@@ -274,7 +338,8 @@ def test_scores_save_touches_the_region(field, region_a):
 
 def test_competitor_save_keeps_a_competitors_series(field, region_a):
     with pytest.raises(ValidationError) as error:
-        competitor_save(region=region_a, competitor=field["alpha"], product_series="语音业务", name="联通", rank=1)
+        competitor_save(region=region_a, competitor=field["alpha"], version=0, product_series="语音业务", name="联通",
+                        rank=1)
     assert error.value.message_dict == {"product_series": ["不能更改竞争对手的产品系列"]}
 
 

@@ -34,6 +34,27 @@ def update_at_version(queryset: models.QuerySet, *, version: int, field: str = "
     return queryset.filter(**{field: version}).update(**values, **{field: version + 1}) == 1
 
 
+def save_at_version(instance: models.Model, *, version: int, values: Mapping[str, Any],
+                    seen: Mapping[str, Any] | None = None, field: str = "version",
+                    labels: Mapping[str, str] | None = None,
+                    show: Mapping[str, Callable[[Any], str]] | None = None) -> None:
+    """Write `values` to `instance`'s row if it is still at `version` (call it
+    inside the writing transaction), else raise StaleEdit naming each field
+    whose stored value is no longer the one the form showed (`seen`; a field
+    it did not say is judged against the value posted). Labels are the model
+    fields' verbose names unless `labels` says otherwise. Afterwards the
+    instance holds what was written."""
+    model = type(instance)
+    if not update_at_version(model.objects.filter(pk=instance.pk), version=version, field=field, **values):
+        now = model.objects.get(pk=instance.pk)
+        labels = labels or {name: model._meta.get_field(name).verbose_name for name in values}
+        raise StaleEdit.naming([(name, labels[name]) for name in values], {**values, **(seen or {})},
+                               {name: getattr(now, name) for name in values}, show=show)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    setattr(instance, field, version + 1)
+
+
 def _normal(value):
     if value is None:
         return ""
