@@ -240,7 +240,11 @@ class CompetitorEditForm(VersionedForm, CompetitorForm):
 
 class ScoresForm(forms.Form):
     """The nine 1–5 scores of one product series, for us (`own-<dimension>`)
-    and for each competitor (`c<id>-<dimension>`); empty means not scored."""
+    and for each competitor (`c<id>-<dimension>`); empty means not scored.
+
+    Each cell also posts the score it showed (`initial-<cell>`), and only the
+    cells changed from it are saved: someone else's score set meanwhile in
+    another cell survives this save."""
 
     series = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "缺少产品系列"})
 
@@ -253,7 +257,7 @@ class ScoresForm(forms.Form):
                 # The grid shows only the inputs; their names are the column and row headers.
                 name = gettext("%(who)s %(dimension)s 评分") % {"who": who, "dimension": label}
                 self.fields[f"{prefix}-{dim}"] = forms.IntegerField(
-                    label=f"{who} · {label}", required=False, min_value=1, max_value=5,
+                    label=f"{who} · {label}", required=False, min_value=1, max_value=5, show_hidden_initial=True,
                     widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1, "inputmode": "numeric",
                                                     "aria-label": name}),
                     error_messages={"invalid": message, "min_value": message, "max_value": message})
@@ -263,9 +267,10 @@ class ScoresForm(forms.Form):
         return [[self[f"{prefix}-{dim}"] for _, _, prefix in self.subjects] for dim in DIMENSIONS]
 
     def scores(self) -> dict:
-        """{(competitor or None, dimension): score or None}."""
+        """{(competitor or None, dimension): score or None} of the cells changed from what the form showed."""
+        changed = set(self.changed_data)
         return {(subject, dim): self.cleaned_data[f"{prefix}-{dim}"]
-                for subject, _, prefix in self.subjects for dim in Dimension.values}
+                for subject, _, prefix in self.subjects for dim in Dimension.values if f"{prefix}-{dim}" in changed}
 
 
 class IntelligenceForm(forms.Form):

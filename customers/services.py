@@ -6,7 +6,7 @@ cached analyses are keyed on `Region.data_version`.
 
 An edit of a needs, contact or competitor form carries the version it was
 read at and is refused (StaleEdit, nothing written) if the record moved on
-since.
+since; a comparison score is one value, set on its own and never refused.
 """
 
 import datetime as dt
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customers.models import (
@@ -136,8 +136,10 @@ def competitor_save(
 
 
 def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor | None, str], int | None]) -> None:
-    """The nine 1–5 scores of a series for us (competitor None) and its
-    competitors; None removes a score (not scored)."""
+    """Set the given 1–5 scores of a series, for us (competitor None) or its
+    competitors; None removes a score (not scored). Cells not given stay as
+    they are: each cell is one value, set on its own, so two people scoring
+    different cells of the grid at the same time both land."""
     errors = []
     for (competitor, dimension), value in scores.items():
         if dimension not in DIMENSIONS:
@@ -150,24 +152,21 @@ def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor
             errors.append(f"{who}「{DIMENSIONS[dimension]}」的评分应为 1–5 的整数，而不是 {value}")
     if errors:
         raise ValidationError(errors)
-    existing = {(s.competitor_id, s.dimension): s
-                for s in ComparisonScore.objects.filter(region=region, product_series=product_series)}
-    new, changed, removed = [], [], []
-    for (competitor, dimension), value in scores.items():
-        row = existing.get((getattr(competitor, "pk", None), dimension))
-        if value is None:
-            if row is not None:
-                removed.append(row.pk)
-        elif row is None:
-            new.append(ComparisonScore(region=region, product_series=product_series, competitor=competitor,
-                                       dimension=dimension, score=value))
-        elif row.score != value:
-            row.score = value
-            changed.append(row)
+    if not scores:
+        return
     with transaction.atomic():
-        ComparisonScore.objects.filter(pk__in=removed).delete()
-        ComparisonScore.objects.bulk_create(new)
-        ComparisonScore.objects.bulk_update(changed, ["score"])
+        for (competitor, dimension), value in scores.items():
+            cell = ComparisonScore.objects.filter(region=region, product_series=product_series, competitor=competitor,
+                                                  dimension=dimension)
+            if value is None:
+                cell.delete()
+            elif not cell.update(score=value):
+                try:
+                    with transaction.atomic():  # someone may be scoring the same empty cell right now
+                        ComparisonScore.objects.create(region=region, product_series=product_series,
+                                                       competitor=competitor, dimension=dimension, score=value)
+                except IntegrityError:
+                    cell.update(score=value)
         region.touch()
 
 

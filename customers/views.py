@@ -353,7 +353,8 @@ def competitor_edit(request, region, pk):
 
 @require_POST
 def comparison_scores(request, region):
-    """The nine 1–5 scores of a series, for us and each competitor."""
+    """The nine 1–5 scores of a series, for us and each competitor: only the
+    cells changed from what the grid showed are saved."""
     region = region_for_director(request, region)
     series = request.POST.get("series", "")
     if series not in sel.series_names(region):

@@ -131,18 +131,57 @@ def test_the_three_tables_export_to_excel_as_plain_text(client_for, director, fi
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+def _scores_form(client, series="数据业务"):
+    return form_posting_to(client.get("/r/A/competitors/").content.decode(), "/r/A/competitors/scores/",
+                           having={"series": series})
+
+
+def test_the_grid_posts_the_score_each_cell_showed(client_for, director, field):
+    form = _scores_form(client_for(director))
+    assert form.data["own-core_metrics"] == ["4"] and form.data["initial-own-core_metrics"] == ["4"]
+    assert form.data[f"initial-c{field['evil'].pk}-pricing"] == ["5"] and form.data["initial-own-pricing"] == [""]
+
+
 def test_saving_scores_with_htmx_returns_the_series_with_its_new_radar(client_for, director, field):
-    alpha = field["alpha"]
-    response = client_for(director).post("/r/A/competitors/scores/", {
-        "series": "数据业务", "own-core_metrics": "5", "own-pricing": "2", f"c{alpha.pk}-core_metrics": "3"},
+    alpha, evil = field["alpha"], field["evil"]
+    client = client_for(director)
+    response = client.post("/r/A/competitors/scores/", _scores_form(client).post(**{
+        "own-core_metrics": "5", "own-pricing": "2", f"c{alpha.pk}-core_metrics": "3", f"c{evil.pk}-pricing": ""}),
         headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith(f'<section class="card series" id="{KEY}">')
     assert _radar(body)[0]["r"][:4] == [5, None, None, 2]
     ours = dict(ComparisonScore.objects.filter(competitor=None).values_list("dimension", "score"))
     assert ours == {"core_metrics": 5, "pricing": 2}
-    # an empty field removed the other competitor's 价格体系 score
-    assert not ComparisonScore.objects.filter(competitor=field["evil"]).exists()
+    # emptying a cell removed the other competitor's 价格体系 score
+    assert not ComparisonScore.objects.filter(competitor=evil).exists()
+
+
+def test_a_post_of_one_cell_leaves_every_other_score_as_it_is(client_for, director, field):
+    response = client_for(director).post("/r/A/competitors/scores/", {"series": "数据业务", "own-pricing": "3"})
+    assert response.status_code == 302
+    scores = {(s.competitor_id, s.dimension): s.score for s in ComparisonScore.objects.all()}
+    assert scores == {(None, "core_metrics"): 4, (field["alpha"].pk, "core_metrics"): 3,
+                      (field["evil"].pk, "pricing"): 5, (None, "pricing"): 3}
+
+
+def test_two_directors_scoring_different_cells_of_one_grid_both_land(client_for, director, field):
+    alpha = field["alpha"]
+    client = client_for(director)
+    mine, theirs = _scores_form(client), _scores_form(client)
+    assert client.post("/r/A/competitors/scores/", theirs.post(**{"own-pricing": "2", "own-core_metrics": "5"})
+                       ).status_code == 302
+    # my grid still shows 核心指标 4 and no 价格体系: saving my one cell leaves theirs alone
+    assert client.post("/r/A/competitors/scores/", mine.post(**{f"c{alpha.pk}-core_metrics": "1"})).status_code == 302
+    scores = {(s.competitor_id, s.dimension): s.score for s in ComparisonScore.objects.all()}
+    assert scores == {(None, "core_metrics"): 5, (None, "pricing"): 2, (alpha.pk, "core_metrics"): 1,
+                      (field["evil"].pk, "pricing"): 5}
+
+
+def test_a_grid_saved_unchanged_writes_nothing(client_for, director, field, region_a):
+    client = client_for(director)
+    assert client.post("/r/A/competitors/scores/", _scores_form(client).post()).status_code == 302
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
 
 
 def test_a_score_outside_one_to_five_is_refused_naming_dimension_and_competitor(client_for, director, field):
