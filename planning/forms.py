@@ -128,12 +128,20 @@ class ScoreField(forms.Field):
 
 
 class ScoresForm(forms.Form):
-    """The 13 factors of §4.1; an empty field means "not scored yet"."""
+    """The 13 factors of §4.1; an empty field means "not scored yet".
+
+    Each factor also posts the score it showed (`initial-<factor>`), and only
+    the factors changed from it are saved (`changed`): a factor someone else
+    scored meanwhile, or one left out of the post, keeps its score."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field, label in FACTORS:
-            self.fields[field] = ScoreField(label=label, required=False)
+            self.fields[field] = ScoreField(label=label, required=False, show_hidden_initial=True)
+
+    def changed(self) -> dict:
+        """{factor: score or None} of the factors this post changes."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
 class SuggestionAcceptForm(forms.Form):

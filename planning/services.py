@@ -156,8 +156,10 @@ def _score(field: str, value) -> Decimal | None:
 
 
 def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
-    """Write the given factor scores (0–5, one decimal; None clears a score).
-    Every value is checked before any is written."""
+    """Write the given factor scores (0–5, one decimal; None clears a score),
+    and only those: each is one value, set by one UPDATE of its column, so two
+    people scoring different factors of a customer at once both land. Every
+    value is checked before any is written."""
     unknown = sorted(set(scores) - FACTOR_LABELS.keys())
     if unknown:
         raise ValidationError(f"未知的评分因素：{'、'.join(unknown)}")
@@ -170,6 +172,8 @@ def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    if not clean:
+        return customer
     with transaction.atomic():
         Customer.objects.filter(pk=customer.pk).update(**clean)
         for field, value in clean.items():

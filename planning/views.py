@@ -239,9 +239,11 @@ def value_grid_customer(request, region, code):
     form = ScoresForm(request.POST)
     if form.is_valid():
         try:
-            services.customer_scores_save(customer=customer, scores=form.cleaned_data)
-            customer_changed(region=region, customer_ids=[customer.pk])
-            return _scored(request, region, customer, "已保存评分")
+            changed = form.changed()
+            services.customer_scores_save(customer=customer, scores=changed)
+            if changed:
+                customer_changed(region=region, customer_ids=[customer.pk])
+            return _scored(request, region, customer, "已保存评分" if changed else "评分没有改动")
         except ValidationError as error:
             form.add_error(None, error)
     return _score_panel(request, region, customer, form=form, status=400)
@@ -249,6 +251,8 @@ def value_grid_customer(request, region, code):
 
 def _scored(request, region, customer, message):
     if request.htmx:
+        # the panel shows every factor as stored now, other people's scores included
+        customer.refresh_from_db(fields=[f for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS])
         return _score_panel(request, region, customer, saved=message)
     messages.success(request, f"{customer.name}：{message}")
     return redirect("value_grid_customer", region=region.code, code=customer.code)
