@@ -180,5 +180,8 @@ class VersionedForm:
             try:
                 out[name] = field.clean(raw)
             except ValidationError:
-                continue
+                try:  # a value the field refuses as input (an empty required choice) was still what it showed
+                    out[name] = field.to_python(raw)
+                except ValidationError:
+                    continue
         return out
