@@ -16,6 +16,7 @@ from customers.models import ComparisonScore, Competitor, IntelligenceChannel, I
 from teams.models import Region
 from tests.customers.test_contribution_pages import EVIL
 from tests.html_forms import form_posting_to, htmx_swaps
+from tsm.lib.versions import StaleEdit
 
 HX = {"HX-Request": "true"}
 KEY = series_key("数据业务")
@@ -380,6 +381,25 @@ def test_competitor_save_keeps_a_competitors_series(field, region_a):
         competitor_save(region=region_a, competitor=field["alpha"], version=0, product_series="语音业务", name="联通",
                         rank=1)
     assert error.value.message_dict == {"product_series": ["不能更改竞争对手的产品系列"]}
+
+
+def test_competitor_save_refuses_a_stale_version_and_writes_nothing(field, region_a):
+    alpha = field["alpha"]
+    Competitor.objects.filter(pk=alpha.pk).update(posture="合作", version=1)
+    with pytest.raises(StaleEdit) as error:
+        # nothing said about what the form showed: named are the fields whose stored value
+        # differs from the post, the caller's own change (可能的动向) among them
+        competitor_save(region=region_a, competitor=alpha, version=0, product_series="数据业务", name="联通", rank=1,
+                        goals="抢占金融行业", posture="价格战", trends="降价")
+    assert error.value.messages == ["此记录已被他人修改：对我方的态势 现为“合作”，可能的动向 现为空白。请核对后再保存。"]
+    alpha.refresh_from_db()
+    assert (alpha.posture, alpha.trends, alpha.version) == ("合作", "", 1)
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
+
+
+def test_an_edit_without_the_version_it_was_read_at_is_a_programming_error(field, region_a):
+    with pytest.raises(TypeError):
+        competitor_save(region=region_a, competitor=field["alpha"], product_series="数据业务", name="联通", rank=1)
 
 
 def test_intelligence_add_refuses_a_disabled_channel(field, region_a):
