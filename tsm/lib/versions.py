@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # A long text is named, not quoted in full.
 QUOTE_MAX = 30
@@ -134,9 +135,9 @@ class VersionedForm:
     of a refused save, shown with the fresh form."""
 
     version_messages = {
-        "required": "缺少版本号：请刷新页面后再保存",
-        "invalid": "版本号无效：请刷新页面后再保存",
-        "min_value": "版本号无效：请刷新页面后再保存",
+        "required": gettext_lazy("缺少版本号：请刷新页面后再保存"),
+        "invalid": gettext_lazy("版本号无效：请刷新页面后再保存"),
+        "min_value": gettext_lazy("版本号无效：请刷新页面后再保存"),
     }
 
     def __init__(self, *args, version: int | None = None, **kwargs):
