@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from customers.analysis import CLASS_ORDER
 from customers.models import Attitude, Dimension
 from customers.rules import CONTRIBUTION_CLASS_LABELS, DIMENSIONS, PUBLICITY_LABELS, ROLES
+from tsm.lib.versions import VersionedForm
 
 
 def _messages(what: str) -> dict:
@@ -135,13 +136,25 @@ class IntelligenceFilterForm(_PageForm):
 # --- writes ------------------------------------------------------------------------------------------
 
 
-class NeedsForm(forms.Form):
+class NeedsForm(VersionedForm, forms.Form):
+    """采购程序 and 关键需求, at the customer's needs_version."""
+
     procurement_procedure = forms.CharField(label="采购程序", required=False, max_length=5000,
                                             widget=forms.Textarea(attrs={"rows": 4}),
                                             error_messages={"max_length": "采购程序最多 %(limit_value)d 个字"})
     key_needs = forms.CharField(label="关键需求", required=False, max_length=5000,
                                 widget=forms.Textarea(attrs={"rows": 4}),
                                 error_messages={"max_length": "关键需求最多 %(limit_value)d 个字"})
+
+    @classmethod
+    def for_customer(cls, customer, data=None):
+        return cls(data, version=customer.needs_version, initial={
+            "procurement_procedure": customer.procurement_procedure, "key_needs": customer.key_needs})
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"version": d["version"], "seen": self.seen(), "procurement_procedure": d["procurement_procedure"],
+                "key_needs": d["key_needs"]}
 
 
 class ContactForm(forms.Form):
@@ -157,6 +170,16 @@ class ContactForm(forms.Form):
     last_met = forms.DateField(label="最近面谈日期", required=False, input_formats=["%Y-%m-%d"],
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": "最近面谈日期应为 YYYY-MM-DD"})
+
+
+class ContactEditForm(VersionedForm, ContactForm):
+    """A contact's form, at the contact's version."""
+
+    @classmethod
+    def for_contact(cls, contact, data=None):
+        return cls(data, auto_id=f"contact{contact.pk}_%s", version=contact.version, initial={
+            "name": contact.name, "title": contact.title, "roles": contact.roles, "attitude": contact.attitude,
+            "last_met": contact.last_met})
 
 
 class CompetitorForm(forms.Form):
@@ -188,24 +211,40 @@ class CompetitorForm(forms.Form):
 
     @classmethod
     def for_competitor(cls, competitor, data=None):
-        """The edit form of a competitor: its series is fixed (its scores and intelligence are about it)."""
-        form = cls(data, series=[competitor.product_series], initial={
+        """The edit form of a competitor, at its version: its series is fixed
+        (its scores and intelligence are about it)."""
+        form = CompetitorEditForm(data, series=[competitor.product_series], version=competitor.version, initial={
             **{f: getattr(competitor, f) for f in ("product_series", "name", "rank", *cls.TEXTS)},
             "market_share": None if competitor.market_share is None
             else (competitor.market_share * 100).quantize(Decimal("0.01"))})
         form.fields["product_series"].disabled = True
         return form
 
+    @classmethod
+    def _stored(cls, values: dict) -> dict:
+        """Form values as the competitor stores them (the share is a fraction)."""
+        if values.get("market_share") is not None:
+            values = values | {"market_share": values["market_share"] / 100}
+        return values
+
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        share = d["market_share"]
-        return {**{k: d[k] for k in ("product_series", "name", "rank", *self.TEXTS)},
-                "market_share": None if share is None else share / 100}
+        return self._stored({**{k: d[k] for k in ("product_series", "name", "rank", *self.TEXTS)},
+                             "market_share": d["market_share"]})
+
+
+class CompetitorEditForm(VersionedForm, CompetitorForm):
+    def service_kwargs(self) -> dict:
+        return super().service_kwargs() | {"version": self.cleaned_data["version"], "seen": self._stored(self.seen())}
 
 
 class ScoresForm(forms.Form):
     """The nine 1–5 scores of one product series, for us (`own-<dimension>`)
-    and for each competitor (`c<id>-<dimension>`); empty means not scored."""
+    and for each competitor (`c<id>-<dimension>`); empty means not scored.
+
+    Each cell also posts the score it showed (`initial-<cell>`), and only the
+    cells changed from it are saved: someone else's score set meanwhile in
+    another cell survives this save."""
 
     series = forms.CharField(widget=forms.HiddenInput, error_messages={"required": "缺少产品系列"})
 
@@ -218,7 +257,7 @@ class ScoresForm(forms.Form):
                 # The grid shows only the inputs; their names are the column and row headers.
                 name = gettext("%(who)s %(dimension)s 评分") % {"who": who, "dimension": label}
                 self.fields[f"{prefix}-{dim}"] = forms.IntegerField(
-                    label=f"{who} · {label}", required=False, min_value=1, max_value=5,
+                    label=f"{who} · {label}", required=False, min_value=1, max_value=5, show_hidden_initial=True,
                     widget=forms.NumberInput(attrs={"min": 1, "max": 5, "step": 1, "inputmode": "numeric",
                                                     "aria-label": name}),
                     error_messages={"invalid": message, "min_value": message, "max_value": message})
@@ -228,9 +267,10 @@ class ScoresForm(forms.Form):
         return [[self[f"{prefix}-{dim}"] for _, _, prefix in self.subjects] for dim in DIMENSIONS]
 
     def scores(self) -> dict:
-        """{(competitor or None, dimension): score or None}."""
+        """{(competitor or None, dimension): score or None} of the cells changed from what the form showed."""
+        changed = set(self.changed_data)
         return {(subject, dim): self.cleaned_data[f"{prefix}-{dim}"]
-                for subject, _, prefix in self.subjects for dim in Dimension.values}
+                for subject, _, prefix in self.subjects for dim in Dimension.values if f"{prefix}-{dim}" in changed}
 
 
 class IntelligenceForm(forms.Form):

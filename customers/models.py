@@ -60,6 +60,9 @@ class Customer(models.Model):
                               related_name="customers", verbose_name=_("客户经理"))
     procurement_procedure = models.TextField(_("采购程序"), blank=True)
     key_needs = models.TextField(_("关键需求"), blank=True)
+    # The version of the needs form (采购程序 + 关键需求) alone: the factor
+    # scores are one-value saves and never move it (customers.services).
+    needs_version = models.PositiveIntegerField(default=0, editable=False)
 
     profit_contribution = _score(_("利润贡献"))
     continuous_purchase = _score(_("持续采购"))
@@ -128,6 +131,7 @@ class Contact(models.Model):
     roles = models.JSONField(_("角色"), default=list, blank=True, help_text="BuyingRole 值的列表")
     attitude = models.CharField(_("态度"), max_length=16, choices=Attitude.choices, default=Attitude.NEUTRAL)
     last_met = models.DateField(_("最近面谈日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the contact form
 
     objects = ContactQuerySet.as_manager()
 
@@ -157,6 +161,7 @@ class Competitor(models.Model):
     operating_means = models.TextField(_("运作手段"), blank=True)
     local_organisation = models.TextField(_("当地组织与人员"), blank=True)
     trends = models.TextField(_("可能的动向"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the competitor form
 
     class Meta:
         verbose_name = _("竞争对手")

@@ -3,6 +3,10 @@
 Keyword-only, validated here (a view's form is a convenience, not the
 guard), saved in a transaction that also marks the region's data as changed:
 cached analyses are keyed on `Region.data_version`.
+
+An edit of a needs, contact or competitor form carries the version it was
+read at and is refused (StaleEdit, nothing written) if the record moved on
+since; a comparison score is one value, set on its own and never refused.
 """
 
 import datetime as dt
@@ -10,37 +14,50 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customers.models import (
     Attitude, ComparisonScore, Competitor, Contact, Customer, IntelligenceChannel, IntelligenceEntry,
 )
 from customers.rules import DIMENSIONS, ROLES
+from tsm.lib.numbers import fmt_rate
+from tsm.lib.versions import save_at_version
 
 MAX_COMPETITORS_PER_SERIES = 3
 
 
-def customer_needs_save(*, customer: Customer, procurement_procedure: str, key_needs: str) -> Customer:
-    """采购程序 and 关键需求 of a customer, as text."""
-    customer.procurement_procedure = (procurement_procedure or "").strip()
-    customer.key_needs = (key_needs or "").strip()
+def customer_needs_save(*, customer: Customer, version: int, procurement_procedure: str, key_needs: str,
+                        seen: Mapping | None = None) -> Customer:
+    """采购程序 and 关键需求 of a customer, as text, if nobody saved them
+    since the form was read at `version` (Customer.needs_version)."""
+    values = {"procurement_procedure": (procurement_procedure or "").strip(), "key_needs": (key_needs or "").strip()}
     with transaction.atomic():
-        customer.save(update_fields=["procurement_procedure", "key_needs"])
+        save_at_version(customer, version=version, values=values, seen=seen, field="needs_version")
         customer.region.touch()
     return customer
 
 
+def _contact_show() -> dict:
+    return {"roles": lambda roles: "、".join(ROLES.get(r, r) for r in roles),
+            "attitude": lambda value: str(Attitude(value).label) if value in Attitude.values else value,
+            "last_met": lambda day: day.isoformat()}
+
+
 def contact_save(
-    *, customer: Customer, contact: Contact | None = None, name: str, title: str = "", roles: list[str],
-    attitude: str, last_met: dt.date | None, today: dt.date | None = None,
+    *, customer: Customer, contact: Contact | None = None, version: int | None = None, seen: Mapping | None = None,
+    name: str, title: str = "", roles: list[str], attitude: str, last_met: dt.date | None,
+    today: dt.date | None = None,
 ) -> Contact:
-    """Add a contact to a customer (contact=None) or change one of its contacts."""
+    """Add a contact to a customer (contact=None), or change one of its
+    contacts if nobody saved it since its form was read at `version`."""
     today = today or timezone.localdate()
     name, title = (name or "").strip(), (title or "").strip()
     errors = {}
     if contact is not None and contact.customer_id != customer.pk:
         raise ValidationError("联系人不属于该客户")
+    if contact is not None and version is None:
+        raise TypeError("an edit carries the version its form was read at")
     if not name:
         errors["name"] = "请填写姓名"
     elif Contact.objects.filter(customer=customer, name=name).exclude(pk=getattr(contact, "pk", None)).exists():
@@ -54,21 +71,25 @@ def contact_save(
         errors["last_met"] = f"最近面谈日期 {last_met.isoformat()} 晚于今天 {today.isoformat()}，不能是将来的日期"
     if errors:
         raise ValidationError(errors)
-    contact = contact or Contact(customer=customer)
-    contact.name, contact.title, contact.attitude, contact.last_met = name, title, attitude, last_met
-    contact.roles = [r for r in ROLES if r in set(roles)]  # the five roles' order, no repeats
+    values = {"name": name, "title": title, "roles": [r for r in ROLES if r in set(roles)],  # the five roles' order
+              "attitude": attitude, "last_met": last_met}
     with transaction.atomic():
-        contact.save()
+        if contact is None:
+            contact = Contact.objects.create(customer=customer, **values)
+        else:
+            save_at_version(contact, version=version, values=values, seen=seen, show=_contact_show())
         customer.region.touch()
     return contact
 
 
 def competitor_save(
-    *, region, competitor: Competitor | None = None, product_series: str, name: str, rank: int,
-    market_share: Decimal | None = None, goals: str = "", posture: str = "", service_features: str = "",
-    operating_means: str = "", local_organisation: str = "", trends: str = "",
+    *, region, competitor: Competitor | None = None, version: int | None = None, seen: Mapping | None = None,
+    product_series: str, name: str, rank: int, market_share: Decimal | None = None, goals: str = "",
+    posture: str = "", service_features: str = "", operating_means: str = "", local_organisation: str = "",
+    trends: str = "",
 ) -> Competitor:
-    """Add one of a series' (up to) three competitors, or change one.
+    """Add one of a series' (up to) three competitors, or change one if nobody
+    saved it since its form was read at `version`.
 
     A competitor keeps its series: its scores and intelligence are about it."""
     name, product_series = (name or "").strip(), (product_series or "").strip()
@@ -76,6 +97,8 @@ def competitor_save(
     if competitor is not None:
         if competitor.region_id != region.pk:
             raise ValidationError("竞争对手不属于该区域")
+        if version is None:
+            raise TypeError("an edit carries the version its form was read at")
         if product_series != competitor.product_series:
             errors["product_series"] = "不能更改竞争对手的产品系列"
     if not product_series:
@@ -97,21 +120,26 @@ def competitor_save(
             errors["rank"] = f"“{product_series}”的第 {rank} 名已是“{taken.name}”"
     if errors:
         raise ValidationError(errors)
-    competitor = competitor or Competitor(region=region, product_series=product_series)
-    competitor.name, competitor.rank, competitor.market_share = name, rank, market_share
-    for field, value in (("goals", goals), ("posture", posture), ("service_features", service_features),
-                         ("operating_means", operating_means), ("local_organisation", local_organisation),
-                         ("trends", trends)):
-        setattr(competitor, field, (value or "").strip())
+    values = {"name": name, "rank": rank, "market_share": market_share,
+              **{field: (value or "").strip() for field, value in (
+                  ("goals", goals), ("posture", posture), ("service_features", service_features),
+                  ("operating_means", operating_means), ("local_organisation", local_organisation),
+                  ("trends", trends))}}
     with transaction.atomic():
-        competitor.save()
+        if competitor is None:
+            competitor = Competitor.objects.create(region=region, product_series=product_series, **values)
+        else:
+            save_at_version(competitor, version=version, values=values, seen=seen,
+                             show={"market_share": fmt_rate})
         region.touch()
     return competitor
 
 
 def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor | None, str], int | None]) -> None:
-    """The nine 1–5 scores of a series for us (competitor None) and its
-    competitors; None removes a score (not scored)."""
+    """Set the given 1–5 scores of a series, for us (competitor None) or its
+    competitors; None removes a score (not scored). Cells not given stay as
+    they are: each cell is one value, set on its own, so two people scoring
+    different cells of the grid at the same time both land."""
     errors = []
     for (competitor, dimension), value in scores.items():
         if dimension not in DIMENSIONS:
@@ -124,24 +152,21 @@ def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor
             errors.append(f"{who}「{DIMENSIONS[dimension]}」的评分应为 1–5 的整数，而不是 {value}")
     if errors:
         raise ValidationError(errors)
-    existing = {(s.competitor_id, s.dimension): s
-                for s in ComparisonScore.objects.filter(region=region, product_series=product_series)}
-    new, changed, removed = [], [], []
-    for (competitor, dimension), value in scores.items():
-        row = existing.get((getattr(competitor, "pk", None), dimension))
-        if value is None:
-            if row is not None:
-                removed.append(row.pk)
-        elif row is None:
-            new.append(ComparisonScore(region=region, product_series=product_series, competitor=competitor,
-                                       dimension=dimension, score=value))
-        elif row.score != value:
-            row.score = value
-            changed.append(row)
+    if not scores:
+        return
     with transaction.atomic():
-        ComparisonScore.objects.filter(pk__in=removed).delete()
-        ComparisonScore.objects.bulk_create(new)
-        ComparisonScore.objects.bulk_update(changed, ["score"])
+        for (competitor, dimension), value in scores.items():
+            cell = ComparisonScore.objects.filter(region=region, product_series=product_series, competitor=competitor,
+                                                  dimension=dimension)
+            if value is None:
+                cell.delete()
+            elif not cell.update(score=value):
+                try:
+                    with transaction.atomic():  # someone may be scoring the same empty cell right now
+                        ComparisonScore.objects.create(region=region, product_series=product_series,
+                                                       competitor=competitor, dimension=dimension, score=value)
+                except IntegrityError:
+                    cell.update(score=value)
         region.touch()
 
 

@@ -40,6 +40,7 @@ from tsm.lib.periods import base_period
 from teams import permissions
 from teams.access import region_for, region_for_director
 from teams.selectors import region_managers
+from tsm.lib.versions import StaleEdit
 from tsm.lib.xlsx import xlsx_response
 
 
@@ -322,21 +323,28 @@ def competitor_add(request, region):
 
 @require_http_methods(["GET", "POST"])
 def competitor_edit(request, region, pk):
-    """GET: the competitor's form (a fragment for htmx); POST: save it."""
+    """GET: the competitor's form (a fragment for htmx); POST: save it.
+
+    A save read before someone else's is refused with 409, the form showing
+    the competitor as it is now and naming what changed."""
     region = region_for_director(request, region)
     competitor = competitor_for(request, region, pk)
     form = CompetitorForm.for_competitor(competitor, request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_bound:
+        status = 400
         try:
             if form.is_valid():
                 services.competitor_save(region=region, competitor=competitor, **form.service_kwargs())
+                return _series_written(request, region, competitor.product_series)
+        except StaleEdit as stale:
+            competitor = competitor_for(request, region, pk)  # as it is now
+            form, status = CompetitorForm.for_competitor(competitor), 409
+            form.conflict = stale.message
         except ValidationError as error:
             form.add_error(None, error)
-        if not form.errors:
-            return _series_written(request, region, competitor.product_series)
     context = {"region": region, "competitor": competitor, "form": form,
                "key": series_key(competitor.product_series)}
-    status = 400 if form.is_bound else 200
     if not request.htmx:
         return render(request, "customers/competitors_edit.html", context, status=status)
     response = render(request, "customers/competitors.html#competitor_form", context, status=status)
@@ -345,7 +353,8 @@ def competitor_edit(request, region, pk):
 
 @require_POST
 def comparison_scores(request, region):
-    """The nine 1–5 scores of a series, for us and each competitor."""
+    """The nine 1–5 scores of a series, for us and each competitor: only the
+    cells changed from what the grid showed are saved."""
     region = region_for_director(request, region)
     series = request.POST.get("series", "")
     if series not in sel.series_names(region):

@@ -18,7 +18,7 @@ from customers import charts as ccharts
 from customers import selectors as csel
 from customers import services as cservices
 from customers.access import contact_for_update, customer_for, customer_for_update
-from customers.forms import ContactForm, DecisionFilterForm, NeedsForm
+from customers.forms import ContactEditForm, ContactForm, DecisionFilterForm, NeedsForm
 from customers.rules import PUBLICITY_LABELS, ROLES
 from customers.views import bad_filter, owner_names, visible_customers, with_roles
 from pipeline.selectors import project_analysis
@@ -26,6 +26,7 @@ from pipeline.standings import customer_changed
 from teams import permissions
 from teams.access import region_for
 from teams.selectors import region_managers
+from tsm.lib.versions import StaleEdit
 from tsm.lib.xlsx import xlsx_response
 
 
@@ -79,8 +80,7 @@ def _decision_context(request, region, customer, **forms) -> dict:
         "projects": [p for p in permissions.own_part(request.user, analysis.projects.values())
                      if p.customer_id == customer.pk],
         "product_names": analysis.product_names, "can_edit": permissions.can_edit_customer(request.user, customer),
-        "needs_form": NeedsForm(initial={"procurement_procedure": customer.procurement_procedure,
-                                         "key_needs": customer.key_needs}),
+        "needs_form": NeedsForm.for_customer(customer),
         "contact_form": ContactForm(auto_id="add_%s"), **forms,
     }
 
@@ -101,13 +101,20 @@ def _customer_page(region, customer) -> str:
 
 @require_POST
 def customer_needs(request, region, code):
-    """采购程序 and 关键需求, saved in place."""
+    """采购程序 and 关键需求, saved in place; refused with 409 if someone saved
+    them since the form was read (the form as it is now, naming what changed)."""
     region = region_for(request, region)
     customer = customer_for_update(request, region, code)
-    form = NeedsForm(request.POST)
+    form = NeedsForm.for_customer(customer, request.POST)
     try:
         if form.is_valid():
-            cservices.customer_needs_save(customer=customer, **form.cleaned_data)
+            cservices.customer_needs_save(customer=customer, **form.service_kwargs())
+    except StaleEdit as stale:
+        customer = customer_for_update(request, region, code)  # as it is now
+        fresh = NeedsForm.for_customer(customer)
+        fresh.conflict = stale.message
+        return _refused_form(request, "customers/decision_customer.html", "needs",
+                             _decision_context(request, region, customer, needs_form=fresh), status=409)
     except ValidationError as error:
         form.add_error(None, error)
     if form.errors:
@@ -117,15 +124,16 @@ def customer_needs(request, region, code):
         return redirect(_customer_page(region, customer))
     return render(request, "customers/decision_customer.html#needs", {
         "region": region, "customer": customer, "can_edit": True, "saved": True,
-        "needs_form": NeedsForm(initial=form.cleaned_data)})
+        "needs_form": NeedsForm.for_customer(customer)})
 
 
-def _refused_form(request, template, fragment, context, *, target=None):
-    """A refused write: the form with its errors, 400. With htmx only the form's
+def _refused_form(request, template, fragment, context, *, target=None, status=400):
+    """A refused write: the form with its errors (400), or at the record's
+    current version with what changed (409). With htmx only the form's
     fragment, swapped where the form is (`target`), not where a success goes."""
     if not request.htmx:
-        return render(request, template, context, status=400)
-    response = render(request, f"{template}#{fragment}", context, status=400)
+        return render(request, template, context, status=status)
+    response = render(request, f"{template}#{fragment}", context, status=status)
     return reswap(retarget(response, target), "outerHTML") if target else response
 
 
@@ -161,24 +169,28 @@ def contact_add(request, region, code):
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, region, code, pk):
-    """GET: the contact's form (a table row for htmx, a page without); POST: save it."""
+    """GET: the contact's form (a table row for htmx, a page without); POST:
+    save it, or 409 with the contact as it is now if someone saved it since."""
     region = region_for(request, region)
     contact = contact_for_update(request, region, code, pk)
     customer = contact.customer
-    form = ContactForm(request.POST if request.method == "POST" else None, auto_id=f"contact{pk}_%s", initial={
-        "name": contact.name, "title": contact.title, "roles": contact.roles, "attitude": contact.attitude,
-        "last_met": contact.last_met})
+    form = ContactEditForm.for_contact(contact, request.POST if request.method == "POST" else None)
+    status = 200
     if form.is_bound:
+        status = 400
         try:
             if form.is_valid():
-                cservices.contact_save(customer=customer, contact=contact, **_contact_kwargs(form))
+                cservices.contact_save(customer=customer, contact=contact, version=form.cleaned_data["version"],
+                                       seen=form.seen(), **_contact_kwargs(form))
                 customer_changed(region=region, customer_ids=[customer.pk])
+                return _contacts_changed(request, region, customer)
+        except StaleEdit as stale:
+            contact = contact_for_update(request, region, code, pk)  # as it is now
+            form, status = ContactEditForm.for_contact(contact), 409
+            form.conflict = stale.message
         except ValidationError as error:
             form.add_error(None, error)
-        if not form.errors:
-            return _contacts_changed(request, region, customer)
     context = {"region": region, "customer": customer, "contact": contact, "form": form}
-    status = 400 if form.is_bound else 200
     if not request.htmx:
         return render(request, "customers/decision_contact.html", context, status=status)
     response = render(request, "customers/decision_customer.html#contact_form_row", context, status=status)

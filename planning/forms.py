@@ -13,6 +13,7 @@ from planning.services import (
     POSITIONING_FIELDS, SPECIAL_ACTION_KINDS, SUGGESTED_FACTORS, TARGET_CLASSES, parse_score,
 )
 from tsm.lib.periods import parse_month
+from tsm.lib.versions import VersionedForm
 
 
 AS_OF_EARLIEST = dt.date(2000, 1, 1)
@@ -110,7 +111,9 @@ class SwotAdvancedForm(forms.Form):
         self.fields["items"].choices = [(i.pk, i.text) for i in items]
 
 
-class SwotActionForm(forms.Form):
+class SwotActionForm(VersionedForm, forms.Form):
+    """One pairing's combined action, at the version it was read at (0: none yet)."""
+
     pairing = forms.ChoiceField(choices=Pairing.choices, error_messages=_messages("组合"))
     action = forms.CharField(label="组合行动", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -128,12 +131,20 @@ class ScoreField(forms.Field):
 
 
 class ScoresForm(forms.Form):
-    """The 13 factors of §4.1; an empty field means "not scored yet"."""
+    """The 13 factors of §4.1; an empty field means "not scored yet".
+
+    Each factor also posts the score it showed (`initial-<factor>`), and only
+    the factors changed from it are saved (`changed`): a factor someone else
+    scored meanwhile, or one left out of the post, keeps its score."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field, label in FACTORS:
-            self.fields[field] = ScoreField(label=label, required=False)
+            self.fields[field] = ScoreField(label=label, required=False, show_hidden_initial=True)
+
+    def changed(self) -> dict:
+        """{factor: score or None} of the factors this post changes."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
 class SuggestionAcceptForm(forms.Form):
@@ -145,7 +156,9 @@ class SuggestionAcceptForm(forms.Form):
 # --- competition strategy and push/pull ------------------------------------------------------------------
 
 
-class PositioningForm(forms.Form):
+class PositioningForm(VersionedForm, forms.Form):
+    """A series' 4P1S, at its positioning_version."""
+
     product_series = forms.CharField(error_messages={"required": "缺少产品系列"})
 
     def __init__(self, *args, **kwargs):
@@ -156,6 +169,11 @@ class PositioningForm(forms.Form):
 
     def positioning(self) -> dict:
         return {key: self.cleaned_data[key] for key, _ in POSITIONING_FIELDS}
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"product_series": d["product_series"], "positioning": self.positioning(), "version": d["version"],
+                "seen": {key: value for key, value in self.seen().items() if key != "product_series"}}
 
 
 class PercentField(forms.Field):
@@ -175,7 +193,9 @@ class PercentField(forms.Field):
         return number / 100
 
 
-class PositionForm(forms.Form):
+class PositionForm(VersionedForm, forms.Form):
+    """A series' share, position, strategies and focus, at its position_version."""
+
     product_series = forms.CharField(error_messages={"required": "缺少产品系列"})
     our_share = PercentField(label="我方份额 %", required=False)
     position = forms.ChoiceField(label="竞争地位", required=False, choices=[("", "采用建议")] + Position.choices,
@@ -189,8 +209,16 @@ class PositionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["strategies"].choices = [(o.pk, o.name) for o in options]
 
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {"product_series": d["product_series"], "our_share": d["our_share"], "position": d["position"],
+                "strategy_ids": d["strategies"], "focus": d["focus"], "version": d["version"],
+                "seen": {key: value for key, value in self.seen().items() if key != "product_series"}}
 
-class StanceForm(forms.Form):
+
+class StanceForm(VersionedForm, forms.Form):
+    """Our stance toward a competitor, at its version (0: none yet)."""
+
     stance = forms.ChoiceField(label="策略", choices=Stance.choices, error_messages=_messages("竞争策略"))
     target_customers = forms.CharField(label="攻击或防守谁", required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))

@@ -119,6 +119,9 @@ class SwotAction(models.Model):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="swot_actions")
     pairing = models.CharField(max_length=2, choices=Pairing.choices)
     action = models.TextField(_("组合行动"))
+    # Moved by every save of the pairing's form; 0 until the first (the form
+    # of a pairing without an action is read at 0, so two first saves race too).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("SWOT 组合行动")
@@ -136,6 +139,10 @@ class CompetitivePosition(models.Model):
     strategies = models.ManyToManyField(StrategyOption, blank=True, verbose_name=_("策略"))
     focus = models.TextField(_("重点"), blank=True)
     positioning = models.JSONField(_("定位 4P1S"), default=dict, blank=True)
+    # Two forms save this row, each its own fields: each has its own version,
+    # so that saving the 4P1S never makes an open position form stale.
+    positioning_version = models.PositiveIntegerField(default=0, editable=False)
+    position_version = models.PositiveIntegerField(default=0, editable=False)  # our_share, position, strategies, focus
 
     class Meta:
         verbose_name = _("竞争地位")
@@ -156,6 +163,7 @@ class CompetitorStance(models.Model):
     stance = models.CharField(_("策略"), max_length=32, choices=Stance.choices)
     target_customers = models.TextField(_("攻击或防守谁"), blank=True)
     expected_result = models.TextField(_("期望结果"), blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the stance form
 
     class Meta:
         verbose_name = _("对竞争对手的策略")

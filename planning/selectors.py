@@ -34,9 +34,9 @@ def swot_items(region) -> list[SwotItem]:
     return sorted(items, key=lambda i: "SWOT".index(i.kind))
 
 
-def swot_actions(region) -> dict[str, str]:
-    """pairing -> the combined action text."""
-    return dict(SwotAction.objects.filter(region=region).values_list("pairing", "action"))
+def swot_actions(region) -> dict[str, SwotAction]:
+    """pairing -> its combined action (the text and the version its form is read at)."""
+    return {a.pairing: a for a in SwotAction.objects.filter(region=region)}
 
 
 @dataclass

@@ -1,7 +1,13 @@
 """Writes of the analysis and strategy pages (SWOT, value grid, competition,
 push and pull): keyword-only, validated before anything is written, saved in
 one transaction, and each marks the region's data as changed (`touch`), which
-moves cached analyses and plan drafts on."""
+moves cached analyses and plan drafts on.
+
+A form that saves several fields (a pairing's action, a series' 4P1S or its
+position, a stance) carries the version it was read at and is refused
+(StaleEdit, nothing written) if the record moved on since — the first save of
+a record that does not exist yet included. A factor score is one value: set
+on its own, never refused, and it moves no version."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
@@ -19,7 +25,8 @@ from planning.models import (
     SpecialAction, Stance, StrategyOption, SwotAction, SwotItem, SwotKind, TargetFamily, TargetPart,
 )
 from teams.models import Role, User
-from tsm.lib.numbers import fmt_num
+from tsm.lib.numbers import fmt_num, fmt_rate
+from tsm.lib.versions import StaleEdit, save_at_version, update_at_version
 
 FACTOR_LABELS = dict(FACTORS)
 # The two attractiveness factors the data suggests (§4.1); the others are entered.
@@ -111,8 +118,9 @@ def swot_advanced_set(*, region, item_ids: list[int]) -> list[SwotItem]:
     return items
 
 
-def swot_action_save(*, region, pairing: str, action: str) -> SwotAction:
-    """The combined action of one pairing of the advanced SWOT (S+O 保持发展 …)."""
+def swot_action_save(*, region, pairing: str, action: str, version: int, seen: dict | None = None) -> SwotAction:
+    """The combined action of one pairing of the advanced SWOT (S+O 保持发展 …),
+    if nobody saved it since its form was read at `version` (0: no action yet)."""
     if pairing not in Pairing.values:
         raise ValidationError(f"未知的组合“{pairing}”（应为 SO、ST、WO、WT）")
     label = Pairing(pairing).label
@@ -124,8 +132,10 @@ def swot_action_save(*, region, pairing: str, action: str) -> SwotAction:
     if not valid.value:
         raise ValidationError(f"请先选定高阶 SWOT，再写组合行动。{valid.reason}")
     with transaction.atomic():
-        saved, _ = SwotAction.objects.update_or_create(region=region, pairing=pairing,
-                                                       defaults={"action": action})
+        # Someone creating the same pairing's action at this moment makes this
+        # get_or_create wait for theirs and find it, at a version past ours.
+        saved, _ = SwotAction.objects.get_or_create(region=region, pairing=pairing, defaults={"action": ""})
+        save_at_version(saved, version=version, values={"action": action}, seen=seen)
         region.touch()
     return saved
 
@@ -156,8 +166,10 @@ def _score(field: str, value) -> Decimal | None:
 
 
 def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
-    """Write the given factor scores (0–5, one decimal; None clears a score).
-    Every value is checked before any is written."""
+    """Write the given factor scores (0–5, one decimal; None clears a score),
+    and only those: each is one value, set by one UPDATE of its column, so two
+    people scoring different factors of a customer at once both land. Every
+    value is checked before any is written."""
     unknown = sorted(set(scores) - FACTOR_LABELS.keys())
     if unknown:
         raise ValidationError(f"未知的评分因素：{'、'.join(unknown)}")
@@ -170,6 +182,8 @@ def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    if not clean:
+        return customer
     with transaction.atomic():
         Customer.objects.filter(pk=customer.pk).update(**clean)
         for field, value in clean.items():
@@ -205,8 +219,16 @@ def _known_series(region, product_series: str) -> str:
     return product_series
 
 
-def positioning_save(*, region, product_series: str, positioning: dict) -> CompetitivePosition:
-    """The 4P1S positioning of one product series (目标市场 + 产品特性 … 服务状态)."""
+def _position_record(region, product_series: str) -> CompetitivePosition:
+    """The series' position record, created (at versions 0) by the first save of either of its forms."""
+    record, _ = CompetitivePosition.objects.get_or_create(region=region, product_series=product_series)
+    return record
+
+
+def positioning_save(*, region, product_series: str, positioning: dict, version: int,
+                     seen: dict | None = None) -> CompetitivePosition:
+    """The 4P1S positioning of one product series (目标市场 + 产品特性 … 服务状态),
+    if nobody saved it since its form was read at `version` (positioning_version)."""
     _known_series(region, product_series)
     labels = dict(POSITIONING_FIELDS)
     unknown = sorted(set(positioning) - labels.keys())
@@ -215,17 +237,32 @@ def positioning_save(*, region, product_series: str, positioning: dict) -> Compe
     clean = {key: _text(positioning.get(key), labels[key], max_length=POSITIONING_MAX, required=False)
              for key, _ in POSITIONING_FIELDS}
     with transaction.atomic():
-        record, _ = CompetitivePosition.objects.get_or_create(region=region, product_series=product_series)
-        record.positioning = clean
-        record.save(update_fields=["positioning"])
+        record = _position_record(region, product_series)
+        if not update_at_version(CompetitivePosition.objects.filter(pk=record.pk), version=version,
+                                 field="positioning_version", positioning=clean):
+            now = CompetitivePosition.objects.get(pk=record.pk).positioning
+            raise StaleEdit.naming(POSITIONING_FIELDS, {**clean, **(seen or {})}, now)
+        record.positioning, record.positioning_version = clean, version + 1
         region.touch()
     return record
 
 
+POSITION_FIELDS = (("our_share", "我方份额"), ("position", "竞争地位"), ("strategies", "策略"), ("focus", "重点"))
+
+
+def _position_as_read(values: dict) -> dict:
+    """A position form's values as the user reads them: the position's label, the strategies' names."""
+    names = dict(StrategyOption.objects.filter(pk__in=values.get("strategies", ())).values_list("pk", "name"))
+    return values | {"position": str(Position(values["position"]).label) if values.get("position") else "采用建议",
+                     "strategies": {names.get(pk, str(pk)) for pk in values.get("strategies", ())}}
+
+
 def competitive_position_save(*, region, product_series: str, our_share: Decimal | None, position: str,
-                              strategy_ids: list[int], focus: str = "") -> CompetitivePosition:
+                              strategy_ids: list[int], focus: str = "", version: int,
+                              seen: dict | None = None) -> CompetitivePosition:
     """Our share, the director's position (empty: take the suggestion) and the
-    chosen strategies, which must be options of the position in effect."""
+    chosen strategies, which must be options of the position in effect — if
+    nobody saved them since their form was read at `version` (position_version)."""
     _known_series(region, product_series)
     if our_share is not None:
         if not our_share.is_finite() or not Decimal(0) <= our_share <= 1:
@@ -251,20 +288,34 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
             raise ValidationError("还没有竞争地位（请填写我方份额或选择竞争地位），不能选择策略")
         names = "、".join(f"{o.name}（{Position(o.position).label}）" for o in wrong)
         raise ValidationError(f"所选策略与竞争地位“{Position(effective).label}”不符：{names}")
+    values = {"our_share": our_share, "position": position, "focus": focus}
     with transaction.atomic():
-        record, _ = CompetitivePosition.objects.get_or_create(region=region, product_series=product_series)
-        record.our_share = our_share
-        record.position = position
-        record.focus = focus
-        record.save(update_fields=["our_share", "position", "focus"])
+        record = _position_record(region, product_series)
+        if not update_at_version(CompetitivePosition.objects.filter(pk=record.pk), version=version,
+                                 field="position_version", **values):
+            now = CompetitivePosition.objects.get(pk=record.pk)
+            posted = values | {"strategies": {o.pk for o in options}}
+            raise StaleEdit.naming(
+                POSITION_FIELDS, _position_as_read(posted | (seen or {})),
+                _position_as_read({"our_share": now.our_share, "position": now.position, "focus": now.focus,
+                                   "strategies": set(now.strategies.values_list("pk", flat=True))}),
+                # choices are named, not quoted as texts are
+                show={"our_share": fmt_rate, "position": str, "strategies": lambda names: "、".join(sorted(names))})
+        # The row stays locked by the UPDATE until commit: a concurrent save
+        # of this form waits, then finds the version moved and sets nothing.
         record.strategies.set(options)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.position_version = version + 1
         region.touch()
     return record
 
 
 def competitor_stance_save(*, region, competitor: Competitor, stance: str, target_customers: str = "",
-                           expected_result: str = "") -> CompetitorStance:
-    """Our stance toward one regional competitor: whom we attack or defend, and what we expect."""
+                           expected_result: str = "", version: int, seen: dict | None = None) -> CompetitorStance:
+    """Our stance toward one regional competitor: whom we attack or defend, and
+    what we expect — if nobody saved it since its form was read at `version`
+    (0: no stance yet)."""
     if competitor.region_id != region.pk:
         raise ValidationError("该竞争对手不属于本区域")
     if stance not in Stance.values:
@@ -272,9 +323,10 @@ def competitor_stance_save(*, region, competitor: Competitor, stance: str, targe
     target_customers = _text(target_customers, "攻击或防守谁", max_length=ACTION_MAX, required=False)
     expected_result = _text(expected_result, "期望结果", max_length=ACTION_MAX, required=False)
     with transaction.atomic():
-        saved, _ = CompetitorStance.objects.update_or_create(
-            competitor=competitor,
-            defaults={"stance": stance, "target_customers": target_customers, "expected_result": expected_result})
+        saved, _ = CompetitorStance.objects.get_or_create(competitor=competitor, defaults={"stance": ""})
+        save_at_version(saved, version=version, seen=seen, values={
+            "stance": stance, "target_customers": target_customers, "expected_result": expected_result},
+            show={"stance": lambda value: str(Stance(value).label) if value in Stance.values else value})
         region.touch()
     return saved
 

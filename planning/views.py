@@ -25,6 +25,7 @@ from planning.models import OpportunitySource, Pairing, Position, SpecialAction,
 from planning.rules import SWOT_KIND_LABELS, advanced_swot_valid
 from teams import permissions
 from teams.access import region_for, region_for_director
+from tsm.lib.versions import StaleEdit
 from tsm.lib.xlsx import xlsx_response
 
 
@@ -69,12 +70,15 @@ def _export(request, *, filename: str, titles: dict[str, str], tables: dict):
 def _answer(request, *, page: str, fragment: str, context, to: str, error: ValidationError | None):
     """After a POST: redirect (normal request) or the changed fragment (htmx);
     with an error, the page again with status 400, or the fragment showing it.
-    `context` is a callable: a redirect needs none of the page's reads."""
+    A save refused because the record moved on since its form was read
+    (StaleEdit) answers 409, page or fragment, showing the record as it is
+    now. `context` is a callable: a redirect needs none of the page's reads."""
     if error is None and not request.htmx:
         return redirect(to)
+    stale = isinstance(error, StaleEdit)
     if request.htmx:
-        return render(request, f"{page}#{fragment}", context())
-    return render(request, page, context(), status=400)
+        return render(request, f"{page}#{fragment}", context(), status=409 if stale else 200)
+    return render(request, page, context(), status=409 if stale else 400)
 
 
 # --- §3.4 SWOT ----------------------------------------------------------------------------------
@@ -86,19 +90,22 @@ def _swot_item_for(request, region, pk: int) -> SwotItem:
     return get_object_or_404(SwotItem, region=region, pk=pk)
 
 
-def _swot_context(request, region, *, error=None, item_form=None) -> dict:
+def _swot_context(request, region, *, error=None, item_form=None, prefix="") -> dict:
     items = selectors.swot_items(region)
-    actions = selectors.swot_actions(region)
+    records = selectors.swot_actions(region)
+    actions = {p: a.action for p, a in records.items()}
     suggestions = selectors.swot_suggestion_rows(selectors.comparison_scores(region), items, t=region.thresholds())
     by_kind = {k: [i for i in items if i.kind == k] for k in SWOT_KIND_LABELS}
     picked = {k: [i for i in by_kind[k] if i.advanced] for k in SWOT_KIND_LABELS}
     ready = advanced_swot_valid({k: len(v) for k, v in picked.items()})
     return {
-        "region": region, "can_edit": _edits_region(request.user, region), "errors": error.messages if error else [],
+        "region": region, "can_edit": _edits_region(request.user, region),
+        "errors": [prefix + m for m in error.messages] if error else [],
         "kinds": [(k, label, by_kind[k]) for k, label in SWOT_KIND_LABELS.items()],
         "items": items, "suggestions": suggestions, "sources": dict(OpportunitySource.choices),
         "source_choices": OpportunitySource.choices, "item_form": item_form or SwotItemForm(),
-        "pairings": [(p, label, picked[p[0]] + picked[p[1]], actions.get(p, "")) for p, label in Pairing.choices],
+        "pairings": [(p, label, picked[p[0]] + picked[p[1]], actions.get(p, ""),
+                      records[p].version if p in records else 0) for p, label in Pairing.choices],
         "advanced_counts": {k: len(v) for k, v in picked.items()},
         "advanced_ready": ready.value, "advanced_reason": ready.reason, "gap": fmt_num(region.thresholds().swot_gap),
         "tables": {
@@ -117,9 +124,10 @@ def swot(request, region):
     return exported or render(request, "planning/swot.html", context)
 
 
-def _swot_answer(request, region, error=None, item_form=None):
+def _swot_answer(request, region, error=None, item_form=None, prefix=""):
     return _answer(request, page="planning/swot.html", fragment="board", to=reverse("swot", args=[region.code]),
-                   context=lambda: _swot_context(request, region, error=error, item_form=item_form), error=error)
+                   context=lambda: _swot_context(request, region, error=error, item_form=item_form, prefix=prefix),
+                   error=error)
 
 
 @require_POST
@@ -159,7 +167,9 @@ def swot_action(request, region):
     form = SwotActionForm(request.POST)
     try:
         _check(form)
-        services.swot_action_save(region=region, **form.cleaned_data)
+        services.swot_action_save(region=region, **form.cleaned_data, seen=form.seen())
+    except StaleEdit as stale:  # name the pairing: the board has four
+        return _swot_answer(request, region, stale, prefix=f"{Pairing(form.cleaned_data['pairing']).label}：")
     except ValidationError as error:
         return _swot_answer(request, region, error)
     return _swot_answer(request, region)
@@ -239,9 +249,11 @@ def value_grid_customer(request, region, code):
     form = ScoresForm(request.POST)
     if form.is_valid():
         try:
-            services.customer_scores_save(customer=customer, scores=form.cleaned_data)
-            customer_changed(region=region, customer_ids=[customer.pk])
-            return _scored(request, region, customer, "已保存评分")
+            changed = form.changed()
+            services.customer_scores_save(customer=customer, scores=changed)
+            if changed:
+                customer_changed(region=region, customer_ids=[customer.pk])
+            return _scored(request, region, customer, "已保存评分" if changed else "评分没有改动")
         except ValidationError as error:
             form.add_error(None, error)
     return _score_panel(request, region, customer, form=form, status=400)
@@ -249,6 +261,8 @@ def value_grid_customer(request, region, code):
 
 def _scored(request, region, customer, message):
     if request.htmx:
+        # the panel shows every factor as stored now, other people's scores included
+        customer.refresh_from_db(fields=[f for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS])
         return _score_panel(request, region, customer, saved=message)
     messages.success(request, f"{customer.name}：{message}")
     return redirect("value_grid_customer", region=region.code, code=customer.code)
@@ -331,8 +345,7 @@ def strategy_positioning(request, region):
     form = PositioningForm(request.POST)
     try:
         _check(form)
-        services.positioning_save(region=region, product_series=form.cleaned_data["product_series"],
-                                  positioning=form.positioning())
+        services.positioning_save(region=region, **form.service_kwargs())
     except ValidationError as error:
         return _strategy_answer(request, region, "positions", error, f"{request.POST.get('product_series', '')}：")
     return _strategy_answer(request, region, "positions")
@@ -344,10 +357,7 @@ def strategy_position(request, region):
     form = PositionForm(request.POST, options=selectors.strategy_options())
     try:
         _check(form)
-        d = form.cleaned_data
-        services.competitive_position_save(region=region, product_series=d["product_series"],
-                                           our_share=d["our_share"], position=d["position"],
-                                           strategy_ids=d["strategies"], focus=d["focus"])
+        services.competitive_position_save(region=region, **form.service_kwargs())
     except ValidationError as error:
         return _strategy_answer(request, region, "positions", error, f"{request.POST.get('product_series', '')}：")
     return _strategy_answer(request, region, "positions")
@@ -360,7 +370,7 @@ def strategy_stance(request, region, pk):
     form = StanceForm(request.POST)
     try:
         _check(form)
-        services.competitor_stance_save(region=region, competitor=competitor, **form.cleaned_data)
+        services.competitor_stance_save(region=region, competitor=competitor, **form.cleaned_data, seen=form.seen())
     except ValidationError as error:
         return _strategy_answer(request, region, "stances", error, f"{competitor.name}：")
     return _strategy_answer(request, region, "stances")

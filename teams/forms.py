@@ -1,6 +1,7 @@
 from django import forms
 
 from teams.models import RegionSettings
+from tsm.lib.versions import VersionedForm
 
 # Grouped as the director reads the method (DOMAIN §3–§8).
 GROUPS = [
@@ -16,9 +17,10 @@ GROUPS = [
 ]
 
 
-class RegionSettingsForm(forms.ModelForm):
+class RegionSettingsForm(VersionedForm, forms.ModelForm):
     """Every threshold of the method; field validators bound each value, and
-    clean() refuses combinations that would make a rule meaningless."""
+    clean() refuses combinations that would make a rule meaningless. It
+    carries the version it was read at (VersionedForm)."""
 
     class Meta:
         model = RegionSettings
@@ -26,7 +28,11 @@ class RegionSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("version", self.instance.version)
         for name, field in self.fields.items():
+            if name == "version":
+                continue
             field.label = self._meta.model._meta.get_field(name).help_text
             field.help_text = ""
             field.error_messages.update({
@@ -35,6 +41,10 @@ class RegionSettingsForm(forms.ModelForm):
                 "invalid": f"「{field.label}」应为数字",
                 "required": f"请填写「{field.label}」",
             })
+
+    def values(self) -> dict:
+        """The thresholds as entered, for teams.services.region_settings_save."""
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
 
     def groups(self):
         return [(title, [self[name] for name in names]) for title, names in GROUPS]

@@ -168,6 +168,9 @@ class RegionSettings(models.Model):
     intuition_coverage = _count(DEFAULTS.intuition_coverage, "凭直觉：高赢率项目角色覆盖少于此数", 5)
     herd_share = _share(DEFAULTS.herd_share, "一窝蜂：同一产品新项目占比超过此值")
     waiting_weeks = _count(DEFAULTS.waiting_weeks, "等靠要：此周数内无新项目且未提交周更新", 52)
+    # The version the settings form was read at travels with it; every save
+    # moves it on, and a save read at an older one is refused (teams.services).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("区域参数")

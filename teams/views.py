@@ -5,12 +5,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from django.contrib import messages
-from django.db import transaction
 
+from teams import services
 from teams.access import region_for_director
 from teams.forms import RegionSettingsForm
-from teams.models import RegionSettings
-from teams.models import Region
+from teams.models import Region, RegionSettings
+from tsm.lib.versions import StaleEdit
 
 
 def home(request):
@@ -34,20 +34,27 @@ def set_money_unit(request):
 
 
 def region_settings(request, region):
-    """The method's thresholds for this region; the director changes them here."""
+    """The method's thresholds for this region; the director changes them here.
+
+    A save read at an older version than the stored one is refused with 409
+    (the request conflicts with the settings' current state, not bad input):
+    the form again with the current values, naming what changed."""
     region = region_for_director(request, region)
     instance, _ = RegionSettings.objects.get_or_create(region=region)
     form = RegionSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if form.is_valid():
-            with transaction.atomic():
-                form.save()
-                region.touch()
-                region.results_stale()  # every label may follow a threshold
-            messages.success(request, "参数已保存，所有分析按新参数重新计算。")
-            return redirect("region_settings", region=region.code)
+    if request.method != "POST":
+        return render(request, "teams/settings.html", {"region": region, "form": form})
+    if not form.is_valid():
         return render(request, "teams/settings.html", {"region": region, "form": form}, status=400)
-    return render(request, "teams/settings.html", {"region": region, "form": form})
+    try:
+        services.region_settings_save(region=region, version=form.cleaned_data["version"], values=form.values(),
+                                      seen=form.seen())
+    except StaleEdit as stale:
+        fresh = RegionSettingsForm(instance=RegionSettings.objects.get(region=region))
+        fresh.conflict = stale.message
+        return render(request, "teams/settings.html", {"region": region, "form": fresh}, status=409)
+    messages.success(request, "参数已保存，所有分析按新参数重新计算。")
+    return redirect("region_settings", region=region.code)
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -15,6 +15,8 @@ from customers.views import series_key
 from customers.models import ComparisonScore, Competitor, IntelligenceChannel, IntelligenceEntry, Product
 from teams.models import Region
 from tests.customers.test_contribution_pages import EVIL
+from tests.html_forms import form_posting_to, htmx_swaps
+from tsm.lib.versions import StaleEdit
 
 HX = {"HX-Request": "true"}
 KEY = series_key("数据业务")
@@ -130,18 +132,57 @@ def test_the_three_tables_export_to_excel_as_plain_text(client_for, director, fi
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+def _scores_form(client, series="数据业务"):
+    return form_posting_to(client.get("/r/A/competitors/").content.decode(), "/r/A/competitors/scores/",
+                           having={"series": series})
+
+
+def test_the_grid_posts_the_score_each_cell_showed(client_for, director, field):
+    form = _scores_form(client_for(director))
+    assert form.data["own-core_metrics"] == ["4"] and form.data["initial-own-core_metrics"] == ["4"]
+    assert form.data[f"initial-c{field['evil'].pk}-pricing"] == ["5"] and form.data["initial-own-pricing"] == [""]
+
+
 def test_saving_scores_with_htmx_returns_the_series_with_its_new_radar(client_for, director, field):
-    alpha = field["alpha"]
-    response = client_for(director).post("/r/A/competitors/scores/", {
-        "series": "数据业务", "own-core_metrics": "5", "own-pricing": "2", f"c{alpha.pk}-core_metrics": "3"},
+    alpha, evil = field["alpha"], field["evil"]
+    client = client_for(director)
+    response = client.post("/r/A/competitors/scores/", _scores_form(client).post(**{
+        "own-core_metrics": "5", "own-pricing": "2", f"c{alpha.pk}-core_metrics": "3", f"c{evil.pk}-pricing": ""}),
         headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith(f'<section class="card series" id="{KEY}">')
     assert _radar(body)[0]["r"][:4] == [5, None, None, 2]
     ours = dict(ComparisonScore.objects.filter(competitor=None).values_list("dimension", "score"))
     assert ours == {"core_metrics": 5, "pricing": 2}
-    # an empty field removed the other competitor's 价格体系 score
-    assert not ComparisonScore.objects.filter(competitor=field["evil"]).exists()
+    # emptying a cell removed the other competitor's 价格体系 score
+    assert not ComparisonScore.objects.filter(competitor=evil).exists()
+
+
+def test_a_post_of_one_cell_leaves_every_other_score_as_it_is(client_for, director, field):
+    response = client_for(director).post("/r/A/competitors/scores/", {"series": "数据业务", "own-pricing": "3"})
+    assert response.status_code == 302
+    scores = {(s.competitor_id, s.dimension): s.score for s in ComparisonScore.objects.all()}
+    assert scores == {(None, "core_metrics"): 4, (field["alpha"].pk, "core_metrics"): 3,
+                      (field["evil"].pk, "pricing"): 5, (None, "pricing"): 3}
+
+
+def test_two_directors_scoring_different_cells_of_one_grid_both_land(client_for, director, field):
+    alpha = field["alpha"]
+    client = client_for(director)
+    mine, theirs = _scores_form(client), _scores_form(client)
+    assert client.post("/r/A/competitors/scores/", theirs.post(**{"own-pricing": "2", "own-core_metrics": "5"})
+                       ).status_code == 302
+    # my grid still shows 核心指标 4 and no 价格体系: saving my one cell leaves theirs alone
+    assert client.post("/r/A/competitors/scores/", mine.post(**{f"c{alpha.pk}-core_metrics": "1"})).status_code == 302
+    scores = {(s.competitor_id, s.dimension): s.score for s in ComparisonScore.objects.all()}
+    assert scores == {(None, "core_metrics"): 5, (None, "pricing"): 2, (alpha.pk, "core_metrics"): 1,
+                      (field["evil"].pk, "pricing"): 5}
+
+
+def test_a_grid_saved_unchanged_writes_nothing(client_for, director, field, region_a):
+    client = client_for(director)
+    assert client.post("/r/A/competitors/scores/", _scores_form(client).post()).status_code == 302
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
 
 
 def test_a_score_outside_one_to_five_is_refused_naming_dimension_and_competitor(client_for, director, field):
@@ -195,7 +236,8 @@ def test_editing_a_competitor_in_place(client_for, director, field):
     assert form.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
     assert "抢占金融行业" in form
     response = client.post(f"/r/A/competitors/{alpha.pk}/", {
-        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goals": "守住政企", "market_share": "30"},
+        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goals": "守住政企", "market_share": "30",
+        "version": "0"},
         headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and "第 1 名 · 中国联通" in body and "守住政企" in body
@@ -209,6 +251,68 @@ def test_an_invalid_edit_keeps_the_form_in_the_card(client_for, director, field)
     response = client_for(director).post(f"/r/A/competitors/{alpha.pk}/", {"name": "", "rank": "1"}, headers=HX)
     assert response.status_code == 400 and response["HX-Retarget"] == f"#competitor-{alpha.pk}"
     assert "请填写竞争对手名称" in response.content.decode()
+
+
+def _edit_form(client, competitor):
+    body = client.get(f"/r/A/competitors/{competitor.pk}/", headers=HX).content.decode()
+    return form_posting_to(body, f"/r/A/competitors/{competitor.pk}/")
+
+
+def test_the_edit_form_carries_the_competitors_version_and_the_values_it_shows(client_for, director, field):
+    Competitor.objects.filter(pk=field["alpha"].pk).update(version=3)
+    form = _edit_form(client_for(director), field["alpha"])
+    assert form.data["version"] == ["3"] and form.data["initial-name"] == ["联通"]
+    assert form.data["initial-goals"] == ["抢占金融行业"] and "initial-product_series" not in form.data
+
+
+def test_a_fresh_edit_lands_and_moves_the_version_on(client_for, director, field):
+    client = client_for(director)
+    alpha = field["alpha"]
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(trends="降价"),
+                       headers=HX).status_code == 200
+    alpha.refresh_from_db()
+    assert (alpha.trends, alpha.version) == ("降价", 1)
+    assert _edit_form(client, alpha).data["version"] == ["1"]
+
+
+def test_an_edit_read_before_anothers_save_is_refused_with_the_competitor_as_it_is_now(
+        client_for, director, field, region_a):
+    client = client_for(director)
+    alpha = field["alpha"]
+    mine = _edit_form(client, alpha)
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(name="对手乙", market_share="40"),
+                       headers=HX).status_code == 200
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"), headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 409 and response["HX-Retarget"] == f"#competitor-{alpha.pk}"
+    assert "此记录已被他人修改：名称 现为“对手乙”，市场份额 现为 40%。请核对后再保存。" in body
+    alpha.refresh_from_db()
+    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "抢占金融行业", 1)
+    assert Region.objects.get(pk=region_a.pk).data_version == 1
+    # the fragment is the form as the competitor is now: saving it again lands
+    assert body.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
+    fresh = form_posting_to(body, f"/r/A/competitors/{alpha.pk}/")
+    assert fresh.data["version"] == ["1"] and fresh.data["name"] == ["对手乙"] and fresh.data["market_share"] == ["40.00"]
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", fresh.post(goals="守住政企"), headers=HX).status_code == 200
+    alpha.refresh_from_db()
+    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "守住政企", 2)
+
+
+def test_without_javascript_a_stale_edit_shows_the_edit_page_with_409(client_for, director, field):
+    client = client_for(director)
+    alpha = field["alpha"]
+    mine = _edit_form(client, alpha)
+    Competitor.objects.filter(pk=alpha.pk).update(rank=3, version=1)
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"))
+    body = response.content.decode()
+    assert response.status_code == 409 and "<html" in body
+    assert "此记录已被他人修改：排名 现为 3。请核对后再保存。" in body
+    assert form_posting_to(body, f"/r/A/competitors/{alpha.pk}/").data["rank"] == ["3"]
+
+
+def test_the_competitors_page_lets_htmx_swap_in_a_409_answer(client_for, director, field):
+    body = client_for(director).get("/r/A/competitors/").content.decode()
+    assert htmx_swaps(body, 409) and htmx_swaps(body, 400) and not htmx_swaps(body, 404)
 
 
 def test_recording_intelligence_updates_the_log(client_for, director, field):
@@ -274,8 +378,28 @@ def test_scores_save_touches_the_region(field, region_a):
 
 def test_competitor_save_keeps_a_competitors_series(field, region_a):
     with pytest.raises(ValidationError) as error:
-        competitor_save(region=region_a, competitor=field["alpha"], product_series="语音业务", name="联通", rank=1)
+        competitor_save(region=region_a, competitor=field["alpha"], version=0, product_series="语音业务", name="联通",
+                        rank=1)
     assert error.value.message_dict == {"product_series": ["不能更改竞争对手的产品系列"]}
+
+
+def test_competitor_save_refuses_a_stale_version_and_writes_nothing(field, region_a):
+    alpha = field["alpha"]
+    Competitor.objects.filter(pk=alpha.pk).update(posture="合作", version=1)
+    with pytest.raises(StaleEdit) as error:
+        # nothing said about what the form showed: named are the fields whose stored value
+        # differs from the post, the caller's own change (可能的动向) among them
+        competitor_save(region=region_a, competitor=alpha, version=0, product_series="数据业务", name="联通", rank=1,
+                        goals="抢占金融行业", posture="价格战", trends="降价")
+    assert error.value.messages == ["此记录已被他人修改：对我方的态势 现为“合作”，可能的动向 现为空白。请核对后再保存。"]
+    alpha.refresh_from_db()
+    assert (alpha.posture, alpha.trends, alpha.version) == ("合作", "", 1)
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
+
+
+def test_an_edit_without_the_version_it_was_read_at_is_a_programming_error(field, region_a):
+    with pytest.raises(TypeError):
+        competitor_save(region=region_a, competitor=field["alpha"], product_series="数据业务", name="联通", rank=1)
 
 
 def test_intelligence_add_refuses_a_disabled_channel(field, region_a):

@@ -14,6 +14,7 @@ from customers.models import Contact, Customer
 from pipeline.models import Project
 from tests import factories
 from tests.customers.test_contribution_pages import EVIL, _monthly
+from tests.html_forms import form_posting_to, htmx_swaps
 from teams.models import Region
 
 HX = {"HX-Request": "true"}
@@ -119,21 +120,62 @@ def test_an_executive_reads_the_customer_page_without_forms(client_for, executiv
 
 def test_saving_needs_without_javascript_redirects_back(client_for, manager_a1, book):
     response = client_for(manager_a1).post("/r/A/decision/C1/needs/",
-                                           {"procurement_procedure": " 招标 ", "key_needs": "带宽"})
+                                           {"procurement_procedure": " 招标 ", "key_needs": "带宽", "version": "0"})
     assert response.status_code == 302 and response["Location"] == "/r/A/decision/C1/"
     c1 = Customer.objects.get(code="C1")
     assert (c1.procurement_procedure, c1.key_needs) == ("招标", "带宽")
 
 
 def test_saving_needs_with_htmx_returns_the_needs_fragment(client_for, director, book):
-    response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标",
+    response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标", "version": "0",
                                                                       "key_needs": "x" * 5001}, headers=HX)
     assert response.status_code == 400 and "关键需求最多 5000 个字" in response.content.decode()
-    response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标",
+    response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标", "version": "0",
                                                                       "key_needs": "带宽"}, headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<section class="card" id="needs">')
     assert "已保存" in body and "带宽" in body
+
+
+def _needs_form(client):
+    return form_posting_to(client.get("/r/A/decision/C1/").content.decode(), "/r/A/decision/C1/needs/")
+
+
+def test_a_fresh_needs_save_lands_and_moves_the_needs_version_on(client_for, manager_a1, book):
+    client = client_for(manager_a1)
+    form = _needs_form(client)
+    assert form.data["version"] == ["0"] and form.data["initial-key_needs"] == [""]
+    response = client.post("/r/A/decision/C1/needs/", form.post(key_needs="带宽"), headers=HX)
+    assert form_posting_to(response.content.decode(), "/r/A/decision/C1/needs/").data["version"] == ["1"]
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.key_needs, c1.needs_version) == ("带宽", 1)
+
+
+def test_needs_read_before_anothers_save_are_refused_with_the_needs_as_they_are_now(
+        client_for, manager_a1, director, book, region_a):
+    mine = _needs_form(client_for(director))
+    theirs = client_for(manager_a1)
+    assert theirs.post("/r/A/decision/C1/needs/", _needs_form(theirs).post(key_needs="千兆带宽，双路由")
+                       ).status_code == 302
+    response = client_for(director).post("/r/A/decision/C1/needs/", mine.post(procurement_procedure="公开招标"),
+                                         headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 409 and body.lstrip().startswith('<section class="card" id="needs">')
+    assert "此记录已被他人修改：关键需求 现为“千兆带宽，双路由”。请核对后再保存。" in body
+    fresh = form_posting_to(body, "/r/A/decision/C1/needs/")
+    assert fresh.data["version"] == ["1"] and fresh.data["key_needs"] == ["千兆带宽，双路由"]
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.procurement_procedure, c1.key_needs, c1.needs_version) == ("", "千兆带宽，双路由", 1)
+    assert Region.objects.get(pk=region_a.pk).data_version == 1
+    # without JavaScript: the page, 409
+    plain = client_for(director).post("/r/A/decision/C1/needs/", mine.post(procurement_procedure="公开招标"))
+    assert plain.status_code == 409 and "<html" in plain.content.decode()
+    assert "关键需求 现为“千兆带宽，双路由”" in plain.content.decode()
+
+
+def test_the_decision_page_lets_htmx_swap_in_a_409_answer(client_for, director, book):
+    body = client_for(director).get("/r/A/decision/C1/").content.decode()
+    assert htmx_swaps(body, 409) and htmx_swaps(body, 400) and not htmx_swaps(body, 500)
 
 
 def test_only_the_director_and_the_owner_change_a_customer(client_for, executive, manager_a2, book):
@@ -184,7 +226,7 @@ def test_editing_a_contact_in_place(client_for, manager_a1, book):
     pk = book["wang"].pk
     form = client.get(f"/r/A/decision/C1/contacts/{pk}/", headers=HX).content.decode()
     assert form.lstrip().startswith(f'<tr id="contact-{pk}" class="editing">') and 'value="王总"' in form
-    response = client.post(f"/r/A/decision/C1/contacts/{pk}/", {"name": "王总", "title": "董事长",
+    response = client.post(f"/r/A/decision/C1/contacts/{pk}/", {"name": "王总", "title": "董事长", "version": "0",
                                                                  "roles": ["decider"], "attitude": "neutral"},
                            headers=HX)
     assert response.status_code == 200 and "董事长" in response.content.decode()
@@ -194,11 +236,48 @@ def test_editing_a_contact_in_place(client_for, manager_a1, book):
 
 def test_editing_a_contact_with_a_colleagues_name_keeps_the_row_form(client_for, director, book):
     pk = book["wang"].pk
-    response = client_for(director).post(f"/r/A/decision/C1/contacts/{pk}/", {"name": "李工", "attitude": "neutral"},
+    response = client_for(director).post(f"/r/A/decision/C1/contacts/{pk}/", {"name": "李工", "attitude": "neutral",
+                                                                                     "version": "0"},
                                          headers=HX)
     assert response.status_code == 400 and response["HX-Retarget"] == f"#contact-{pk}"
     assert "该客户已有名为“李工”的联系人" in response.content.decode()
     assert Contact.objects.get(pk=pk).name == "王总"
+
+
+def _contact_form(client, pk):
+    body = client.get(f"/r/A/decision/C1/contacts/{pk}/", headers=HX).content.decode()
+    return form_posting_to(body, f"/r/A/decision/C1/contacts/{pk}/")
+
+
+def test_the_contact_form_carries_its_version_and_the_values_it_shows(client_for, manager_a1, book):
+    form = _contact_form(client_for(manager_a1), book["wang"].pk)
+    assert form.data["version"] == ["0"] and form.data["initial-name"] == ["王总"]
+    assert form.data["initial-roles"] == ["decider", "initiator"] and form.data["initial-attitude"] == ["support"]
+
+
+def test_a_contact_read_before_anothers_save_is_refused_with_the_contact_as_it_is_now(
+        client_for, manager_a1, director, book):
+    pk = book["wang"].pk
+    mine = _contact_form(client_for(director), pk)
+    theirs = client_for(manager_a1)
+    assert theirs.post(f"/r/A/decision/C1/contacts/{pk}/", _contact_form(theirs, pk).post(
+        title="董事长", roles=["decider"], attitude="neutral"), headers=HX).status_code == 200
+    response = client_for(director).post(f"/r/A/decision/C1/contacts/{pk}/", mine.post(last_met="2026-01-05"),
+                                         headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 409 and response["HX-Retarget"] == f"#contact-{pk}"
+    assert "此记录已被他人修改：职务 现为“董事长”，角色 现为 决策，态度 现为 中立。请核对后再保存。" in body
+    assert body.lstrip().startswith(f'<tr id="contact-{pk}" class="editing">')
+    fresh = form_posting_to(body, f"/r/A/decision/C1/contacts/{pk}/")
+    assert fresh.data["version"] == ["1"] and fresh.data["title"] == ["董事长"]
+    wang = Contact.objects.get(pk=pk)
+    assert (wang.title, wang.last_met, wang.version) == ("董事长", book["wang"].last_met, 1)
+    plain = client_for(director).post(f"/r/A/decision/C1/contacts/{pk}/", mine.post(last_met="2026-01-05"))
+    assert plain.status_code == 409 and "<html" in plain.content.decode() and "职务 现为“董事长”" in plain.content.decode()
+    assert client_for(director).post(f"/r/A/decision/C1/contacts/{pk}/", fresh.post(last_met="2026-01-05"),
+                                     headers=HX).status_code == 200
+    wang.refresh_from_db()
+    assert (wang.title, wang.last_met.isoformat(), wang.version) == ("董事长", "2026-01-05", 2)
 
 
 def test_a_contact_of_another_customer_is_not_found_through_this_one(client_for, director, book):
@@ -242,7 +321,7 @@ def test_contact_save_refuses_a_contact_of_another_customer(book):
 
 def test_customer_needs_save_strips_and_touches_the_region(book, region_a):
     before = Region.objects.get(pk=region_a.pk).data_version
-    customer_needs_save(customer=book["c1"], procurement_procedure=" 比价 ", key_needs="")
+    customer_needs_save(customer=book["c1"], version=0, procurement_procedure=" 比价 ", key_needs="")
     assert Customer.objects.get(code="C1").procurement_procedure == "比价"
     assert Region.objects.get(pk=region_a.pk).data_version == before + 1
 

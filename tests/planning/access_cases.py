@@ -9,6 +9,9 @@ from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
 
+# A form that saves several fields posts the version it was read at: the
+# world's records start at version 0, which is also the version of a record
+# not yet created (a pairing's first action, a series' first position).
 def _director_post(**kwargs) -> Case:
     return Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,), **kwargs)
 
@@ -19,7 +22,7 @@ CASES = {
     "swot_item_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["swot_items"][0].pk}),
     # Nothing picked: refused with 400, which only a director reaches (the ids differ per test run).
     "swot_advanced": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(400,), data={"items": []}),
-    "swot_action": _director_post(data={"pairing": "SO", "action": "以优势抓住机会"}),
+    "swot_action": _director_post(data={"pairing": "SO", "action": "以优势抓住机会", "version": "0"}),
     "value_grid": Case(ok=REGION_A_READERS),
     # The owner and the director may score; the executive reads; the other manager does not see it.
     "value_grid_customer": Case(ok={"director", "manager_a1", "executive", "administrator"},
@@ -28,10 +31,10 @@ CASES = {
                               kwargs=lambda w: {"region": "A", "code": "C-GRID"},
                               data={"factor": "continuous_purchase", "score": "5"}),
     "strategy": Case(ok=REGION_A_READERS),
-    "strategy_positioning": _director_post(data={"product_series": "数据", "target_market": "金融行业"}),
-    "strategy_position": _director_post(data={"product_series": "数据", "our_share": "30"}),
+    "strategy_positioning": _director_post(data={"product_series": "数据", "target_market": "金融行业", "version": "0"}),
+    "strategy_position": _director_post(data={"product_series": "数据", "our_share": "30", "version": "0"}),
     "strategy_stance": _director_post(kwargs=lambda w: {"region": "A", "pk": w["competitor"].pk},
-                                      data={"stance": "hold"}),
+                                      data={"stance": "hold", "version": "0"}),
     "special_action_add": _director_post(data={"family": "pull", "kind": "广告", "title": "行业广告",
                                                "month": "2027-03", "budget": "100"}),
     "special_action_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["special_action"].pk}),

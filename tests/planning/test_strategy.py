@@ -15,6 +15,7 @@ from planning import services
 from planning.models import CompetitivePosition, CompetitorStance, SpecialAction, StrategyOption
 from teams.models import Region
 from tests import factories
+from tests.html_forms import form_posting_to, htmx_swaps
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
@@ -86,7 +87,7 @@ def test_the_director_overrides_the_position_and_picks_its_strategies(client_for
     picked = [_option("阵地防御", "leader"), _option("新用户", "leader")]
     response = client.post("/r/A/strategy/position/", {
         "product_series": SERIES, "our_share": "30", "position": "leader",
-        "strategies": [o.pk for o in picked], "focus": "守住金融行业"})
+        "strategies": [o.pk for o in picked], "focus": "守住金融行业", "version": "0"})
     assert response.status_code == 302 and response["Location"] == "/r/A/strategy/#strategy-positions"
     record = CompetitivePosition.objects.get()
     assert (record.position, record.our_share, record.focus) == ("leader", Decimal("0.3"), "守住金融行业")
@@ -99,7 +100,7 @@ def test_the_director_overrides_the_position_and_picks_its_strategies(client_for
 def test_a_new_share_is_taken_with_the_suggestion_it_leads_to(client_for, director, region_a, market):
     nicher_option = _option("扬长避短、均衡推进", "nicher")
     response = client_for(director).post("/r/A/strategy/position/", {
-        "product_series": SERIES, "our_share": "5", "position": "", "strategies": [nicher_option.pk]},
+        "product_series": SERIES, "our_share": "5", "position": "", "strategies": [nicher_option.pk], "version": "0"},
         headers=HTMX)
     body = response.content.decode()
     # 5 % < 50 % and capability 4 ≥ 3: still a challenger, so the nicher's option is refused
@@ -110,7 +111,8 @@ def test_a_new_share_is_taken_with_the_suggestion_it_leads_to(client_for, direct
 def test_strategies_of_another_position_are_refused_and_nothing_is_written(client_for, director, region_a, market):
     before = _version(region_a)
     response = client_for(director).post("/r/A/strategy/position/", {
-        "product_series": SERIES, "our_share": "30", "strategies": [_option("阵地防御", "leader").pk]})
+        "product_series": SERIES, "our_share": "30", "strategies": [_option("阵地防御", "leader").pk],
+        "version": "0"})
     assert response.status_code == 400
     assert "所选策略与竞争地位“挑战者”不符：阵地防御（领导者）" in response.content.decode()
     assert not CompetitivePosition.objects.get().strategies.exists() and _version(region_a) == before
@@ -119,7 +121,8 @@ def test_strategies_of_another_position_are_refused_and_nothing_is_written(clien
 def test_the_positioning_4p1s_is_saved_and_shown_with_its_notes(client_for, director, region_a, market):
     client = client_for(director)
     response = client.post("/r/A/strategy/positioning/", {
-        "product_series": SERIES, "target_market": "金融与园区", "price": "中高端", "service": "7×24 驻场"},
+        "product_series": SERIES, "target_market": "金融与园区", "price": "中高端", "service": "7×24 驻场",
+        "version": "0"},
         headers=HTMX)
     assert response.status_code == 200 and response.content.decode().lstrip().startswith(
         '<section id="strategy-positions">')
@@ -151,7 +154,7 @@ def test_a_stance_toward_a_competitor_is_saved_with_targets_and_expectation(clie
     first, second, _ = market
     client = client_for(director)
     response = client.post(f"/r/A/strategy/competitors/{first.pk}/stance/", {
-        "stance": "focused_attack", "target_customers": "金融行业客户", "expected_result": "份额 +5%"})
+        "stance": "focused_attack", "target_customers": "金融行业客户", "expected_result": "份额 +5%", "version": "0"})
     assert response.status_code == 302
     stance = CompetitorStance.objects.get(competitor=first)
     assert (stance.stance, stance.target_customers, stance.expected_result) == (
@@ -162,7 +165,8 @@ def test_a_stance_toward_a_competitor_is_saved_with_targets_and_expectation(clie
 
 
 def test_an_unknown_stance_is_refused(client_for, director, region_a, market):
-    response = client_for(director).post(f"/r/A/strategy/competitors/{market[0].pk}/stance/", {"stance": "surrender"},
+    response = client_for(director).post(f"/r/A/strategy/competitors/{market[0].pk}/stance/", {"stance": "surrender",
+                                                                                          "version": "0"},
                                          headers=HTMX)
     assert "对手甲：未知的竞争策略“surrender”" in response.content.decode()
     assert not CompetitorStance.objects.exists()
@@ -239,6 +243,101 @@ def test_deleting_a_special_action_with_htmx_returns_the_section(client_for, dir
     assert set(SpecialAction.objects.all()) == {keep, other}
 
 
+# --- each form carries the version it was read at ------------------------------------------------------
+
+
+def _strategy_form(client, action, **having):
+    return form_posting_to(client.get("/r/A/strategy/").content.decode(), action, having=having)
+
+
+def test_the_position_forms_carry_their_versions_and_the_values_they_show(client_for, director, region_a, market):
+    CompetitivePosition.objects.update(positioning={"price": "中高端"}, positioning_version=3, position_version=5)
+    client = client_for(director)
+    positioning = _strategy_form(client, "/r/A/strategy/positioning/")
+    assert positioning.data["version"] == ["3"] and positioning.data["initial-price"] == ["中高端"]
+    position = _strategy_form(client, "/r/A/strategy/position/")
+    assert position.data["version"] == ["5"] and position.data["initial-our_share"] == ["30"]
+    assert position.data["initial-position"] == [""] and "initial-strategies" not in position.data
+
+
+def test_a_positioning_read_before_anothers_save_is_refused_naming_what_changed(
+        client_for, director, region_a, market):
+    client = client_for(director)
+    mine = _strategy_form(client, "/r/A/strategy/positioning/")
+    assert client.post("/r/A/strategy/positioning/", _strategy_form(client, "/r/A/strategy/positioning/").post(
+        target_market="金融与园区", channel="渠道\r\n代理")).status_code == 302
+    response = client.post("/r/A/strategy/positioning/", mine.post(price="中高端"), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 409 and body.lstrip().startswith('<section id="strategy-positions">')
+    assert "数据业务：此记录已被他人修改：目标市场 现为“金融与园区”，渠道运作 现为“渠道 代理”。请核对后再保存。" in body
+    record = CompetitivePosition.objects.get()
+    assert (record.positioning["price"], record.positioning_version) == ("", 1)
+    fresh = form_posting_to(body, "/r/A/strategy/positioning/")
+    assert fresh.data["version"] == ["1"] and fresh.data["target_market"] == ["金融与园区"]
+    assert client.post("/r/A/strategy/positioning/", fresh.post(price="中高端")).status_code == 302
+    assert CompetitivePosition.objects.get().positioning["price"] == "中高端"
+
+
+def test_a_position_read_before_anothers_save_is_refused_naming_what_changed(client_for, director, region_a, market):
+    client = client_for(director)
+    mine = _strategy_form(client, "/r/A/strategy/position/")
+    defence = _option("阵地防御", "leader")
+    assert client.post("/r/A/strategy/position/", _strategy_form(client, "/r/A/strategy/position/").post(
+        our_share="40", position="leader", strategies=[str(defence.pk)])).status_code == 302
+    response = client.post("/r/A/strategy/position/", mine.post(focus="守住金融行业"))
+    body = response.content.decode()
+    assert response.status_code == 409 and "<html" in body
+    assert ("数据业务：此记录已被他人修改：我方份额 现为 40%，竞争地位 现为 领导者，策略 现为 阵地防御。"
+            "请核对后再保存。") in body
+    record = CompetitivePosition.objects.get()
+    assert (record.our_share, record.focus, record.position_version) == (Decimal("0.4"), "", 1)
+    assert list(record.strategies.all()) == [defence]
+
+
+def test_saving_the_4p1s_leaves_an_open_position_form_fresh(client_for, director, region_a, market):
+    client = client_for(director)
+    position = _strategy_form(client, "/r/A/strategy/position/")
+    assert client.post("/r/A/strategy/positioning/", _strategy_form(client, "/r/A/strategy/positioning/").post(
+        price="中高端")).status_code == 302
+    assert client.post("/r/A/strategy/position/", position.post(focus="守住金融行业")).status_code == 302
+    record = CompetitivePosition.objects.get()
+    assert (record.positioning["price"], record.focus) == ("中高端", "守住金融行业")
+    assert (record.positioning_version, record.position_version) == (1, 1)
+
+
+def test_a_series_first_position_saved_twice_from_forms_read_before_either(client_for, director, region_a, market):
+    CompetitivePosition.objects.all().delete()
+    client = client_for(director)
+    mine, theirs = (_strategy_form(client, "/r/A/strategy/position/") for _ in range(2))
+    assert mine.data["version"] == ["0"]
+    assert client.post("/r/A/strategy/position/", theirs.post(our_share="35")).status_code == 302
+    response = client.post("/r/A/strategy/position/", mine.post(our_share="30"), headers=HTMX)
+    assert response.status_code == 409 and "我方份额 现为 35%" in response.content.decode()
+    assert CompetitivePosition.objects.get().our_share == Decimal("0.35")
+
+
+def test_a_stance_read_before_anothers_save_is_refused_naming_what_changed(client_for, director, region_a, market):
+    first = market[0]
+    client = client_for(director)
+    action = f"/r/A/strategy/competitors/{first.pk}/stance/"
+    mine = _strategy_form(client, action)
+    assert mine.data["version"] == ["0"] and mine.data["initial-stance"] == [""]
+    assert client.post(action, _strategy_form(client, action).post(stance="hold", expected_result="守住份额")
+                       ).status_code == 302
+    response = client.post(action, mine.post(stance="full_attack"), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 409 and body.lstrip().startswith('<section id="strategy-stances"')
+    assert "对手甲：此记录已被他人修改：策略 现为 坚守防御，期望结果 现为“守住份额”。请核对后再保存。" in body
+    stance = CompetitorStance.objects.get()
+    assert (stance.stance, stance.version) == ("hold", 1)
+    fresh = form_posting_to(body, action)
+    assert fresh.data["version"] == ["1"] and fresh.data["stance"] == ["hold"]
+
+
+def test_the_strategy_page_lets_htmx_swap_in_a_409_answer(client_for, director, region_a, market):
+    assert htmx_swaps(client_for(director).get("/r/A/strategy/").content.decode(), 409)
+
+
 # --- services ----------------------------------------------------------------------------------
 
 
@@ -255,7 +354,7 @@ def test_competitive_position_save_refuses_bad_input_and_writes_nothing(region_a
         kwargs["strategy_ids"] = [_option("新用户", "leader").pk]
     before = _version(region_a)
     args = {"region": region_a, "product_series": SERIES, "our_share": Decimal("0.3"), "position": "",
-            "strategy_ids": []} | kwargs
+            "strategy_ids": [], "version": 0} | kwargs
     with pytest.raises(ValidationError) as error:
         services.competitive_position_save(**args)
     assert message in error.value.messages[0]
@@ -265,16 +364,17 @@ def test_competitive_position_save_refuses_bad_input_and_writes_nothing(region_a
 
 def test_positioning_save_refuses_unknown_keys_and_overlong_text(region_a, market):
     with pytest.raises(ValidationError, match="未知的定位项：colour"):
-        services.positioning_save(region=region_a, product_series=SERIES, positioning={"colour": "红"})
+        services.positioning_save(region=region_a, product_series=SERIES, positioning={"colour": "红"}, version=0)
     with pytest.raises(ValidationError, match="目标市场过长"):
-        services.positioning_save(region=region_a, product_series=SERIES, positioning={"target_market": "长" * 1001})
+        services.positioning_save(region=region_a, product_series=SERIES, positioning={"target_market": "长" * 1001},
+                                  version=0)
     assert CompetitivePosition.objects.get().positioning == {}
 
 
 def test_competitor_stance_save_refuses_another_regions_competitor(region_a, region_b):
     other = Competitor.objects.create(region=region_b, name="B", product_series=SERIES)
     with pytest.raises(ValidationError, match="不属于本区域"):
-        services.competitor_stance_save(region=region_a, competitor=other, stance="hold")
+        services.competitor_stance_save(region=region_a, competitor=other, stance="hold", version=0)
     assert not CompetitorStance.objects.exists()
 
 

@@ -11,6 +11,7 @@ from customers.models import ComparisonScore, Competitor
 from planning import services
 from planning.models import SwotAction, SwotItem
 from teams.models import Region
+from tests.html_forms import form_posting_to, htmx_swaps
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '"><img src=x onerror=alert(1)>'
@@ -170,9 +171,61 @@ def test_a_combined_action_is_saved_per_pairing(client_for, director, region_a):
     for item in _items(region_a, S=2, W=2, O=2, T=2):
         SwotItem.objects.filter(pk=item.pk).update(advanced=True)
     client = client_for(director)
-    assert client.post("/r/A/swot/actions/", {"pairing": "SO", "action": "扩大专线份额"}).status_code == 302
-    client.post("/r/A/swot/actions/", {"pairing": "SO", "action": "扩大专线份额，抢占园区"})
-    assert list(SwotAction.objects.values_list("pairing", "action")) == [("SO", "扩大专线份额，抢占园区")]
+    assert client.post("/r/A/swot/actions/", {"pairing": "SO", "action": "扩大专线份额", "version": "0"}
+                       ).status_code == 302
+    client.post("/r/A/swot/actions/", {"pairing": "SO", "action": "扩大专线份额，抢占园区", "version": "1"})
+    assert list(SwotAction.objects.values_list("pairing", "action", "version")) == [("SO", "扩大专线份额，抢占园区", 2)]
+
+
+def _pairing_form(client, pairing="SO"):
+    return form_posting_to(client.get("/r/A/swot/").content.decode(), "/r/A/swot/actions/",
+                           having={"pairing": pairing})
+
+
+@pytest.fixture
+def picked(region_a):
+    for item in _items(region_a, S=2, W=2, O=2, T=2):
+        SwotItem.objects.filter(pk=item.pk).update(advanced=True)
+
+
+def test_each_pairing_form_carries_its_version_and_the_action_it_shows(client_for, director, region_a, picked):
+    SwotAction.objects.create(region=region_a, pairing="WO", action="补齐短板", version=2)
+    client = client_for(director)
+    assert _pairing_form(client, "SO").data["version"] == ["0"]  # no action yet
+    form = _pairing_form(client, "WO")
+    assert form.data["version"] == ["2"] and form.data["initial-action"] == ["补齐短板"]
+
+
+def test_an_action_read_before_anothers_save_is_refused_with_the_board_as_it_is_now(
+        client_for, director, region_a, picked):
+    SwotAction.objects.create(region=region_a, pairing="SO", action="扩大专线份额", version=1)
+    client = client_for(director)
+    mine = _pairing_form(client)
+    assert client.post("/r/A/swot/actions/", _pairing_form(client).post(action="抢占园区市场")).status_code == 302
+    response = client.post("/r/A/swot/actions/", mine.post(action="扩大专线份额，稳住存量"), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 409 and body.lstrip().startswith('<div id="swot-board">')
+    assert "S+O 保持发展：此记录已被他人修改：组合行动 现为“抢占园区市场”。请核对后再保存。" in body
+    assert list(SwotAction.objects.values_list("action", "version")) == [("抢占园区市场", 2)]
+    assert _version(region_a) == 1
+    fresh = form_posting_to(body, "/r/A/swot/actions/", having={"pairing": "SO"})
+    assert fresh.data["version"] == ["2"] and fresh.data["action"] == ["抢占园区市场"]
+    plain = client.post("/r/A/swot/actions/", mine.post(action="扩大专线份额，稳住存量"))
+    assert plain.status_code == 409 and "<html" in plain.content.decode()
+
+
+def test_of_two_first_actions_for_one_pairing_the_second_is_refused(client_for, director, region_a, picked):
+    client = client_for(director)
+    mine, theirs = _pairing_form(client), _pairing_form(client)
+    assert client.post("/r/A/swot/actions/", theirs.post(action="抢占园区市场")).status_code == 302
+    response = client.post("/r/A/swot/actions/", mine.post(action="扩大专线份额"), headers=HTMX)
+    assert response.status_code == 409
+    assert "组合行动 现为“抢占园区市场”" in response.content.decode()
+    assert list(SwotAction.objects.values_list("action", "version")) == [("抢占园区市场", 1)]
+
+
+def test_the_swot_page_lets_htmx_swap_in_a_409_answer(client_for, director, region_a):
+    assert htmx_swaps(client_for(director).get("/r/A/swot/").content.decode(), 409)
 
 
 # --- services: every validation writes nothing ---------------------------------------------------------
@@ -226,7 +279,7 @@ def test_swot_action_save_refuses_bad_input_and_writes_nothing(region_a, pairing
     for item in _items(region_a, S=2, W=2, O=2, T=2):
         SwotItem.objects.filter(pk=item.pk).update(advanced=True)
     with pytest.raises(ValidationError) as error:
-        services.swot_action_save(region=region_a, pairing=pairing, action=action)
+        services.swot_action_save(region=region_a, pairing=pairing, action=action, version=0)
     assert message in error.value.messages[0]
     assert not SwotAction.objects.exists()
 
@@ -234,7 +287,7 @@ def test_swot_action_save_refuses_bad_input_and_writes_nothing(region_a, pairing
 def test_swot_action_save_needs_the_advanced_swot_picked_first(region_a):
     _items(region_a, S=2, W=2, O=2, T=2)
     with pytest.raises(ValidationError) as error:
-        services.swot_action_save(region=region_a, pairing="SO", action="行动")
+        services.swot_action_save(region=region_a, pairing="SO", action="行动", version=0)
     assert "请先选定高阶 SWOT" in error.value.messages[0] and "目前优势 0 条" in error.value.messages[0]
     assert not SwotAction.objects.exists()
 

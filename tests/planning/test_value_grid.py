@@ -16,6 +16,7 @@ from planning import services
 from planning.models import MarketAction
 from teams.models import Region, RegionSettings
 from tests import factories
+from tests.html_forms import form_posting_to
 from tsm.lib.periods import add_months, base_period
 from tsm.lib.thresholds import Verdict
 
@@ -254,6 +255,68 @@ def test_a_customer_without_data_has_no_suggestion_to_accept(client_for, directo
                                                                          "score": "3"}, headers=HTMX)
     assert "该客户基期内没有资费数据，利润贡献没有建议值" in response.content.decode()
     assert Customer.objects.get(code="C03").profit_contribution == Decimal(3)
+
+
+# --- a factor score is one value ------------------------------------------------------------------------
+
+
+def _score_form(client, code):
+    return form_posting_to(client.get(f"/r/A/value-grid/{code}/").content.decode(), f"/r/A/value-grid/{code}/")
+
+
+def _factors(code):
+    c = Customer.objects.get(code=code)
+    return {f: getattr(c, f) for f in ATTR + ADV}
+
+
+def test_posting_one_factor_leaves_the_other_twelve_as_they_are(client_for, director, region_a, grid):
+    before = _factors("C01")
+    response = client_for(director).post("/r/A/value-grid/C01/", {"high_ground": "1.5"})
+    assert response.status_code == 302
+    assert _factors("C01") == before | {"high_ground": Decimal("1.5")}
+
+
+def test_the_panel_posts_the_score_each_factor_showed(client_for, director, region_a, grid):
+    form = _score_form(client_for(director), "C03")
+    assert form.data["referral"] == ["3.0"] and form.data["initial-referral"] == ["3.0"]
+    assert form.data["high_ground"] == [""] and form.data["initial-high_ground"] == [""]
+
+
+def test_two_people_scoring_different_factors_from_panels_read_together_both_land(
+        client_for, director, manager_a1, region_a, grid):
+    theirs = _score_form(client_for(manager_a1), "C03")
+    mine = _score_form(client_for(director), "C03")
+    assert client_for(manager_a1).post("/r/A/value-grid/C03/", theirs.post(high_ground="4", referral="2"),
+                                       headers=HTMX).status_code == 200
+    # my panel still shows 转介绍 3 and no 制高点: saving my one factor leaves theirs alone
+    body = client_for(director).post("/r/A/value-grid/C03/", mine.post(attention="1"), headers=HTMX).content.decode()
+    assert "已保存评分" in body
+    factors = _factors("C03")
+    assert (factors["high_ground"], factors["referral"], factors["attention"]) == (Decimal(4), Decimal(2), Decimal(1))
+    # the panel shows every factor as stored now, theirs included
+    assert form_posting_to(body, "/r/A/value-grid/C03/").data["high_ground"] == ["4.0"]
+
+
+def test_emptying_a_factor_clears_only_that_one(client_for, director, region_a, grid):
+    client = client_for(director)
+    before = _factors("C01")
+    assert client.post("/r/A/value-grid/C01/", _score_form(client, "C01").post(credit="")).status_code == 302
+    assert _factors("C01") == before | {"credit": None}
+
+
+def test_a_panel_saved_unchanged_writes_nothing(client_for, director, region_a, grid):
+    client = client_for(director)
+    body = client.post("/r/A/value-grid/C01/", _score_form(client, "C01").post(), headers=HTMX).content.decode()
+    assert "评分没有改动" in body and _version(region_a) == 0
+
+
+def test_scores_and_accepted_suggestions_never_move_the_needs_version(client_for, director, region_a, grid):
+    client = client_for(director)
+    client.post("/r/A/value-grid/C02/", {"high_ground": "1"})
+    client.post("/r/A/value-grid/C02/accept/", {"factor": "continuous_purchase", "score": "5.0"})
+    small = Customer.objects.get(code="C02")
+    assert (small.high_ground, small.continuous_purchase, small.needs_version) == (Decimal(1), Decimal(5), 0)
+    assert small.referral == Decimal(2)  # the accept set its one factor only
 
 
 # --- who may score ----------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Two people saving at the same moment (STYLE.md: edits carry their version,
+toggles and one-value saves are atomic).
+
+Each person is a thread with its own database connection; a barrier releases
+them into the service together, after each has read what it needs. A form
+saved by both, read at the same version: exactly one lands, the other is
+refused naming what the first changed. One-value saves of different values:
+both land.
+
+PostgreSQL only: SQLite takes one lock for the whole database, so there are
+no row locks to race on and the threads would only take turns.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from customers import services as customer_services
+from customers.forms import CompetitorForm
+from customers.models import ComparisonScore, Competitor, Customer, FACTORS, Product
+from planning import services as planning_services
+from planning.forms import ScoresForm
+from planning.models import SwotAction, SwotItem
+from teams import services as team_services
+from teams.forms import RegionSettingsForm
+from teams.models import Region, RegionSettings
+from tsm.lib.versions import StaleEdit
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+                       reason="SQLite locks the whole database: no row locks to race on, the threads only take turns"),
+]
+
+
+def at_once(*people):
+    """Run each person (a function of `ready`, which it calls once it has read
+    what it needs) in its own thread and connection, released together into
+    the service; returns what each returned or raised."""
+    barrier = threading.Barrier(len(people), timeout=30)
+    outcomes = [None] * len(people)
+
+    def run(i, person):
+        try:
+            outcomes[i] = person(barrier.wait)
+        except Exception as error:  # the outcome under test, a refusal or a failure
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, person)) for i, person in enumerate(people)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "a thread is stuck"
+    return outcomes
+
+
+def _data_version(region) -> int:
+    return Region.objects.get(pk=region.pk).data_version
+
+
+def _one_landed(outcomes):
+    """(the save that landed, the refusal) of two outcomes, in either order."""
+    refused = [o for o in outcomes if isinstance(o, StaleEdit)]
+    landed = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(refused) == 1 and len(landed) == 1, outcomes
+    return outcomes.index(landed[0]), refused[0]
+
+
+# --- (a) one-value saves: two factors of one customer ------------------------------------------------
+
+
+def test_two_people_scoring_different_factors_of_one_customer_at_once_both_land(region_a, manager_a1):
+    shown = {f: Decimal(3) for f, _ in FACTORS}
+    customer = Customer.objects.create(region=region_a, code="C1", name="客户一", owner=manager_a1, **shown)
+    # both panels were read at the same time: every factor at 3, each person changes one
+    panel = {f: "3.0" for f, _ in FACTORS} | {f"initial-{f}": "3.0" for f, _ in FACTORS}
+
+    def scorer(factor, score):
+        def person(ready):
+            form = ScoresForm(panel | {factor: score})
+            assert form.is_valid(), form.errors
+            mine = Customer.objects.select_related("region").get(pk=customer.pk)
+            ready()
+            return planning_services.customer_scores_save(customer=mine, scores=form.changed())
+        return person
+
+    outcomes = at_once(scorer("high_ground", "5"), scorer("attention", "1"))
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    stored = Customer.objects.get(pk=customer.pk)
+    assert {f: getattr(stored, f) for f, _ in FACTORS} == shown | {"high_ground": Decimal(5), "attention": Decimal(1)}
+    assert stored.needs_version == 0  # a score moves no form's version
+    assert _data_version(region_a) == 2
+
+
+def test_two_directors_scoring_the_same_empty_comparison_cell_at_once_get_no_error(region_a):
+    Product.objects.create(code="P1", name="专线", series="数据")
+    rival = Competitor.objects.create(region=region_a, name="对手甲", product_series="数据", rank=1)
+
+    def scorer(cells):
+        def person(ready):
+            ready()
+            return customer_services.scores_save(region=region_a, product_series="数据", scores=cells)
+        return person
+
+    outcomes = at_once(scorer({(None, "pricing"): 4, (rival, "pricing"): 2}),
+                       scorer({(None, "pricing"): 5, (rival, "core_metrics"): 3}))
+    assert outcomes == [None, None]
+    scores = {(s.competitor_id, s.dimension): s.score for s in ComparisonScore.objects.all()}
+    # the cell both scored holds one of the two scores; the cells each scored alone hold theirs
+    assert scores in ({(None, "pricing"): 4, (rival.pk, "pricing"): 2, (rival.pk, "core_metrics"): 3},
+                      {(None, "pricing"): 5, (rival.pk, "pricing"): 2, (rival.pk, "core_metrics"): 3})
+
+
+# --- (b) a versioned form: the region settings ------------------------------------------------------------
+
+
+def test_two_directors_saving_settings_read_at_one_version_at_once_one_lands(region_a):
+    read = RegionSettingsForm(instance=RegionSettings.objects.get(region=region_a))
+    shown = {name: str(read[name].value()) for name in read.fields}
+    page = shown | {f"initial-{name}": value for name, value in shown.items() if name != "version"}
+    assert page["version"] == "0"
+
+    def director(field, value):
+        def person(ready):
+            form = RegionSettingsForm(page | {field: value}, instance=RegionSettings.objects.get(region=region_a))
+            assert form.is_valid(), form.errors
+            ready()
+            return team_services.region_settings_save(region=Region.objects.get(pk=region_a.pk), version=0,
+                                                      values=form.values(), seen=form.seen())
+        return person
+
+    outcomes = at_once(director("layer_bottom_days", "21"), director("stagnant_weeks", "6"))
+    landed, refused = _one_landed(outcomes)
+    stored = RegionSettings.objects.get(region=region_a)
+    assert stored.version == 1 and _data_version(region_a) == 1
+    if landed == 0:
+        assert (stored.layer_bottom_days, stored.stagnant_weeks) == (21, 4)
+        assert refused.message == "此记录已被他人修改：底层：距预计签约 ≤ 此天数 现为 21。请核对后再保存。"
+    else:
+        assert (stored.layer_bottom_days, stored.stagnant_weeks) == (14, 6)
+        assert refused.message == "此记录已被他人修改：停滞：最近此周数内没有进展 现为 6。请核对后再保存。"
+
+
+# --- (c) a versioned form: a competitor -------------------------------------------------------------------
+
+
+def test_two_directors_saving_one_competitor_read_at_one_version_at_once_one_lands(region_a):
+    competitor = Competitor.objects.create(region=region_a, name="对手甲", product_series="数据", rank=1,
+                                           goals="抢占金融行业")
+    read = CompetitorForm.for_competitor(competitor)
+    shown = {name: "" if read[name].value() is None else str(read[name].value()) for name in read.fields}
+    page = shown | {f"initial-{name}": value for name, value in shown.items() if name not in ("version", "product_series")}
+
+    def director(**changes):
+        def person(ready):
+            mine = Competitor.objects.get(pk=competitor.pk)
+            form = CompetitorForm.for_competitor(mine, page | changes)
+            assert form.is_valid(), form.errors
+            ready()
+            return customer_services.competitor_save(region=Region.objects.get(pk=region_a.pk), competitor=mine,
+                                                     **form.service_kwargs())
+        return person
+
+    outcomes = at_once(director(name="对手乙", rank="2"), director(goals="守住政企"))
+    landed, refused = _one_landed(outcomes)
+    stored = Competitor.objects.get(pk=competitor.pk)
+    assert stored.version == 1 and _data_version(region_a) == 1
+    if landed == 0:
+        assert (stored.name, stored.rank, stored.goals) == ("对手乙", 2, "抢占金融行业")
+        assert refused.message == "此记录已被他人修改：名称 现为“对手乙”，排名 现为 2。请核对后再保存。"
+    else:
+        assert (stored.name, stored.rank, stored.goals) == ("对手甲", 1, "守住政企")
+        assert refused.message == "此记录已被他人修改：在本区域的主要目标 现为“守住政企”。请核对后再保存。"
+
+
+# --- a record created by the first save: a pairing's combined action --------------------------------------
+
+
+def test_two_directors_writing_a_pairings_first_action_at_once_one_lands(region_a):
+    for kind in "SWOT":
+        for n in (1, 2):
+            SwotItem.objects.create(region=region_a, kind=kind, text=f"{kind}{n}", advanced=True,
+                                    source="industry" if kind in "OT" else "")
+
+    def director(action):
+        def person(ready):
+            region = Region.objects.get(pk=region_a.pk)
+            ready()
+            return planning_services.swot_action_save(region=region, pairing="SO", action=action, version=0,
+                                                      seen={"action": ""})
+        return person
+
+    outcomes = at_once(director("扩大专线份额"), director("抢占园区市场"))
+    landed, refused = _one_landed(outcomes)
+    winner = ("扩大专线份额", "抢占园区市场")[landed]
+    assert list(SwotAction.objects.values_list("action", "version")) == [(winner, 1)]
+    assert refused.message == f"此记录已被他人修改：组合行动 现为“{winner}”。请核对后再保存。"
+    assert _data_version(region_a) == 1
