@@ -85,30 +85,28 @@ def server_env(url: str) -> dict:
     return env
 
 
-def manage(args: list[str], env: dict, *, stdin: str | None = None) -> str:
+def manage(args: list[str], env: dict, *, label: str = "") -> str:
     t = time.perf_counter()
-    child = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, input=stdin,
+    child = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env,
                            capture_output=True, text=True)
     if child.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{child.stdout}\n{child.stderr}")
-    print(f"  manage.py {' '.join(Path(a).name if '/' in a else a for a in args)}: "
-          f"{time.perf_counter() - t:.1f} s", flush=True)
+    label = label or " ".join(Path(a).name if "/" in a else a for a in args)
+    print(f"  manage.py {label}: {time.perf_counter() - t:.1f} s", flush=True)
     return child.stdout
 
 
 # Run in `manage.py shell` of the large region: a known password for its
 # managers, and a director (the workbook names managers only).
 LARGE_USERS = """
+from django.contrib.auth.hashers import make_password
 from teams.models import Region, Role, User
 region = Region.objects.get(code={region!r})
-password = {password!r}
+hashed = make_password({password!r})  # once: PBKDF2 takes a third of a second (one salt, a throw-away database)
 managers = list(User.objects.filter(regions=region, role=Role.MANAGER).order_by("username"))
-for m in managers:
-    m.set_password(password)
-User.objects.bulk_update(managers, ["password"])
-director, _ = User.objects.get_or_create(username="bench_director", defaults={{"role": Role.DIRECTOR, "display_name": "基准主任"}})
-director.set_password(password)
-director.save()
+User.objects.filter(pk__in=[m.pk for m in managers]).update(password=hashed)
+director, _ = User.objects.update_or_create(
+    username="bench_director", defaults={{"role": Role.DIRECTOR, "display_name": "基准主任", "password": hashed}})
 director.regions.add(region)
 print("USERS", ",".join(u.username for u in managers))
 """
@@ -133,7 +131,8 @@ def prepare(region: str, env: dict, args) -> tuple[str, list[tuple[str, str]]]:
         path = out.strip().splitlines()[-1]
         manage(["import_workbook", str(path), "--region", LARGE_REGION], env)
         password = secrets.token_urlsafe(12)
-        out = manage(["shell", "-c", LARGE_USERS.format(region=LARGE_REGION, password=password)], env)
+        out = manage(["shell", "-c", LARGE_USERS.format(region=LARGE_REGION, password=password)], env,
+                     label="shell (passwords of the managers, a director)")
         managers = next(line for line in out.splitlines() if line.startswith("USERS ")).split(" ", 1)[1].split(",")
         director, code = "bench_director", LARGE_REGION
     if args.analyze:
@@ -161,8 +160,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int, workers: int, access_log: Path) -> list[subprocess.Popen]:
-    log = open(OUT / "load-server.log", "a")
+def start_server(env: dict, port: int, workers: int, access_log: Path, server_log: Path) -> list[subprocess.Popen]:
+    log = open(server_log, "w")
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "tsm.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          # the server's own view: method, path, status, microseconds
@@ -180,7 +179,7 @@ def start_server(env: dict, port: int, workers: int, access_log: Path) -> list[s
             pass
         if gunicorn.poll() is not None or time.monotonic() > deadline:
             stop([gunicorn, worker])
-            raise SystemExit(f"gunicorn did not start; see {OUT / 'load-server.log'}")
+            raise SystemExit(f"gunicorn did not start; see {server_log}")
         time.sleep(0.3)
     return [gunicorn, worker]
 
@@ -197,30 +196,42 @@ def stop(processes: list[subprocess.Popen]) -> None:
             p.wait()
 
 
-def worker_cpu(gunicorn: subprocess.Popen) -> float:
-    """CPU seconds of gunicorn's workers so far (psutil comes with locust)."""
+def cpu_seconds(gunicorn: subprocess.Popen, worker: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn's workers, the task worker and the
+    PostgreSQL backends serving the throw-away database (psutil comes with
+    locust; the backends stay connected through the run: CONN_MAX_AGE)."""
     import psutil
 
-    total = 0.0
-    for child in psutil.Process(gunicorn.pid).children():
+    def cpu(p) -> float:
         try:
-            t = child.cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
+            t = p.cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    backends = 0.0
+    for p in psutil.process_iter(["cmdline"]):
+        cmdline = " ".join(p.info["cmdline"] or [])
+        if cmdline.startswith("postgres:") and f" {PG_DB} " in cmdline:
+            backends += cpu(p)
+    return {"gunicorn workers": sum(cpu(c) for c in psutil.Process(gunicorn.pid).children()),
+            "task worker": cpu(psutil.Process(worker.pid)), "PostgreSQL": backends}
 
 
-def run_locust(code: str, logins, port: int, prefix: Path, args) -> None:
+def run_locust(code: str, logins, port: int, prefix: Path, args) -> float:
+    """Run locust to the end; its CPU seconds."""
     env = dict(os.environ, LOAD_REGION=code, LOAD_USERS=",".join(f"{u}:{p}" for u, p in logins),
                LOAD_SAMPLES=f"{prefix}_samples.csv")
     with open(f"{prefix}_locust.log", "w") as log:
-        subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
              "--stop-timeout", "30", "--loglevel", "WARNING"],
-            cwd=ROOT, env=env, check=False, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0  # waited for above
+    return usage.ru_utime + usage.ru_stime
 
 
 def read_samples(prefix: Path) -> list[tuple[float, str, float, bool]]:
@@ -241,7 +252,8 @@ def read_failures(prefix: Path) -> list[dict]:
 
 
 def server_view(access_log: Path) -> dict[str, list[float]]:
-    """Milliseconds per request kind, from gunicorn's access log."""
+    """Milliseconds per request kind, from gunicorn's access log (and the
+    statuses it logged other than 200 and 302, under "status NNN")."""
     kinds: dict[str, list[float]] = {}
     for line in access_log.read_text().splitlines():
         try:
@@ -257,6 +269,8 @@ def server_view(access_log: Path) -> dict[str, list[float]]:
         else:
             kind = "login and landing"
         kinds.setdefault(kind, []).append(int(micros) / 1000)
+        if status not in ("200", "302"):
+            kinds.setdefault(f"status {status}", []).append(int(micros) / 1000)
     return kinds
 
 
@@ -266,7 +280,8 @@ def pct(values: list[float], p: float) -> float:
     return values[max(0, math.ceil(len(values) * p / 100) - 1)] if values else float("nan")
 
 
-def report(region: str, samples, failures: list, server: dict, cpu: float, seconds: float) -> bool:
+def report(region: str, samples, failures: list, server: dict, cpu: dict, wall: float, load: float,
+           seconds: float) -> bool:
     target = TARGET_P95_MS[region]
     groups: dict[str, list] = {}
     for s in samples:
@@ -277,6 +292,8 @@ def report(region: str, samples, failures: list, server: dict, cpu: float, secon
     print(f"\n== {region}: client view (locust, {len(samples)} requests in {seconds:.0f} s) ==")
     print(f"{'request':16} {'count':>6} {'errors':>6} {'req/s':>6} {'median':>7} {'p95':>7} {'p99':>7} {'max':>7}  ms")
     for name, group in rows:
+        if not group:
+            continue
         ms = [s[2] for s in group]
         print(f"{name:16} {len(group):6} {sum(s[3] for s in group):6} {len(group) / seconds:6.1f} "
               f"{statistics.median(ms):7.0f} {pct(ms, 95):7.0f} {pct(ms, 99):7.0f} {max(ms):7.0f}")
@@ -285,17 +302,20 @@ def report(region: str, samples, failures: list, server: dict, cpu: float, secon
         for f in failures:
             print(f"  {f['Occurrences']:>5} × {f['Method']} {f['Name']}: {f['Error'][:160]}")
     print(f"== {region}: server view (gunicorn access log: time inside a worker, queueing excluded) ==")
-    for kind in [*ACTIONS, "login and landing"]:
+    for kind in [*ACTIONS, "login and landing", *sorted(k for k in server if k.startswith("status "))]:
         values = server.get(kind)
         if values:
             print(f"{kind:18} {len(values):6}  median {statistics.median(values):7.0f}  p95 {pct(values, 95):7.0f}  "
                   f"p99 {pct(values, 99):7.0f}  max {max(values):7.0f}  total {sum(values) / 1000:6.1f} s")
-    print(f"gunicorn workers' CPU: {cpu:.0f} s in {seconds:.0f} s ({cpu / seconds:.2f} of 2 cores); "
-          f"load average now {os.getloadavg()[0]:.1f}")
+    cores = os.cpu_count() or 1
+    print(f"CPU seconds in the {wall:.0f} s of load ({cores} cores: {cores * wall:.0f} s available): "
+          + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
+          + f"; together {sum(cpu.values()) / wall / cores:.0%} of the machine; load average ≈ {load:.1f}"
+          + " (other processes on the machine count too)")
     print(f"== {region}: targets (p95 ≤ {target} ms, no errors) ==")
     ok = True
     for name, group in rows[:-1]:
-        if name not in (*ACTIONS, "all actions"):
+        if name not in (*ACTIONS, "all actions") or not group:
             continue
         p95 = pct([s[2] for s in group], 95)
         passed = p95 <= target
@@ -317,18 +337,23 @@ def bench(region: str, args) -> bool:
         port = free_port()
         access_log = OUT / f"load-{region}-access.log"
         access_log.unlink(missing_ok=True)
-        processes = start_server(env, port, args.workers, access_log)
+        processes = start_server(env, port, args.workers, access_log, OUT / f"load-{region}-server.log")
         print(f"  gunicorn {args.workers} workers on 127.0.0.1:{port}; locust {args.users} users "
               f"({len(set(u for u, _ in logins))} logins) for {args.seconds} s", flush=True)
         prefix = OUT / f"load-{region}"
-        print(f"  load average before: {os.getloadavg()[0]:.1f}", flush=True)
-        cpu0, t0 = worker_cpu(processes[0]), time.perf_counter()
-        run_locust(code, logins, port, prefix, args)
-        cpu, seconds = worker_cpu(processes[0]) - cpu0, time.perf_counter() - t0
+        cpu0, t0 = cpu_seconds(*processes), time.perf_counter()
+        load0 = os.getloadavg()[0]
+        locust_cpu = run_locust(code, logins, port, prefix, args)
+        cpu1, wall = cpu_seconds(*processes), time.perf_counter() - t0
+        cpu = {k: cpu1[k] - cpu0.get(k, 0.0) for k in cpu1} | {"locust": locust_cpu}
         stop(processes)  # flushes the access log
         samples = read_samples(prefix)
-        seconds = max(s[0] for s in samples) if samples else seconds
-        return report(region, samples, read_failures(prefix), server_view(access_log), cpu, seconds)
+        seconds = max(s[0] for s in samples) if samples else wall
+        timeouts = (OUT / f"load-{region}-server.log").read_text().count("WORKER TIMEOUT")
+        if timeouts:
+            print(f"  gunicorn killed {timeouts} worker(s) after its 30 s timeout (see bench/out/load-{region}-server.log)")
+        return report(region, samples, read_failures(prefix), server_view(access_log), cpu, wall,
+                      (load0 + os.getloadavg()[0]) / 2, seconds)
     finally:
         stop(processes)
         if not args.keep:
