@@ -16,6 +16,7 @@ Set by load_bench.py in the environment:
                  seconds since the start, name, milliseconds, failed (0/1)
 """
 
+import html
 import itertools
 import json
 import os
@@ -65,7 +66,8 @@ class Fragment(HTMLParser):
 
 
 def _attrs(text: str) -> dict:
-    return dict(re.findall(r'([\w:-]+)="([^"]*)"', text))
+    """A tag's attributes; one without a value (data-evidence-ticks) maps to ""."""
+    return {name: html.unescape(value) for name, _, value in re.findall(r'([\w:-]+)(="([^"]*)")?', text)}
 
 
 class Planner(HttpUser):
