@@ -30,6 +30,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -196,26 +197,57 @@ def stop(processes: list[subprocess.Popen]) -> None:
             p.wait()
 
 
-def cpu_seconds(gunicorn: subprocess.Popen, worker: subprocess.Popen) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn's workers, the task worker and the
-    PostgreSQL backends serving the throw-away database (psutil comes with
-    locust; the backends stay connected through the run: CONN_MAX_AGE)."""
-    import psutil
+class CpuSampler(threading.Thread):
+    """CPU seconds used during the load by gunicorn's workers, the task
+    worker and the PostgreSQL backends serving the throw-away database
+    (psutil comes with locust). Sampled twice a second, since a backend goes
+    away when Django closes a connection older than CONN_MAX_AGE, and a
+    worker when gunicorn kills it after its timeout; what a process used
+    after its last sample is missed."""
 
-    def cpu(p) -> float:
+    def __init__(self, gunicorn: subprocess.Popen, worker: subprocess.Popen):
+        super().__init__(daemon=True)
+        self.gunicorn, self.worker = gunicorn, worker
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.done = threading.Event()
+        self.sample(initial=True)
+
+    def sample(self, initial: bool = False) -> None:
+        """A process seen first now counts from here; one born later, all its CPU."""
+        import psutil
+
+        def seen(kind, p):
+            try:
+                t = p.cpu_times()
+            except psutil.Error:
+                return
+            self.first.setdefault(p.pid, t.user + t.system if initial else 0.0)
+            self.last[p.pid] = (kind, t.user + t.system)
+
         try:
-            t = p.cpu_times()
-            return t.user + t.system
+            for child in psutil.Process(self.gunicorn.pid).children():
+                seen("gunicorn workers", child)
+            seen("task worker", psutil.Process(self.worker.pid))
         except psutil.Error:
-            return 0.0
+            pass
+        for p in psutil.process_iter(["cmdline"]):
+            cmdline = " ".join(p.info["cmdline"] or [])
+            if cmdline.startswith("postgres:") and f" {PG_DB} " in cmdline:
+                seen("PostgreSQL", p)
 
-    backends = 0.0
-    for p in psutil.process_iter(["cmdline"]):
-        cmdline = " ".join(p.info["cmdline"] or [])
-        if cmdline.startswith("postgres:") and f" {PG_DB} " in cmdline:
-            backends += cpu(p)
-    return {"gunicorn workers": sum(cpu(c) for c in psutil.Process(gunicorn.pid).children()),
-            "task worker": cpu(psutil.Process(worker.pid)), "PostgreSQL": backends}
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.join()
+        self.sample()
+        totals = {"gunicorn workers": 0.0, "task worker": 0.0, "PostgreSQL": 0.0}
+        for pid, (kind, cpu) in self.last.items():
+            totals[kind] += cpu - self.first.get(pid, 0.0)
+        return totals
 
 
 def run_locust(code: str, logins, port: int, prefix: Path, args) -> float:
@@ -341,11 +373,10 @@ def bench(region: str, args) -> bool:
         print(f"  gunicorn {args.workers} workers on 127.0.0.1:{port}; locust {args.users} users "
               f"({len(set(u for u, _ in logins))} logins) for {args.seconds} s", flush=True)
         prefix = OUT / f"load-{region}"
-        cpu0, t0 = cpu_seconds(*processes), time.perf_counter()
-        load0 = os.getloadavg()[0]
+        sampler, t0, load0 = CpuSampler(*processes), time.perf_counter(), os.getloadavg()[0]
+        sampler.start()
         locust_cpu = run_locust(code, logins, port, prefix, args)
-        cpu1, wall = cpu_seconds(*processes), time.perf_counter() - t0
-        cpu = {k: cpu1[k] - cpu0.get(k, 0.0) for k in cpu1} | {"locust": locust_cpu}
+        cpu, wall = sampler.stop() | {"locust": locust_cpu}, time.perf_counter() - t0
         stop(processes)  # flushes the access log
         samples = read_samples(prefix)
         seconds = max(s[0] for s in samples) if samples else wall
