@@ -14,8 +14,12 @@ task worker (`manage.py db_worker`) start, and locust (bench/locustfile.py)
 runs headless right away: every user logs in, then funnel : contribution :
 evidence tick = 3 : 1 : 2, 0.5–2 s apart. Prints requests/s, median, p95,
 p99 per request and overall, the errors, the server's own timings (gunicorn's
-access log) and PASS/FAIL against the targets: p95 ≤ 300 ms (demo),
-≤ 500 ms (large), no errors.
+access log), the CPU used by the workers, PostgreSQL and locust, and
+PASS/FAIL against the targets: p95 ≤ 300 ms (demo), ≤ 500 ms (large), no
+errors. Files of the run stay in bench/out/ (load-<region>_*.csv, the
+access and server logs). `--analyze` runs ANALYZE after the import (the
+planner's statistics) before the load; `--users 1` gives each request's
+time without our own load.
 
 Needs the bench extra: `.venv/bin/pip install -e ".[bench]"` (locust, gunicorn).
 """
@@ -334,7 +338,8 @@ def report(region: str, samples, failures: list, server: dict, cpu: dict, wall: 
         span = seconds - logged_in if name.startswith("after ") else seconds
         print(f"{name:16} {len(group):6} {sum(s[3] for s in group):6} {len(group) / span:6.1f} "
               f"{statistics.median(ms):7.0f} {pct(ms, 95):7.0f} {pct(ms, 99):7.0f} {max(ms):7.0f}")
-    print(f"(\"after {logged_in:.0f} s\": the actions sent once the last user had logged in)")
+    if after:
+        print(f"(\"after {logged_in:.0f} s\": the actions sent once the last user had logged in)")
     if failures:
         print("errors:")
         for f in failures:
