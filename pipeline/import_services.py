@@ -418,6 +418,11 @@ def _save(model, sheet_plan, build, references: dict[str, dict], also: dict | No
             groups[tuple(sorted(values))].append(model(pk=pk, **values))
     for fields, rows in groups.items():
         model.objects.bulk_update(rows, list(fields), batch_size=500)
+    if groups and any(f.name == "version" for f in model._meta.fields):
+        # A form read before the import must be refused, not save over it.
+        changed = [row.pk for rows in groups.values() for row in rows]
+        for chunk in _chunks(changed, ID_CHUNK):
+            model.objects.filter(pk__in=chunk).update(version=F("version") + 1)
 
 
 def _customer(region, owners, code, v) -> Customer:

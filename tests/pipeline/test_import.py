@@ -803,3 +803,17 @@ def test_a_new_user_someone_created_meanwhile_stops_the_import(tmp_path, team, b
     assert not report.applied
     assert [str(c) for c in report.changed] == ["用户 wang_wu：预览之后已被他人创建、删除或调整了区域"]
     assert Customer.objects.get(code="C2").owner.username == "manager_a2"
+
+
+def test_an_import_that_changes_a_contact_moves_its_form_version(tmp_path, team):
+    """A contact form read before the import is refused after it (stale), never saved over it."""
+    assert run(tmp_path).applied
+    contact = Contact.objects.get(name=BASE["contacts"][0]["name"])
+    before = contact.version
+    data = copy.deepcopy(BASE)
+    data["contacts"][0]["title"] = "董事长"
+    assert run(tmp_path, data).applied
+    contact.refresh_from_db()
+    assert contact.title == "董事长" and contact.version == before + 1
+    untouched = Contact.objects.exclude(pk=contact.pk).get()
+    assert untouched.version == 0  # a contact the file leaves as it is keeps its version
