@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for Playwright's event
+# loop in this process; a production environment never has it.
 OURS = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL",
-        "DJANGO_SETTINGS_MODULE")
+        "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
