@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+from tsm.lib.memo import Memo
 from tsm.lib.periods import BasePeriod
 from tsm.lib.thresholds import Thresholds, Verdict
 
@@ -82,7 +83,7 @@ class CustomerResult:
 
 
 @dataclass
-class CustomerAnalysis:
+class CustomerAnalysis(Memo):
     """The customers of a region as of a date (§3.1, §3.2, §4.1): what the
     customer floor owns. The floors above read it; they never recompute it."""
 
@@ -95,20 +96,7 @@ class CustomerAnalysis:
     cells: list[dict]
     contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage
 
-    def memo(self, key, compute_fn):
-        """Derived tables (class summaries …) computed once per analysis and
-        scope, since the analysis itself never changes."""
-        store = self.__dict__.setdefault("_memo", {})
-        if key not in store:
-            store[key] = compute_fn()
-        return store[key]
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_memo", None)  # cheap to rebuild, costly to pickle
-        state.pop("customer_names", None)
-        state.pop("product_names", None)
-        return state
+    _unpickled = ("_memo", "customer_names", "product_names")
 
     @cached_property
     def customer_names(self) -> dict[int, str]:

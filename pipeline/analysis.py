@@ -10,6 +10,7 @@ from decimal import Decimal
 from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis, CustomerResult
 from pipeline import rules
+from tsm.lib.memo import Memo
 from tsm.lib.numbers import fmt_pct, fmt_rate
 from tsm.lib.thresholds import Thresholds, Verdict
 
@@ -38,7 +39,7 @@ class ProjectResult:
 
 
 @dataclass
-class ProjectAnalysis:
+class ProjectAnalysis(Memo):
     """The open projects of a region as of a date (§4.2, §4.3), with the
     customer analysis they were judged on. The funnel, the API and the plan
     read this; the customer figures are the customer floor's own."""
@@ -61,17 +62,6 @@ class ProjectAnalysis:
     customer_names = property(lambda self: self.customer_analysis.customer_names)
     product_names = property(lambda self: self.customer_analysis.product_names)
 
-    def memo(self, key, compute_fn):
-        """Derived tables (funnel summary …) computed once per analysis and scope."""
-        store = self.__dict__.setdefault("_memo", {})
-        if key not in store:
-            store[key] = compute_fn()
-        return store[key]
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_memo", None)  # cheap to rebuild, costly to pickle
-        return state
 
 
 def analyse_projects(

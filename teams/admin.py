@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from teams.models import Region, RegionSettings, User
 
 
-class RegionDataAdmin(admin.ModelAdmin):
+class ReadOnly:
     """A region's data (customers, projects, SWOT, strategy, plans, targets,
     settings) is shown to the administrator for support, never changed here:
     every change goes through the services, which check the version, keep the
@@ -20,17 +20,12 @@ class RegionDataAdmin(admin.ModelAdmin):
         return False
 
 
-class RegionDataInline(admin.TabularInline):
+class RegionDataAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class RegionDataInline(ReadOnly, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
