@@ -167,16 +167,6 @@ def analyse_customers(
 CLASS_ORDER = ["fat_sheep", "reindeer", "hound", "hare", "rat", "unclassified"]
 
 
-def class_summary(results: dict[int, CustomerResult], key=lambda r: None) -> list[dict]:
-    """Count, revenue, profit and revenue share per contribution class
-    (optionally per group given by `key`, e.g. the owner)."""
-    sums: dict = defaultdict(lambda: [0, ZERO, ZERO])
-    for r in results.values():
-        v = sums[(key(r), r.contribution_class.value)]
-        v[0] += 1
-        v[1] += r.revenue
-        v[2] += r.profit
-    return class_summary_of([(g, c, *v) for (g, c), v in sums.items()])
 
 
 def class_summary_of(sums) -> list[dict]:
@@ -197,18 +187,6 @@ def class_summary_of(sums) -> list[dict]:
     return out
 
 
-def class_summary_by_product(results: dict[int, CustomerResult], cells: list[dict]) -> list[dict]:
-    """Revenue and profit per product × contribution class of the customer."""
-    klass = {r.id: r.contribution_class.value for r in results.values()}
-    acc: dict = defaultdict(lambda: {"count": 0, "revenue": ZERO, "profit": ZERO})
-    for x in cells:
-        if x["customer_id"] not in klass:
-            continue
-        v = acc[(x["product_id"], klass[x["customer_id"]])]
-        v["count"] += 1
-        v["revenue"] += x["revenue"]
-        v["profit"] += x["revenue"] - x["cost"]
-    return [{"product_id": p, "class": c, **v} for (p, c), v in acc.items()]
 
 
 # --- the contribution page: matrix, summaries and the director's checks (§3.1) ---------------
@@ -244,12 +222,6 @@ def matrix_rows(customers: list[CustomerResult], products: list[dict], cells: li
     return rows
 
 
-def matrix_columns(products: list[dict], customers: list[CustomerResult], product_id: int | None) -> list[dict]:
-    """The products with a non-empty cell among the customers (or the one asked for)."""
-    if product_id is not None:
-        return [p for p in products if p["id"] == product_id]
-    used = set().union(*(c.cells.keys() for c in customers)) if customers else set()
-    return [p for p in products if p["id"] in used]
 
 
 def matrix_columns_of(products: list[dict], used: set[int], product_id: int | None) -> list[dict]:
@@ -259,9 +231,6 @@ def matrix_columns_of(products: list[dict], used: set[int], product_id: int | No
     return [p for p in products if p["id"] in used]
 
 
-def non_empty_cells(cells: list[dict]) -> list[dict]:
-    """The matrix without its empty cells (no revenue and no cost over the base period)."""
-    return [x for x in cells if not (x["revenue"] == 0 and x["cost"] == 0)]
 
 
 @dataclass(frozen=True)
@@ -301,11 +270,6 @@ def missing_scores_check_of(per_class: dict) -> Check:
     return Check("是否对区域内各类型客户“心中有数、一目了然”", bool(missing), reason, rows)
 
 
-def class_summary_per_product(results: dict[int, CustomerResult], cells: list[dict]) -> list[dict]:
-    """`class_summary`'s rows (group = product id, every class, revenue share
-    within the product) from `class_summary_by_product` over the non-empty cells."""
-    return class_summary_per_product_of([(r["product_id"], r["class"], r["count"], r["revenue"], r["profit"])
-                                         for r in class_summary_by_product(results, non_empty_cells(cells))])
 
 
 def class_summary_per_product_of(sums) -> list[dict]:

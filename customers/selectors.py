@@ -103,14 +103,6 @@ def product_rows() -> list[dict]:
 # --- the analysis pages: one query per kind of row, whatever the region's size ----------------------
 
 
-def customer_cell_rows(customer, period: BasePeriod) -> list[dict]:
-    """One customer's base-period revenue and cost per product (its row of the matrix)."""
-    return list(
-        Contribution.objects.filter(customer=customer, month__gte=period.start, month__lte=period.end)
-        .values("product_id")
-        .annotate(revenue=Sum("revenue"), cost=Sum("cost"))
-        .order_by("product_id")
-    )
 
 
 def contacts_of(customer_ids) -> list[Contact]:

@@ -79,8 +79,8 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
     contacts = defaultdict(list)
     for c in sel.contact_rows(region, customer_ids=customer_ids):
         contacts[c["customer_id"]].append((c["roles"] or [], c["last_met"]))
-    before = dict(CustomerStanding.objects.filter(customer_id__in=customer_ids).values_list("customer_id",
-                                                                                           "value_class"))
+    before = {pk: (value_class, reasons) for pk, value_class, reasons in CustomerStanding.objects.filter(
+        customer_id__in=customer_ids).values_list("customer_id", "value_class", "reasons")}
     changed = []
     for row in rows:
         if row["id"] not in before:
@@ -91,12 +91,11 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
         value_class = verdict.value
         publicity = rules.publicity(contacts[row["id"]], as_of, t=t)
         attractiveness, advantage = rules.value_axes(a_scores, b_scores)
-        standing = CustomerStanding.objects.filter(customer_id=row["id"]).only("reasons").first()
-        reasons = {**standing.reasons, "value_class": verdict.reason, "publicity": publicity.reason}
+        reasons = {**before[row["id"]][1], "value_class": verdict.reason, "publicity": publicity.reason}
         CustomerStanding.objects.filter(customer_id=row["id"], version__lte=region.data_version).update(
             version=region.data_version, reasons=reasons, name=row["name"], value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
             scores_missing=value_class is None, owner_id=row["owner_id"], publicity=publicity.value)
-        if before[row["id"]] != value_class:
+        if before[row["id"]][0] != value_class:
             changed.append(row["id"])
     return changed
 

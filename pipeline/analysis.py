@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from customers import rules as crules
-from customers.analysis import Check, CustomerAnalysis, CustomerResult
+from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
 from tsm.lib.memo import Memo
 from tsm.lib.numbers import fmt_pct, fmt_rate
@@ -150,10 +150,6 @@ def empty_funnel_health(t: Thresholds) -> Verdict:
     return rules.funnel_health([], t=t)
 
 
-def coverage(results, target: Decimal | None, achieved: Decimal) -> Verdict:
-    """Pipeline coverage (§4.3) of a set of open projects against the part of
-    the revenue target not yet met."""
-    return coverage_of(sum((r.weighted for r in results), Decimal("0")), target, achieved)
 
 
 def coverage_of(weighted: Decimal, target: Decimal | None, achieved: Decimal) -> Verdict:
@@ -168,22 +164,8 @@ def coverage_of(weighted: Decimal, target: Decimal | None, achieved: Decimal) ->
 HARE_RAT = ("hare", "rat")
 
 
-def focus_by_owner(results: dict[int, CustomerResult], projects, t: Thresholds) -> dict[int, Verdict]:
-    """是否过度关注“野兔、硕鼠”, per project owner: their open projects on
-    customers whose class is hare or rat (`results` must hold every customer
-    of the region: a project may be on a colleague's customer)."""
-    counts: dict = defaultdict(lambda: [0, 0])
-    for p in projects:
-        n = counts[p.owner_id]
-        n[0] += 1
-        r = results.get(p.customer_id)
-        if r is not None and r.contribution_class.value in HARE_RAT:
-            n[1] += 1
-    return {owner: crules.focus_check(on_hare_rat, total, t=t) for owner, (total, on_hare_rat) in counts.items()}
 
 
-def focus_check(results, projects, t: Thresholds, names: dict) -> Check:
-    return focus_check_of(focus_by_owner(results, projects, t), t, names)
 
 
 def focus_check_of(verdicts: dict, t: Thresholds, names: dict) -> Check:
@@ -200,12 +182,6 @@ def focus_check_of(verdicts: dict, t: Thresholds, names: dict) -> Check:
     return Check("是否过度关注“野兔、硕鼠”类客户", bool(over), reason, rows)
 
 
-def coverage_check(projects) -> Check:
-    """是否清晰决策流程中的五个关键角色: open projects whose role coverage is under 5."""
-    by_coverage = [0] * 6
-    for p in projects:
-        by_coverage[p.coverage.value] += 1
-    return coverage_check_of(by_coverage)
 
 
 def coverage_check_of(by_coverage: list[int]) -> Check:

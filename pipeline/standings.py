@@ -15,7 +15,6 @@ A lower floor that needs the whole region judged again marks it
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
@@ -124,7 +123,3 @@ def results_ensure(region, today: dt.date | None = None) -> Freshness:
 def _is_large(region) -> bool:
     return customers_count(region) + Project.objects.filter(region=region, status=Status.OPEN).count() > LARGE
 
-
-def results_touch(region) -> None:
-    """A write that needs the whole region judged again (an import)."""
-    Region.objects.filter(pk=region.pk).update(results_wanted=F("results_wanted") + 1)
