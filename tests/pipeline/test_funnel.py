@@ -243,3 +243,20 @@ def test_pipeline_coverage_is_the_weighted_amount_over_the_target_not_yet_met(
     assert f"{expected} 倍" in row
     other = re.search(r"<tr><td>manager_a2</td>.*?</tr>", body, re.S).group(0)
     assert "未设定收入目标" in other
+
+
+@pytest.mark.parametrize("n_customers", [3, 60])
+def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_queries(
+        client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
+    customers = factories.seed(region_a, manager_a1, n_customers, factories.products(2))
+    client = client_for(director)
+    client.get("/r/A/funnel/")  # the first visit stores the region's results
+    # session, user, region + settings, managers; hare/rat counts per owner, coverage counts,
+    # missing scores per class (three GROUP BYs over the stored results); nav regions
+    with django_assert_num_queries(8):
+        assert client.get("/r/A/checks/", headers={"HX-Request": "true"}).status_code == 200
+    # session, user, region + settings, the customer, its open projects' ids; the projects
+    # judged: rows, value class, targets, contacts, snapshots, links; names (2); nav regions
+    with django_assert_num_queries(14):
+        response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.content.decode().count("<strong>") == 2
