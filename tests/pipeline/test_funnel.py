@@ -129,11 +129,11 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
     # the 17 of a visit (above), plus judging and storing the region's results: the claim;
-    # the region read; customers, cells, buckets, contacts, products, targets, open projects,
+    # the region read; customers, the contributions' one scan, contacts, products, targets, open projects,
     # snapshots, contact links, year-to-date revenue; the customers' upsert, gone customers,
     # cells replaced (2); the projects' upsert, closed projects' rows; the region marked and
     # read back — whatever the size
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(37):
         assert client.get("/r/A/funnel/").status_code == 200
 
 
