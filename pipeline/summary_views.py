@@ -3,7 +3,6 @@ from the stored results — sorted, filtered and paged in SQL; only the page's
 rows are judged in full (with their reasons)."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -24,11 +23,17 @@ def _form(request, region):
     return StrategySummaryForm(request.GET, managers=managers), managers
 
 
+def _bad_filter(request, form):
+    # status=400 on render itself: an HttpResponseBadRequest wrapping a rendered
+    # response closes that one, and with it (request_finished) the database connection.
+    return render(request, "pipeline/funnel_bad_filter.html", {"form": form}, status=400)
+
+
 def strategy_summary(request, region):
     region = region_for(request, region)
     form, managers = _form(request, region)
     if not form.is_valid():
-        return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
+        return _bad_filter(request, form)
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     manager = form.cleaned_data["manager"]
@@ -47,7 +52,7 @@ def strategy_summary_xlsx(request, region):
     region = region_for(request, region)
     form, _ = _form(request, region)
     if not form.is_valid():
-        return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
+        return _bad_filter(request, form)
     results_ensure(region, timezone.localdate())
     manager = form.cleaned_data["manager"]
     listed = psel.strategy_summary(region, request.user, manager=manager, sort=form.sort_key)
