@@ -60,6 +60,8 @@ class ValueClass(TextChoices):
 # The course numbers the value classes 一级 … 四级.
 VALUE_CLASS_RANK = {"consolidate": _("一级"), "invest": _("二级"), "harvest": _("三级"), "maintain": _("四级")}
 VALUE_PENDING = _("待评估")
+# 客户策略总结 (§4.2): a 巩固类 or 投入类 customer whose publicity leaves roles unmet.
+FOCUS_LABEL = _("重点：加强宣传接触")
 
 
 class Dimension(TextChoices):

@@ -19,7 +19,7 @@ from typing import TypeVar
 from django.utils.text import format_lazy
 
 from customers.choices import (
-    VALUE_CLASS_RANK, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
+    FOCUS_LABEL, VALUE_CLASS_RANK, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
     ValueClass,
 )
 from tsm.lib.labels import Labels
@@ -374,3 +374,29 @@ def suggest_continuous_purchase(months_with_revenue: int) -> Verdict:
         raise ValueError(f"months_with_revenue {months_with_revenue} outside 0–12")
     score = (Decimal(months_with_revenue) * 5 / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return Verdict(score, f"建议 {score} 分：基期 12 个月中 {months_with_revenue} 个月有收入（{months_with_revenue}/12 × 5）")
+
+
+# --- §4.2 customer strategy summary (客户策略总结) ------------------------------------------------------
+
+# 重视"巩固和投入": the classes the rule watches and the publicity states it
+# flags. The strategy summary sorts by the same tuples in SQL.
+FOCUS_VALUE_CLASSES = ("consolidate", "invest")
+FOCUS_PUBLICITY = ("blank", "partial")
+
+
+def strategy_focus(value_class: str | None, publicity: str) -> Verdict:
+    """The strategy summary's rule, 重视"巩固和投入": a 巩固类 or 投入类
+    customer whose publicity is 大片空白 or 局部宣传 is flagged (True) and
+    listed first. A customer without a value class (待评估) is not flagged."""
+    if publicity not in PUBLICITY_LABELS:
+        raise ValueError(f"unknown publicity state {publicity!r}")
+    if value_class is not None and value_class not in VALUE_CLASS_SHORT:
+        raise ValueError(f"unknown value class {value_class!r}")
+    if value_class is None:
+        return Verdict(False, f"不标记：客户{VALUE_PENDING_LABEL}，尚无价值类别")
+    said = f"{VALUE_CLASS_SHORT[value_class]}客户，宣传接触状态为{PUBLICITY_LABELS[publicity]}"
+    if value_class not in FOCUS_VALUE_CLASSES:
+        return Verdict(False, f"不标记：{said}；只有巩固类、投入类客户在“巩固和投入”之列")
+    if publicity not in FOCUS_PUBLICITY:
+        return Verdict(False, f"不标记：{said}，宣传接触已经到位")
+    return Verdict(True, f"重点：{said}，重视“巩固和投入”，应加强宣传接触", FOCUS_LABEL)

@@ -33,12 +33,13 @@ NOT_PAGES = {
     "customer_needs", "contact_add", "competitor_add", "comparison_scores", "intelligence_add",
     "swot_item_add", "swot_item_delete", "swot_advanced", "swot_action", "value_grid_accept",
     "strategy_positioning", "strategy_position", "strategy_stance", "special_action_add", "special_action_delete",
+    "strategy_summary_xlsx",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
            "decision", "decision_customer", "contact_edit", "competitors", "competitor_edit", "funnel",
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
-           "customer_projects", "password_change", "password_change_done"}
+           "customer_projects", "password_change", "password_change_done", "strategy_summary"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit"}
 
 
@@ -71,6 +72,7 @@ def pages_for(username: str) -> list[tuple]:
         ("competitor_edit", reverse("competitor_edit", kwargs={**r, "pk": competitor.pk})),
         ("funnel", reverse("funnel", kwargs=r) + "?per_page=10"),
         ("funnel_bad_filter", reverse("funnel", kwargs=r) + "?layer=nowhere", 400),
+        ("strategy_summary", reverse("strategy_summary", kwargs=r) + "?per_page=20"),
         ("project_evidence", reverse("project_evidence", kwargs={**r, "code": project.code})),
         ("swot", reverse("swot", kwargs=r)),
         ("value_grid", reverse("value_grid", kwargs=r)),
