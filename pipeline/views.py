@@ -47,7 +47,7 @@ def funnel(request, region):
     data.setdefault("per_page", "100")  # shown as selected, so 筛选 keeps the page size
     form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
-        return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
+        return render(request, "pipeline/funnel_bad_filter.html", {"form": form}, status=400)
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     listed = form.apply_sql(psel.standings(region, request.user))
