@@ -101,8 +101,9 @@ def _customer_page(region, customer) -> str:
 
 @require_POST
 def customer_needs(request, region, code):
-    """采购程序 and 关键需求, saved in place; refused with 409 if someone saved
-    them since the form was read (the form as it is now, naming what changed)."""
+    """需求分析 (decider's, company's and industry's needs, procurement
+    procedure), saved in place; refused with 409 if someone saved them since
+    the form was read (the form as it is now, naming what changed)."""
     region = region_for(request, region)
     customer = customer_for_update(request, region, code)
     form = NeedsForm.for_customer(customer, request.POST)
