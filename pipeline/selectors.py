@@ -5,7 +5,7 @@ import functools
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, TextField
 from django.db.models.functions import Cast
 
 from customers import selectors as csel
@@ -210,3 +210,27 @@ def coverage_counts(qs) -> list[int]:
     """Open projects at each role coverage 0–5."""
     counts = dict(qs.values_list("coverage").annotate(n=Count("pk")).order_by())
     return [counts.get(k, 0) for k in range(6)]
+
+
+NEEDS_NAMED_MAX = 50
+
+
+def needs_unknown(region, user=None, *, limit: int = NEEDS_NAMED_MAX) -> tuple[int, int, list[dict]]:
+    """是否清晰了解决策人、公司和产业的需求, in two queries whatever the
+    region's size: (customers with an open project, those of them one of
+    whose three needs is not written, the first `limit` of those — largest
+    base-period revenue first — as rows with `<need>_written` and
+    `open_projects` for the rule). A manager's: their own customers."""
+    open_projects = Project.objects.filter(customer=OuterRef("pk"), status=Status.OPEN)
+    customers = Customer.objects.filter(region=region).filter(Exists(open_projects))
+    scope = permissions.owner_scope(user) if user is not None else None
+    if scope is not None:
+        customers = customers.filter(owner_id=scope)
+    unwritten = csel.needs_unwritten()
+    counts = customers.aggregate(total=Count("pk"), unknown=Count("pk", filter=unwritten))
+    n_open = open_projects.order_by().values("customer").annotate(n=Count("pk")).values("n")
+    written = csel.needs_written()
+    named = list(customers.filter(unwritten).annotate(**written, open_projects=Subquery(n_open))
+                 .order_by(F("standing__revenue").desc(nulls_last=True), "code")
+                 .values("code", "name", "owner_id", "open_projects", *written)[:limit])
+    return counts["total"], counts["unknown"], named
