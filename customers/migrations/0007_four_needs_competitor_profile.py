@@ -1,40 +1,13 @@
-"""Needs as four texts, and a competitor's goal, reaction and trends as the course puts them.
+"""Needs as four texts, and a competitor's goal, reaction and trends as the course puts them: the new fields.
 
-Nothing is lost: every stored text is copied, unchanged, into its new home
-before 0008 drops the old fields —
-
-- Customer.key_needs (关键需求)        → decider_needs (决策人的需求);
-- Competitor.goals (在本区域的主要目标) → goal_note (目标说明), the choice `goal` left blank (not yet judged);
-- Competitor.posture (对我方的态势)     → reaction_note (反应说明), the choice `reaction` left blank;
-- Competitor.trends (可能的动向)        → trend_product (在产品方面可能的发展趋势).
-
-company_needs, industry_needs, trend_operation and trend_organisation start
-blank. Going back copies the texts the other way (a text written meanwhile
-in a field that did not exist before is not carried back).
+0008 copies every old text into them — key_needs into decider_needs; goals,
+posture and trends into goal_note, reaction_note and trend_product — and 0009
+drops the old fields: nothing is lost. company_needs, industry_needs,
+trend_operation and trend_organisation start blank, and so do the choices
+goal and reaction (not yet judged).
 """
 
 from django.db import migrations, models
-from django.db.models import F
-
-NEEDS = [("key_needs", "decider_needs")]
-COMPETITOR = [("goals", "goal_note"), ("posture", "reaction_note"), ("trends", "trend_product")]
-
-
-def _copy(model, pairs, *, back=False):
-    # One UPDATE per field pair: a large region moves in place, no row read into Python.
-    for old, new in pairs:
-        source, target = (new, old) if back else (old, new)
-        model.objects.update(**{target: F(source)})
-
-
-def forward(apps, schema_editor):
-    _copy(apps.get_model("customers", "Customer"), NEEDS)
-    _copy(apps.get_model("customers", "Competitor"), COMPETITOR)
-
-
-def backward(apps, schema_editor):
-    _copy(apps.get_model("customers", "Customer"), NEEDS, back=True)
-    _copy(apps.get_model("customers", "Competitor"), COMPETITOR, back=True)
 
 
 def _text(verbose):
@@ -68,5 +41,4 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name='competitor', name='trend_operation', field=_text('在运作方面可能的发展趋势')),
         migrations.AddField(model_name='competitor', name='trend_organisation',
                             field=_text('在组织人员方面可能的发展趋势')),
-        migrations.RunPython(forward, backward),
     ]

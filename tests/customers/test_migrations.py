@@ -5,7 +5,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("customers", "0006_edit_versions")]
-AFTER = [("customers", "0008_drop_key_needs_goals_posture_trends")]
+AFTER = [("customers", "0009_drop_key_needs_goals_posture_trends")]
 LONG = "千兆专线，双路由，同城灾备；\n" * 400  # a long text with line breaks, kept to the character
 
 

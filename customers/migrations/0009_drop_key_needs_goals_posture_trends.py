@@ -1,4 +1,4 @@
-"""The old texts go, now that 0007 copied every one of them into its new field."""
+"""The old texts go, now that 0008 copied every one of them into its new field."""
 
 from django.db import migrations, models
 
@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_four_needs_competitor_profile'),
+        ('customers', '0008_copy_needs_and_competitor_texts'),
     ]
 
     operations = [
