@@ -280,6 +280,23 @@ def publicity(
     return Verdict.of(Publicity.BLANK, f"大片空白：{window}")
 
 
+# The three needs of §3.2 the director's check asks about, (field, 中文), fields as the customer model's.
+NEEDS = (("decider_needs", "决策人的需求"), ("company_needs", "公司的需求"), ("industry_needs", "产业的需求"))
+
+
+def needs_check(*, decider_needs: bool, company_needs: bool, industry_needs: bool, open_projects: int) -> Verdict:
+    """是否清晰了解决策人、公司和产业的需求: True (a warning: the check names
+    the customer) when it has an open project and one of its three needs is
+    not written (each argument says whether that need is written)."""
+    written = (decider_needs, company_needs, industry_needs)
+    missing = [label for (_field, label), done in zip(NEEDS, written) if not done]
+    if open_projects <= 0:
+        return Verdict(False, "没有进行中的项目")
+    if missing:
+        return Verdict(True, f"{open_projects} 个进行中项目，未写明{'、'.join(missing)}")
+    return Verdict(False, f"{open_projects} 个进行中项目，决策人、公司和产业的需求均已写明")
+
+
 # --- §4.1 customer value grid -----------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Q, Sum, TextField, Value
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 
 from customers.models import (
@@ -17,7 +17,7 @@ from customers.models import (
 )
 from customers.analysis import Cells, CustomerAnalysis, CustomerResult, analyse_customers
 from customers.rules import (
-    COMBINATION_LABELS, CONTRIBUTION_CLASS_LABELS, PUBLICITY_LABELS, VALUE_CLASS_LABELS, VALUE_PENDING_LABEL,
+    COMBINATION_LABELS, CONTRIBUTION_CLASS_LABELS, NEEDS, PUBLICITY_LABELS, VALUE_CLASS_LABELS, VALUE_PENDING_LABEL,
 )
 from teams import permissions
 from tsm.lib import cache
@@ -308,3 +308,26 @@ def missing_scores_by_class(qs) -> dict[str, tuple[int, int]]:
     rows = qs.values("contribution_class").annotate(
         total=Count("pk"), missing=Count("pk", filter=Q(scores_missing=True))).order_by()
     return {r["contribution_class"]: (r["missing"], r["total"]) for r in rows}
+
+
+# --- §3.2 needs: written or not, judged in SQL ----------------------------------------------------
+
+
+def _written(field: str) -> Q:
+    # A need is written when it holds more than blanks: empty or only spaces
+    # and line breaks is not written (the same on SQLite and PostgreSQL).
+    return ~Q(**{f"{field}__regex": r"^\s*$"})
+
+
+def needs_unwritten() -> Q:
+    """Customers one of whose three needs (NEEDS) is not written."""
+    q = Q()
+    for field, _label in NEEDS:
+        q |= ~_written(field)
+    return q
+
+
+def needs_written() -> dict:
+    """Annotations `<need>_written` (a boolean per need of NEEDS), for the rule `needs_check`."""
+    return {f"{field}_written": ExpressionWrapper(_written(field), output_field=BooleanField())
+            for field, _label in NEEDS}

@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, TextField, Value, When
+from django.db.models import (
+    Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, TextField, Value, When,
+)
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from customers import rules as crules
@@ -359,3 +361,27 @@ def summary_export(region, rows, user=None, *, manager: int | None = None) -> tu
                           p["code"], p["name"], p["win_rate"], p["amount"], LAYER_LABELS[p["layer"]], p["overdue"],
                           TACTIC_LABELS[p["tactic"]], CONCLUSION_LABELS[p["conclusion"]]])
     return headers, table
+
+
+NEEDS_NAMED_MAX = 50
+
+
+def needs_unknown(region, user=None, *, limit: int = NEEDS_NAMED_MAX) -> tuple[int, int, list[dict]]:
+    """是否清晰了解决策人、公司和产业的需求, in two queries whatever the
+    region's size: (customers with an open project, those of them one of
+    whose three needs is not written, the first `limit` of those — largest
+    base-period revenue first — as rows with `<need>_written` and
+    `open_projects` for the rule). A manager's: their own customers."""
+    open_projects = Project.objects.filter(customer=OuterRef("pk"), status=Status.OPEN)
+    customers = Customer.objects.filter(region=region).filter(Exists(open_projects))
+    scope = permissions.owner_scope(user) if user is not None else None
+    if scope is not None:
+        customers = customers.filter(owner_id=scope)
+    unwritten = csel.needs_unwritten()
+    counts = customers.aggregate(total=Count("pk"), unknown=Count("pk", filter=unwritten))
+    n_open = open_projects.order_by().values("customer").annotate(n=Count("pk")).values("n")
+    written = csel.needs_written()
+    named = list(customers.filter(unwritten).annotate(**written, open_projects=Subquery(n_open))
+                 .order_by(F("standing__revenue").desc(nulls_last=True), "code")
+                 .values("code", "name", "owner_id", "open_projects", *written)[:limit])
+    return counts["total"], counts["unknown"], named

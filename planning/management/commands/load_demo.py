@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from customers.models import ComparisonScore, Competitor, Dimension
+from customers.models import ComparisonScore, Competitor, Customer, Dimension
 from pipeline.import_services import workbook_import
 from pipeline.workbook import write_csv_zip
 from planning.models import CompetitivePosition
@@ -50,6 +50,7 @@ class Command(BaseCommand):
             region = Region.objects.get(code="DEMO")
             self._users(region, existing)
             self._competitors(region)
+            self._needs(region, rows["customers"])
             # Fresh planner statistics once committed: the import does its own tables.
             dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition])
         self.stdout.write(self.style.SUCCESS(
@@ -100,19 +101,31 @@ class Command(BaseCommand):
             if role != Role.EXECUTIVE:
                 user.regions.add(region)
 
+    def _needs(self, region, customers):
+        """The demo customers' needs texts (the workbook does not carry them),
+        for the customers whose four texts are all blank: a re-run leaves a
+        text someone wrote meanwhile as it is."""
+        texts = demo.needs(customers)
+        blank = Customer.objects.filter(region=region, **{field: "" for field in demo.NEEDS_FIELDS})
+        changed = []
+        for customer in blank.only("pk", "code"):
+            if any(texts.get(customer.code, {}).values()):
+                for field, text in texts[customer.code].items():
+                    setattr(customer, field, text)
+                changed.append(customer)
+        Customer.objects.bulk_update(changed, list(demo.NEEDS_FIELDS), batch_size=500)
+
     def _competitors(self, region):
         dims = list(Dimension.values)
         for series, rivals in demo.COMPETITORS.items():
             for name, rank, share, scores in rivals:
                 competitor, _ = Competitor.objects.update_or_create(
                     region=region, product_series=series, name=name,
-                    defaults={"rank": rank, "market_share": share,
-                              "goals": f"巩固{series}存量客户，争夺重点行业新增需求",
-                              "posture": "以价格换份额，重点冲击我方大客户" if rank == 1 else "局部跟进，择机渗透",
+                    defaults={"rank": rank, "market_share": share, **demo.COMPETITOR_PROFILES[rank],
+                              "goal_note": f"巩固{series}存量客户，争夺重点行业新增需求",
                               "service_features": "7×24 小时客服，行业解决方案团队",
                               "operating_means": "高层公关、捆绑优惠、免费试用",
-                              "local_organisation": "本地政企团队约 20 人",
-                              "trends": "加大云网融合投入，价格可能继续下探"},
+                              "local_organisation": "本地政企团队约 20 人"},
                 )
                 for dim, score in zip(dims, scores):
                     ComparisonScore.objects.update_or_create(
