@@ -305,7 +305,7 @@ def _special_action_for(request, region, pk: int) -> SpecialAction:
 def _customer_picker(region) -> str:
     """The <option>s of the region's customers for the target-customer fields: a region has
     thousands, joined here at once rather than one template loop turn each."""
-    return mark_safe("".join(f'<option value="{escape(code)}">{escape(name)}</option>'  # noqa: S308 (escaped)
+    return mark_safe("".join(f'<option value="{escape(code)}">{escape(name)}</option>'
                              for code, name in selectors.customer_choices(region)))
 
 
@@ -328,7 +328,8 @@ def _strategy_context(request, region, *, errors=None, action_form=None) -> dict
         "rows": rows, "competitors": competitors, "actions": actions, "freshness": freshness,
         "value_totals": totals, "own_customers": scope is not None,
         "value_by_series": {r.series: by_series.get(r.series) or selectors.empty_value_classes() for r in rows},
-        "customer_picker": _customer_picker(region) if can_edit else "",
+        # called by the template only where it is drawn: not for a fragment, nor a redirect
+        "customer_picker": (lambda: _customer_picker(region)) if can_edit else "",
         "option_groups": [(p, label, [o for o in options if o.position == p]) for p, label in Position.choices],
         "positions": dict(Position.choices), "stances": Stance.choices,
         "positioning_fields": services.POSITIONING_FIELDS, "positioning_notes": services.POSITIONING_NOTES,

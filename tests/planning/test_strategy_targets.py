@@ -266,6 +266,13 @@ def test_the_page_offers_the_regions_customers_to_pick_and_no_other_regions(clie
     assert re.search(r'<input type="text" name="add_customers" list="region-customers"', body)
 
 
+def test_customer_names_with_markup_are_text_in_the_picker(client_for, director, manager_a1, region_a, rival):
+    _customer(region_a, 'C"9', manager_a1, {}, name="<script>alert(1)</script>")
+    body = client_for(director).get("/r/A/strategy/").content.decode()
+    assert "<script>alert(1)" not in body
+    assert '<option value="C&quot;9">&lt;script&gt;alert(1)&lt;/script&gt;</option>' in body
+
+
 @pytest.mark.parametrize("add,message", [
     ("C1、B1", "对手甲：“B1”不是本区域的客户（请输入本区域客户的编码或名称，或从列表中选择）"),
     ("别区客户", "对手甲：“别区客户”不是本区域的客户"),
