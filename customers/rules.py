@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.choices import (
     FOCUS_LABEL, VALUE_CLASS_RANK, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
@@ -295,6 +296,43 @@ def needs_check(*, decider_needs: bool, company_needs: bool, industry_needs: boo
     if missing:
         return Verdict(True, f"{open_projects} 个进行中项目，未写明{'、'.join(missing)}")
     return Verdict(False, f"{open_projects} 个进行中项目，决策人、公司和产业的需求均已写明")
+
+
+PUBLICITY_ELEMENTS = (
+    ("new_business", _("结合新业务宣传")), ("formal_introduction", _("面对面的正式介绍")),
+    ("procedure", _("了解对方的采购程序")), ("key_needs", _("了解对方的关键需求")),
+)
+
+
+def written(text: str | None) -> bool:
+    """A text counts as written when it holds more than spaces and line breaks."""
+    return bool((text or "").strip())
+
+
+def publicity_elements(
+    *, actions_aimed: int, last_met: Iterable[date | None], procedure: str, needs: Sequence[str], as_of: date,
+    t: Thresholds = DEFAULTS,
+) -> list[tuple[str, str, Verdict]]:
+    """接触宣传's four elements of the course (DOMAIN §3.2), each done or not
+    yet with its reason: (key, label, Verdict(done, reason)).
+
+    - 结合新业务宣传: a special action (push/pull) aims at the customer;
+    - 面对面的正式介绍: a contact met face to face within the publicity window;
+    - 了解对方的采购程序: the procedure is written;
+    - 了解对方的关键需求: the three needs (决策人、公司、产业) are written."""
+    since = as_of - timedelta(days=t.publicity_window_days)
+    met = [d for d in last_met if d is not None and since <= d <= as_of]
+    missing = [label for (_field, label), text in zip(NEEDS, needs) if not written(text)]
+    window = f"{since.isoformat()} 至 {as_of.isoformat()}"
+    verdicts = [
+        Verdict(actions_aimed > 0, f"{actions_aimed} 项市场推拉动作针对该客户" if actions_aimed
+                else "还没有针对该客户（点名或按其类别）的市场推拉动作"),
+        Verdict(bool(met), f"{window} 面谈 {len(met)} 人次，最近 {max(met).isoformat()}" if met
+                else f"{window} 没有面对面的接触"),
+        Verdict(written(procedure), "采购程序已写明" if written(procedure) else "采购程序未写"),
+        Verdict(not missing, "决策人、公司和产业的需求均已写明" if not missing else f"未写明{'、'.join(missing)}"),
+    ]
+    return [(key, label, verdict) for (key, label), verdict in zip(PUBLICITY_ELEMENTS, verdicts)]
 
 
 # --- §4.1 customer value grid -----------------------------------------------------------------

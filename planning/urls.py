@@ -28,5 +28,6 @@ urlpatterns = [
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),
+        path("customers/<str:code>/publicity/", views.customer_publicity, name="customer_publicity"),
     ], "planning"))),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from customers import rules as crules
 from customers.models import Competitor, Customer
 from customers.rules import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num, fmt_score,
@@ -418,6 +419,24 @@ def special_action_delete(request, region, pk):
 
 
 # --- a customer's page: the push and pull actions and the stances aimed at it -----------------------------
+
+
+def customer_publicity(request, region, code):
+    """接触宣传's four elements for a customer, done or not yet (DOMAIN §3.2):
+    on this floor because 结合新业务宣传 reads the special actions; the
+    customer page loads it beside the publicity state."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    value_class, contribution_class = selectors.customer_classes(customer)
+    classes = {c for c in (value_class, contribution_class) if c in services.TARGET_CLASSES}
+    elements = crules.publicity_elements(
+        actions_aimed=len(selectors.actions_aimed_at(customer, classes=classes)),
+        last_met=customer.contacts.values_list("last_met", flat=True),
+        procedure=customer.procurement_procedure,
+        needs=[getattr(customer, field) for field, _label in crules.NEEDS],
+        as_of=timezone.localdate(), t=region.thresholds())
+    template = "planning/customer_publicity.html" + ("#elements" if request.htmx else "")
+    return render(request, template, {"region": region, "customer": customer, "elements": elements})
 
 
 def customer_actions(request, region, code):

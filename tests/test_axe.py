@@ -39,7 +39,7 @@ NOT_PAGES = {
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
            "decision", "decision_customer", "contact_edit", "competitors", "competitor_edit", "funnel",
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
-           "customer_projects", "planning:customer_actions", "password_change", "password_change_done",
+           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change", "password_change_done",
            "strategy_summary"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit"}
 
@@ -82,6 +82,7 @@ def pages_for(username: str) -> list[tuple]:
         ("director_checks", reverse("director_checks", kwargs=r)),
         ("customer_projects", reverse("customer_projects", kwargs=c)),
         ("planning:customer_actions", reverse("planning:customer_actions", kwargs=c)),
+        ("planning:customer_publicity", reverse("planning:customer_publicity", kwargs=c)),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]

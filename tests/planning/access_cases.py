@@ -41,6 +41,8 @@ CASES = {
     # A customer's page loads the actions aimed at it: whoever reads the customer (C1 is manager_a1's).
     "planning:customer_actions": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),
+    "planning:customer_publicity": Case(ok={"director", "manager_a1", "executive", "administrator"},
+                                        kwargs=lambda w: {"region": "A", "code": "C1"}),
 }
 
 
