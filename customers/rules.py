@@ -374,3 +374,18 @@ def suggest_continuous_purchase(months_with_revenue: int) -> Verdict:
         raise ValueError(f"months_with_revenue {months_with_revenue} outside 0–12")
     score = (Decimal(months_with_revenue) * 5 / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return Verdict(score, f"建议 {score} 分：基期 12 个月中 {months_with_revenue} 个月有收入（{months_with_revenue}/12 × 5）")
+
+
+# --- editing a customer (INTERFACES §1: the code is the import's key) ------------------
+
+
+def customer_code_editable(*, contributions: int, contacts: int, projects: int) -> Verdict:
+    """Whether a customer's code may still change: only while nothing refers
+    to it. An import matches customers on their codes (and its contribution,
+    project and contact rows name the customer by code), so once a customer
+    has data, a new code would make the next import add a second customer."""
+    held = [f"{n} {what}" for n, what in ((contributions, "条资费记录"), (contacts, "个联系人"), (projects, "个项目"))
+            if n]
+    if not held:
+        return Verdict(True, "该客户还没有资费、联系人和项目，客户编码可以修改")
+    return Verdict(False, f"该客户已有{'、'.join(held)}：客户编码是导入文件匹配客户的依据，有数据后不能再修改")
