@@ -14,6 +14,7 @@ from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
 from pipeline.rules import EVIDENCE, LAYER_LABELS, LAYERS
 from teams import permissions
+from teams.models import User
 from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
 
@@ -210,3 +211,32 @@ def coverage_counts(qs) -> list[int]:
     """Open projects at each role coverage 0–5."""
     counts = dict(qs.values_list("coverage").annotate(n=Count("pk")).order_by())
     return [counts.get(k, 0) for k in range(6)]
+
+
+# --- editing: a customer's data, its owners, a customer's projects ---------------------------------
+
+
+def customer_data_counts(customer) -> dict[str, int]:
+    """How many contributions, contacts and projects refer to a customer (its
+    code is fixed once any do: customers.rules.customer_code_editable)."""
+    return {"contributions": customer.contributions.count(), "contacts": customer.contacts.count(),
+            "projects": Project.objects.filter(customer=customer).count()}
+
+
+def customer_owners(region) -> list:
+    """Everybody who owns a customer of the region (a manager who has left
+    it too), each with `n`, their number of customers, by name."""
+    # the filter comes first, so the count is of the region's customers only
+    return list(User.objects.filter(customers__region=region).annotate(n=Count("customers")).order_by("username"))
+
+
+def open_projects_per_customer(customer_ids) -> dict[int, int]:
+    rows = (Project.objects.filter(customer_id__in=list(customer_ids), status=Status.OPEN)
+            .values("customer_id").annotate(n=Count("pk")).order_by())
+    return {r["customer_id"]: r["n"] for r in rows}
+
+
+def closed_projects(customer, user) -> list[Project]:
+    """A customer's closed projects the user may see, latest first, with the competitor a lost one went to."""
+    return list(Project.objects.visible_to(user).filter(customer=customer).exclude(status=Status.OPEN)
+                .select_related("lost_to", "owner").order_by("-closed_at", "-updated_at", "code"))

@@ -256,7 +256,7 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     with django_assert_num_queries(8):
         assert client.get("/r/A/checks/", headers={"HX-Request": "true"}).status_code == 200
     # session, user, region + settings, the customer, its open projects' ids; the projects
-    # judged: rows, value class, targets, contacts, snapshots, links; names (2); nav regions
-    with django_assert_num_queries(14):
+    # judged: rows, value class, targets, contacts, snapshots, links; names (2); its closed projects; nav regions
+    with django_assert_num_queries(15):
         response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content.decode().count("<strong>") == 2
