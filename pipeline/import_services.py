@@ -530,8 +530,10 @@ def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
         return
     Link = Project.contacts.through
     projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
-    # A project's linked contacts are a field of its form: its version moves.
-    _bump_versions(Project, [projects[code] for _key, code in link] + [
+    # A project's linked contacts are a field of its form: its version moves
+    # (not a project this import adds: no form was read before it).
+    added = {code for code, _v in plan.sheets["projects"].add} if "projects" in plan.sheets else set()
+    _bump_versions(Project, [projects[code] for _key, code in link if code not in added] + [
         projects[code] for _pk, code in unlink if code in projects])
     if unlink:
         doomed = [link_id for chunk in _chunks(sorted({pk for pk, _code in unlink}), ID_CHUNK)

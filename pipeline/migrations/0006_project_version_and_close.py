@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_customer_version'),
+        ('customers', '0006_edit_versions'),  # Competitor (lost_to) is older than this
         ('pipeline', '0005_project_standing'),
     ]
 
