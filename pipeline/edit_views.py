@@ -42,11 +42,6 @@ def _next(request, default: str) -> str:
     return default
 
 
-def _refused(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: per field where it names one."""
-    form.add_error(None, error)
-
-
 # --- a customer's record ------------------------------------------------------------------------------
 
 
@@ -78,7 +73,7 @@ def customer_edit(request, region, code):
             form, status = _customer_form(customer), 409
             form.conflict = stale.message
         except ValidationError as error:
-            _refused(form, error)
+            form.add_error(None, error)  # per field where the service names one
     context = {"region": region, "customer": customer, "form": form}
     template = "pipeline/customer_edit.html" + ("#record_form" if request.htmx else "")
     return render(request, template, context, status=status)
@@ -138,7 +133,7 @@ def _handover(request, region, departing) -> dict:
         form, status = HandoverForm(region=region, departing=departing, customers=customers), 409
         form.conflict = stale.message
     except ValidationError as error:
-        _refused(form, error)
+        form.add_error(None, error)
     return {"form": form, "status": status, "open_projects": psel.open_projects_per_customer(c.pk for c in customers)}
 
 
@@ -152,7 +147,7 @@ def _listed(values) -> list[int]:
         try:
             out.append(int(value))
         except ValueError:
-            continue  # the form refuses it: not one of the customers it lists
+            continue  # not a customer's id: no customer the form listed
     return out
 
 
@@ -167,12 +162,6 @@ def _handover_message(request, departing, done) -> None:
 # --- projects -----------------------------------------------------------------------------------------
 
 
-def _may_add_projects(user, region) -> bool:
-    """The region's director, or one of its account managers (for their own customers)."""
-    return permissions.can_edit_region(user, region) or (
-        permissions.is_manager(user) and permissions.is_member(user, region))
-
-
 @require_http_methods(["GET", "POST"])
 def project_add(request, region):
     """新建项目 (from the funnel, a customer's page or its projects panel:
@@ -180,7 +169,7 @@ def project_add(request, region):
     only once confirmed after the warning. With htmx, a GET with the form's
     values answers the contacts of the customer chosen (they follow it)."""
     region = region_for(request, region)
-    if not _may_add_projects(request.user, region):
+    if not permissions.can_add_projects_in(request.user, region):
         raise Http404("region")
     if request.htmx and request.method == "GET":
         form = ProjectCreateForm(request.GET, region=region, user=request.user)
@@ -205,7 +194,7 @@ def project_add(request, region):
                 return redirect(_next(request, reverse("project_evidence", kwargs={"region": region.code,
                                                                                    "code": project.code})))
         except ValidationError as error:
-            _refused(form, error)
+            form.add_error(None, error)  # per field where the service names one
     return render(request, "pipeline/project_form.html", {
         "region": region, "form": form, "project": None, "next": _next(request, ""),
         "cancel": _next(request, reverse("funnel", kwargs={"region": region.code}))}, status=status)
@@ -243,7 +232,7 @@ def project_edit(request, region, code):
             form, status = _project_form(project, request.user), 409
             form.conflict = stale.message
         except ValidationError as error:
-            _refused(form, error)
+            form.add_error(None, error)  # per field where the service names one
     return render(request, "pipeline/project_form.html", {
         "region": region, "form": form, "project": project, "next": _next(request, ""),
         "cancel": _next(request, reverse("project_evidence", kwargs={"region": region.code, "code": project.code}))},
@@ -274,7 +263,7 @@ def project_close(request, region, code):
             form, status = ProjectCloseForm(region=region), 409
             form.conflict = stale.message
         except ValidationError as error:
-            _refused(form, error)
+            form.add_error(None, error)  # per field where the service names one
     back = (reverse("project_evidence", kwargs={"region": region.code, "code": project.code})
             if project.status == Status.OPEN else
             reverse("customer_detail", kwargs={"region": region.code, "code": project.customer.code}))

@@ -63,7 +63,7 @@ def funnel(request, region):
     return render(request, "pipeline/funnel.html", {
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
         "evidence": psel.evidence_wording(), "as_of": today, "freshness": freshness,
-        "can_edit_projects": _may_edit_projects(request.user, region),
+        "can_edit_projects": permissions.can_add_projects_in(request.user, region),
         **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, targets),
     })
 
@@ -195,12 +195,5 @@ def customer_projects(request, region, code):
     return render(request, template, {"region": region, "customer": customer, "projects": projects,
                                       "closed": psel.closed_projects(customer, request.user),
                                       "can_add_project": permissions.can_add_project(request.user, customer),
-                                      "can_edit_projects": _may_edit_projects(request.user, region),
+                                      "can_edit_projects": permissions.can_add_projects_in(request.user, region),
                                       **psel.names_of(projects)})
-
-
-def _may_edit_projects(user, region) -> bool:
-    """Whether the user edits every project they see in the region: its
-    director, or one of its managers (who sees only their own)."""
-    return permissions.can_edit_region(user, region) or (
-        permissions.is_manager(user) and permissions.is_member(user, region))

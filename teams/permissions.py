@@ -111,6 +111,13 @@ def can_add_project(user, customer) -> bool:
     return can_edit_customer(user, customer)
 
 
+def can_add_projects_in(user, region) -> bool:
+    """Adding projects in a region, and editing every project one sees there:
+    its director, or one of its account managers (who adds projects to their
+    own customers and sees only their own projects)."""
+    return can_edit_region(user, region) or (is_manager(user) and is_member(user, region))
+
+
 def can_read_project(user, project) -> bool:
     if not can_read_region(user, project.region):
         return False
