@@ -388,4 +388,4 @@ def customer_code_editable(*, contributions: int, contacts: int, projects: int) 
             if n]
     if not held:
         return Verdict(True, "该客户还没有资费、联系人和项目，客户编码可以修改")
-    return Verdict(False, f"该客户已有{'、'.join(held)}：客户编码是导入文件匹配客户的依据，有数据后不能再修改")
+    return Verdict(False, f"该客户已有 {'、'.join(held)}：客户编码是导入文件匹配客户的依据，有数据后不能再修改")

@@ -275,4 +275,4 @@ def project_code_editable(*, evidence: int, snapshots: int) -> Verdict:
     held = [f"{n} {what}" for n, what in ((evidence, "项赢率证据"), (snapshots, "次周更新")) if n]
     if not held:
         return Verdict(True, "该项目还没有赢率证据和周更新，项目编码可以修改")
-    return Verdict(False, f"该项目已有{'、'.join(held)}：项目编码是导入文件匹配项目的依据，有数据后不能再修改")
+    return Verdict(False, f"该项目已有 {'、'.join(held)}：项目编码是导入文件匹配项目的依据，有数据后不能再修改")

@@ -59,10 +59,10 @@ def _edit(customer, **changes):
 
 @pytest.mark.parametrize(("counts", "editable", "reason"), [
     ((0, 0, 0), True, "该客户还没有资费、联系人和项目，客户编码可以修改"),
-    ((12, 0, 0), False, "该客户已有12 条资费记录：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
-    ((0, 1, 0), False, "该客户已有1 个联系人：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
-    ((0, 0, 2), False, "该客户已有2 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
-    ((3, 1, 2), False, "该客户已有3 条资费记录、1 个联系人、2 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
+    ((12, 0, 0), False, "该客户已有 12 条资费记录：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
+    ((0, 1, 0), False, "该客户已有 1 个联系人：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
+    ((0, 0, 2), False, "该客户已有 2 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
+    ((3, 1, 2), False, "该客户已有 3 条资费记录、1 个联系人、2 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改"),
 ])
 def test_a_customers_code_is_editable_only_while_nothing_refers_to_it(counts, editable, reason):
     verdict = customer_code_editable(contributions=counts[0], contacts=counts[1], projects=counts[2])
@@ -127,7 +127,7 @@ def test_once_a_customer_has_data_its_code_is_fixed(book, manager_a1, region_a, 
     with pytest.raises(ValidationError) as refused:
         _edit(customer, code="NEW2", name="改名")
     assert refused.value.message_dict == {
-        "code": [f"该客户已有{held}：客户编码是导入文件匹配客户的依据，有数据后不能再修改"]}
+        "code": [f"该客户已有 {held}：客户编码是导入文件匹配客户的依据，有数据后不能再修改"]}
     stored = Customer.objects.get(pk=customer.pk)
     assert (stored.code, stored.name, stored.version) == ("NEW", "新客户", 0)  # nothing written
 
@@ -171,7 +171,7 @@ def test_the_directors_edit_form_hands_the_customer_over_and_goes_back_to_its_pa
 def test_the_code_is_shown_read_only_with_the_reason(client_for, director, book):
     body = client_for(director).get(EDIT).content.decode()
     assert 'name="code"' in body and "disabled" in body.split('name="code"')[1].split(">")[0]
-    assert "该客户已有1 条资费记录、3 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改" in body
+    assert "该客户已有 1 条资费记录、3 个项目：客户编码是导入文件匹配客户的依据，有数据后不能再修改" in body
     body = client_for(director).get("/r/A/customers/NEW/edit/").content.decode()
     assert "disabled" not in body.split('name="code"')[1].split(">")[0]
 

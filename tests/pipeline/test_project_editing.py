@@ -75,9 +75,9 @@ def _edit_values(project, **changes):
 
 @pytest.mark.parametrize(("evidence", "snapshots", "editable", "reason"), [
     (0, 0, True, "该项目还没有赢率证据和周更新，项目编码可以修改"),
-    (1, 0, False, "该项目已有1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
-    (0, 2, False, "该项目已有2 次周更新：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
-    (3, 1, False, "该项目已有3 项赢率证据、1 次周更新：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
+    (1, 0, False, "该项目已有 1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
+    (0, 2, False, "该项目已有 2 次周更新：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
+    (3, 1, False, "该项目已有 3 项赢率证据、1 次周更新：项目编码是导入文件匹配项目的依据，有数据后不能再修改"),
 ])
 def test_a_projects_code_is_editable_only_while_it_has_no_history(evidence, snapshots, editable, reason):
     verdict = project_code_editable(evidence=evidence, snapshots=snapshots)
@@ -189,7 +189,7 @@ def test_once_it_has_evidence_a_projects_code_is_fixed(book, manager_a1):
     with pytest.raises(ValidationError) as refused:
         services.project_save(project=project, version=0, by=manager_a1, **_edit_values(project, code="X1B"))
     assert refused.value.message_dict == {
-        "code": ["该项目已有1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改"]}
+        "code": ["该项目已有 1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改"]}
     Project.objects.filter(code="X1").update(evidence=[])
     WeeklySnapshot.objects.create(project=project, iso_year=2026, iso_week=1, win_rate=0, layer="surface",
                                   amount=project.amount, expected_close=project.expected_close)
@@ -330,7 +330,7 @@ def test_the_edit_page_saves_and_a_stale_one_answers_409_with_the_project_as_it_
     page = client_for(director).get(EDIT).content.decode()
     mine = form_posting_to(page, EDIT)
     assert mine.data["version"] == ["0"] and "code" not in mine.data  # read-only: E1 is ticked
-    assert "该项目已有1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改" in page
+    assert "该项目已有 1 项赢率证据：项目编码是导入文件匹配项目的依据，有数据后不能再修改" in page
     theirs = client_for(manager_a1)
     form = form_posting_to(theirs.get(EDIT).content.decode(), EDIT)
     assert "owner" not in form.data  # a manager cannot hand the project to someone else
