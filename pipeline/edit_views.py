@@ -155,7 +155,7 @@ def _handover_message(request, departing, done) -> None:
     messages.success(request, _("已将 %(name)s 的 %(customers)d 个客户移交，%(projects)d 个进行中的项目随之移交") % {
         "name": departing, "customers": done.customers, "projects": done.projects})
     if done.left_open:
-        messages.warning(request, _("%(name)s 仍负责 %(n)d 个进行中的项目（在其他客户经理的客户上），请在项目中调整负责人") % {
+        messages.warning(request, _("%(name)s 仍负责 %(n)d 个进行中的项目，请在项目中调整负责人") % {
             "name": departing, "n": done.left_open})
 
 

@@ -110,8 +110,9 @@ def customer_edit(*, customer: Customer, version: int, seen: Mapping | None = No
         cservices.customer_save(customer=customer, version=version, seen=seen, code=code, name=name,
                                 industry=industry, owner=owner,
                                 projects=Project.objects.filter(customer=customer).count())
-        moved = _projects_follow({customer.pk: customer.owner_id}) if move_projects and customer.owner_id != before \
-            else []
+        moved = []
+        if move_projects and customer.owner_id != before:
+            moved = _projects_follow({customer.pk: customer.owner_id})
     customer_changed(region=region, customer_ids=[customer.pk])
     return moved
 
@@ -120,10 +121,10 @@ def customer_edit(*, customer: Customer, version: int, seen: Mapping | None = No
 class Handover:
     customers: int  # customers handed over
     projects: int  # open projects that followed them
-    left_open: int  # open projects the departing manager still owns (on others' customers)
+    left_open: int  # open projects the departing manager still owns afterwards
 
 
-def customers_hand_over(*, region, departing, targets: Mapping[int, "User"], move_projects: bool = True) -> Handover:
+def customers_hand_over(*, region, departing, targets: Mapping[int, User], move_projects: bool = True) -> Handover:
     """移交客户: every customer of `departing` in the region goes to the
     manager `targets` names for it ({customer id: manager}), in one
     transaction; their open projects follow unless `move_projects` is off.
