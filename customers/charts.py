@@ -157,3 +157,12 @@ def intelligence_table(entries):
              str(e.author) if e.author else ""] for e in entries]
     return headers, rows
 
+
+
+def customers_table(customers):
+    """The customer list in the import's customers sheet columns (INTERFACES §1),
+    so that a corrected list can be imported again; the manager's name after."""
+    headers = ["客户编码", "客户名称", "行业", "客户经理", "客户经理姓名"]
+    rows = [[c.code, c.name, c.industry, c.owner.username if c.owner_id else "", str(c.owner or "")]
+            for c in customers]
+    return headers, rows

@@ -6,12 +6,14 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from customers.analysis import CLASS_ORDER
 from customers.choices import CompetitorGoal, ReactionProfile
 from customers.models import Attitude, Dimension
 from customers.rules import CONTRIBUTION_CLASS_LABELS, DIMENSIONS, PUBLICITY_LABELS, ROLES
+from teams.models import Role, User
 from tsm.lib.versions import VersionedForm
 
 
@@ -309,3 +311,65 @@ class IntelligenceForm(forms.Form):
 
     def clean_channel(self):
         return self.channels[self.cleaned_data["channel"]]
+
+
+# --- a customer's own record --------------------------------------------------------------------------
+
+
+def _required(what) -> dict:
+    return {"required": format_lazy(_("请填写{}"), what)}
+
+
+def manager_choices(region, keep=None):
+    """The region's account managers (and `keep`, a current owner who is not
+    one any more, so that a form can show it), by name."""
+    managers = Q(pk__in=User.objects.filter(regions=region, role=Role.MANAGER).values("pk"))
+    return User.objects.filter(managers | Q(pk=keep) if keep is not None else managers).order_by("username")
+
+
+class CustomerForm(forms.Form):
+    """A new customer (its code, name, industry and account manager); the
+    edit form adds its version (pipeline.forms.CustomerEditForm)."""
+
+    code = forms.CharField(label=_("客户编码"), max_length=32, error_messages={
+        **_required(_("客户编码")), "max_length": _("客户编码最多 %(limit_value)d 个字符")})
+    name = forms.CharField(label=_("客户名称"), max_length=200, error_messages={
+        **_required(_("客户名称")), "max_length": _("客户名称最多 %(limit_value)d 个字")})
+    industry = forms.CharField(label=_("行业"), required=False, max_length=100,
+                               error_messages={"max_length": _("行业最多 %(limit_value)d 个字")})
+    owner = forms.ModelChoiceField(label=_("客户经理"), queryset=User.objects.none(), empty_label="—",
+                                   error_messages={"required": _("请选择客户经理"),
+                                                   "invalid_choice": _("所选客户经理不是本区域的客户经理")})
+
+    def __init__(self, *args, region, keep_owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = manager_choices(region, keep_owner)
+
+    def service_kwargs(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("code", "name", "industry", "owner") if k in self.cleaned_data}
+
+
+class CustomerListForm(_PageForm):
+    """GET filters of the director's customer list."""
+
+    TABLES = {"customers": _("客户名单")}
+
+    q = forms.CharField(label=_("客户名称或编码"), required=False, max_length=100, strip=True,
+                        error_messages={"max_length": _("客户名称或编码最多 100 个字")})
+    manager = forms.TypedChoiceField(label=_("客户经理"), required=False, coerce=int, empty_value=None,
+                                     error_messages=_messages("客户经理"))
+    field_order = ["q", "manager", "per_page"]
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", _("全部")), ("0", _("（未分配）"))] + [(m.pk, str(m)) for m in managers]
+
+    def apply(self, customers):
+        d = self.cleaned_data
+        if d["manager"] == 0:
+            customers = customers.filter(owner__isnull=True)
+        elif d["manager"]:
+            customers = customers.filter(owner_id=d["manager"])
+        if d["q"]:
+            customers = customers.filter(Q(code__icontains=d["q"]) | Q(name__icontains=d["q"]))
+        return customers.order_by("code")

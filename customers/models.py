@@ -70,6 +70,10 @@ class Customer(models.Model):
     # The version of the needs form (the four texts above) alone: the factor
     # scores are one-value saves and never move it (customers.services).
     needs_version = models.PositiveIntegerField(default=0, editable=False)
+    # The version of the customer form (code, name, industry, account manager):
+    # moved by its saves, by a handover and by an import that changes one of
+    # these fields; the scores and the needs form never move it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     profit_contribution = _score(_("利润贡献"))
     continuous_purchase = _score(_("持续采购"))
@@ -86,6 +90,9 @@ class Customer(models.Model):
     attention = _score(_("关注程度"))
 
     objects = CustomerQuerySet.as_manager()
+
+    # The fields `version` covers (an import bumps it only when it changes one).
+    FORM_FIELDS = ("code", "name", "industry", "owner")
 
     class Meta:
         verbose_name = _("客户")
@@ -141,6 +148,10 @@ class Contact(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the contact form
 
     objects = ContactQuerySet.as_manager()
+
+    # The fields `version` covers: an import that changes only a contact's
+    # projects (the projects' links) leaves its form's version alone.
+    FORM_FIELDS = ("name", "title", "roles", "attitude", "last_met")
 
     class Meta:
         verbose_name = _("联系人")

@@ -455,3 +455,18 @@ def strategy_focus(value_class: str | None, publicity: str) -> Verdict:
     if publicity not in FOCUS_PUBLICITY:
         return Verdict(False, f"不标记：{said}，宣传接触已经到位")
     return Verdict(True, f"重点：{said}，重视“巩固和投入”，应加强宣传接触", FOCUS_LABEL)
+
+
+# --- editing a customer (INTERFACES §1: the code is the import's key) ------------------
+
+
+def customer_code_editable(*, contributions: int, contacts: int, projects: int) -> Verdict:
+    """Whether a customer's code may still change: only while nothing refers
+    to it. An import matches customers on their codes (and its contribution,
+    project and contact rows name the customer by code), so once a customer
+    has data, a new code would make the next import add a second customer."""
+    held = [f"{n} {what}" for n, what in ((contributions, "条资费记录"), (contacts, "个联系人"), (projects, "个项目"))
+            if n]
+    if not held:
+        return Verdict(True, "该客户还没有资费、联系人和项目，客户编码可以修改")
+    return Verdict(False, f"该客户已有 {'、'.join(held)}：客户编码是导入文件匹配客户的依据，有数据后不能再修改")

@@ -1,10 +1,11 @@
-"""Writes of the analysis pages: needs, contacts, competitors, scores, intelligence.
+"""Writes of the customer floor: customers' records, needs, contacts,
+competitors, scores, intelligence.
 
 Keyword-only, validated here (a view's form is a convenience, not the
 guard), saved in a transaction that also marks the region's data as changed:
 cached analyses are keyed on `Region.data_version`.
 
-An edit of a needs, contact or competitor form carries the version it was
+An edit of a customer, needs, contact or competitor form carries the version it was
 read at and is refused (StaleEdit, nothing written) if the record moved on
 since; a comparison score is one value, set on its own and never refused.
 """
@@ -16,16 +17,111 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.choices import CompetitorGoal, ReactionProfile
 from customers.models import (
     Attitude, ComparisonScore, Competitor, Contact, Customer, IntelligenceChannel, IntelligenceEntry,
 )
-from customers.rules import DIMENSIONS, ROLES
+from customers.rules import DIMENSIONS, ROLES, customer_code_editable
+from teams import permissions
 from tsm.lib.numbers import fmt_rate
 from tsm.lib.versions import save_at_version
 
 MAX_COMPETITORS_PER_SERIES = 3
+CODE_MAX = 32  # the import's key: Customer.code, Project.code
+
+
+def code_errors(code: str, what: str) -> str | None:
+    """What is wrong with a customer's or a project's code, or None. The code
+    is also part of its page's address, so it cannot hold a slash."""
+    if not code:
+        return _("请填写%(what)s编码") % {"what": what}
+    if len(code) > CODE_MAX:
+        return _("%(what)s编码最多 %(max)d 个字符（现为 %(n)d 个）") % {"what": what, "max": CODE_MAX, "n": len(code)}
+    if "/" in code:
+        return _("%(what)s编码不能包含“/”（它是%(what)s页面地址的一部分）") % {"what": what}
+    return None
+
+
+def region_manager_error(user, region) -> str | None:
+    """None if `user` is an account manager of `region`, else why not."""
+    if user is None:
+        return _("请选择客户经理")
+    if not (permissions.is_manager(user) and user.regions.filter(pk=region.pk).exists()):
+        return _("“%(name)s”不是本区域的客户经理") % {"name": user}
+    return None
+
+
+# --- a customer's own record: code, name, industry, account manager ------------------------------------
+
+
+def _customer_checked(*, region, customer: Customer | None, code: str, name: str, industry: str, owner) -> dict:
+    """The record's values, stripped, or ValidationError naming every bad field."""
+    code, name, industry = (code or "").strip(), (name or "").strip(), (industry or "").strip()
+    errors = {}
+    if error := code_errors(code, _("客户")):
+        errors["code"] = error
+    elif taken := Customer.objects.filter(region=region, code=code).exclude(pk=getattr(customer, "pk", None)).first():
+        errors["code"] = _("本区域已有编码为“%(code)s”的客户：%(name)s") % {"code": code, "name": taken.name}
+    if not name:
+        errors["name"] = _("请填写客户名称")
+    elif len(name) > 200:
+        errors["name"] = _("客户名称最多 200 个字")
+    if len(industry) > 100:
+        errors["industry"] = _("行业最多 100 个字")
+    keeps_owner = customer is not None and owner is not None and owner.pk == customer.owner_id
+    if not keeps_owner and (error := region_manager_error(owner, region)):
+        errors["owner"] = error
+    if errors:
+        raise ValidationError(errors)
+    return {"code": code, "name": name, "industry": industry, "owner": owner}
+
+
+def _code_taken(region, code: str) -> ValidationError:
+    """The unique constraint's refusal, said as the check before it says it
+    (someone took the code between the check and the write)."""
+    return ValidationError({"code": _("本区域已有编码为“%(code)s”的客户") % {"code": code}})
+
+
+def customer_create(*, region, code: str, name: str, industry: str = "", owner) -> Customer:
+    """A new customer of the region, owned by one of its account managers.
+    The whole region is judged again by its next reader: a customer's
+    contribution class is relative to the others'."""
+    values = _customer_checked(region=region, customer=None, code=code, name=name, industry=industry, owner=owner)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(region=region, **values)
+            region.touch()
+            region.results_stale()
+    except IntegrityError:
+        raise _code_taken(region, values["code"]) from None
+    return customer
+
+
+def customer_save(*, customer: Customer, version: int, seen: Mapping | None = None, code: str, name: str,
+                  industry: str = "", owner, projects: int) -> Customer:
+    """Change a customer's record if nobody saved it since its form was read
+    at `version` (Customer.version). The code changes only while the
+    customer has no data (customer_code_editable); `projects` is how many
+    projects it has, counted by the pipeline floor that owns them. Moving its
+    projects along with a new account manager is the pipeline floor's
+    (pipeline.services.customer_edit), which calls this in its transaction."""
+    region = customer.region
+    values = _customer_checked(region=region, customer=customer, code=code, name=name, industry=industry,
+                               owner=owner)
+    if values["code"] != customer.code:
+        verdict = customer_code_editable(contributions=customer.contributions.count(),
+                                         contacts=customer.contacts.count(), projects=projects)
+        if not verdict.value:
+            raise ValidationError({"code": verdict.reason})
+    try:
+        with transaction.atomic():
+            save_at_version(customer, version=version, values=values, seen=seen)
+            region.touch()
+    except IntegrityError:
+        raise _code_taken(region, values["code"]) from None
+    return customer
 
 
 NEEDS_MAX_CHARS = 5000

@@ -70,8 +70,9 @@ def _reasons(r) -> dict:
 
 
 def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[int]:
-    """Judge again what is each customer's own (value class, axes, publicity)
-    after a score or a contact changed; returns the customers whose value
+    """Judge again what is each customer's own (value class, axes, publicity,
+    and its code, name and owner as stored) after a score, a contact or its
+    record changed; returns the customers whose value
     class changed (their projects' conclusions follow it)."""
     customer_ids = set(customer_ids)
     t = region.thresholds()
@@ -93,7 +94,7 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
         attractiveness, advantage = rules.value_axes(a_scores, b_scores)
         reasons = {**before[row["id"]][1], "value_class": verdict.reason, "publicity": publicity.reason}
         CustomerStanding.objects.filter(customer_id=row["id"], version__lte=region.data_version).update(
-            version=region.data_version, reasons=reasons, name=row["name"], value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
+            version=region.data_version, reasons=reasons, code=row["code"], name=row["name"], value_class=value_class, attractiveness=_axis(attractiveness), advantage=_axis(advantage),
             scores_missing=value_class is None, owner_id=row["owner_id"], publicity=publicity.value)
         if before[row["id"]][0] != value_class:
             changed.append(row["id"])

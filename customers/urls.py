@@ -6,6 +6,7 @@ from customers import views
 
 urlpatterns = [
     path("contribution/", views.contribution, name="contribution"),
+    path("customers/", views.customer_list, name="customer_list"),
     path("customers/<str:code>/", views.customer_detail, name="customer_detail"),
     path("competitors/", views.competitors, name="competitors"),
     path("competitors/add/", views.competitor_add, name="competitor_add"),

@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -17,6 +18,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -28,11 +30,12 @@ from customers.analysis import (
     matrix_rows,
 )
 from customers.forms import (
-    CompetitorForm, ContributionFilterForm, IntelligenceFilterForm, IntelligenceForm, ScoresForm,
+    CompetitorForm, ContributionFilterForm, CustomerForm, CustomerListForm, IntelligenceFilterForm, IntelligenceForm,
+    ScoresForm,
 )
 from customers import services
 from customers.services import MAX_COMPETITORS_PER_SERIES
-from customers.models import Competitor, CustomerStanding, Product
+from customers.models import Competitor, Customer, CustomerStanding, Product
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_ADVICE, ROLES, VALUE_CLASS_LABELS
 
 from customers.standings import customers_ensure
@@ -151,8 +154,38 @@ def customer_detail(request, region, code):
         "cells": cells, "freshness": freshness, "product_names": dict(Product.objects.values_list("pk", "name")),
         "contacts": with_roles(sel.contacts_of([customer.pk])),
         "advice": CONTRIBUTION_CLASS_ADVICE, "value_labels": VALUE_CLASS_LABELS,
+        "can_manage": permissions.can_manage_customer(request.user, customer),
+        "can_add_project": permissions.can_add_project(request.user, customer),
         "factors": [(label, getattr(customer, field)) for field, label in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS],
     })
+
+
+@require_http_methods(["GET", "POST"])
+def customer_list(request, region):
+    """The director's customer list (客户名单), filtered and paged, with 新建客户:
+    POST creates a customer and goes to its page; a refused one shows the
+    form again with its errors, nothing written."""
+    region = region_for_director(request, region)
+    managers = region_managers(region)
+    form = CustomerListForm(request.GET, managers=managers)
+    if not form.is_valid():
+        return bad_filter(request, form)
+    new = CustomerForm(request.POST if request.method == "POST" else None, region=region, auto_id="new_%s")
+    if new.is_bound:
+        try:
+            if new.is_valid():
+                customer = services.customer_create(region=region, **new.service_kwargs())
+                messages.success(request, _("已新建客户“%(name)s”（%(code)s）") % {"name": customer.name,
+                                                                            "code": customer.code})
+                return redirect("customer_detail", region=region.code, code=customer.code)
+        except ValidationError as error:
+            new.add_error(None, error)
+    customers = form.apply(Customer.objects.filter(region=region).select_related("owner"))
+    if form.wants_xlsx:
+        return xlsx_response(f"客户名单-{region.code}.xlsx", "客户名单", *charts.customers_table(customers))
+    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    return render(request, "customers/customer_list.html", {"region": region, "form": form, "page": page,
+                                                            "new": new}, status=400 if new.errors else 200)
 
 
 def with_roles(contacts):

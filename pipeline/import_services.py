@@ -404,6 +404,13 @@ def _save(model, sheet_plan, build, references: dict[str, dict], also: dict | No
     field -> {code or username: id} for the foreign keys."""
     model.objects.bulk_create([build(key, values) for key, values in sheet_plan.add], batch_size=BATCH)
     groups = defaultdict(list)
+    # A form read before the import must be refused, not save over it: a row
+    # whose changes touch what the model's form shows moves its version in
+    # the same update (every changed row of a model without FORM_FIELDS; not
+    # a project whose only change is its evidence, nor a customer whose only
+    # change is a score: those are one-value saves that move no version).
+    covered = getattr(model, "FORM_FIELDS", None)
+    versioned = any(f.name == "version" for f in model._meta.fields)
     for pk, _key, changes, _read in sheet_plan.update:
         values = {}
         for name, value in changes.items():
@@ -415,14 +422,16 @@ def _save(model, sheet_plan, build, references: dict[str, dict], also: dict | No
                 values[name] = value
         if values:
             values.update(also or {})
+            if versioned and (covered is None or not changes.keys().isdisjoint(covered)):
+                values["version"] = F("version") + 1
             groups[tuple(sorted(values))].append(model(pk=pk, **values))
     for fields, rows in groups.items():
         model.objects.bulk_update(rows, list(fields), batch_size=500)
-    if groups and any(f.name == "version" for f in model._meta.fields):
-        # A form read before the import must be refused, not save over it.
-        changed = [row.pk for rows in groups.values() for row in rows]
-        for chunk in _chunks(changed, ID_CHUNK):
-            model.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+
+
+def _bump_versions(model, ids: Iterable[int]) -> None:
+    for chunk in _chunks(sorted(set(ids)), ID_CHUNK):
+        model.objects.filter(pk__in=chunk).update(version=F("version") + 1)
 
 
 def _customer(region, owners, code, v) -> Customer:
@@ -520,6 +529,12 @@ def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
     if not (link or unlink):
         return
     Link = Project.contacts.through
+    projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
+    # A project's linked contacts are a field of its form: its version moves
+    # (not a project this import adds: no form was read before it).
+    added = {code for code, _v in plan.sheets["projects"].add} if "projects" in plan.sheets else set()
+    _bump_versions(Project, [projects[code] for _key, code in link if code not in added] + [
+        projects[code] for _pk, code in unlink if code in projects])
     if unlink:
         doomed = [link_id for chunk in _chunks(sorted({pk for pk, _code in unlink}), ID_CHUNK)
                   for link_id, contact_id, code in Link.objects.filter(contact_id__in=chunk)
@@ -528,7 +543,6 @@ def _contacts_save(plan: Plan, region: Region, customers: dict) -> None:
             Link.objects.filter(pk__in=chunk).delete()
     contacts = {(code, name): pk for code, name, pk in
                 Contact.objects.filter(customer__region=region).values_list("customer__code", "name", "id")}
-    projects = dict(Project.objects.filter(region=region).values_list("code", "id"))
     Link.objects.bulk_create([Link(contact_id=contacts[key], project_id=projects[code]) for key, code in link],
                              batch_size=BATCH)
 

@@ -65,10 +65,22 @@ class Project(models.Model):
                                       verbose_name=_("相关联系人"))
     helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assisted_projects",
                                      verbose_name=_("协同人员"))
+    # How it was closed (赢单 / 丢单 / 放弃): why, and for a lost one to whom.
+    close_reason = models.TextField(_("关闭原因"), blank=True)
+    lost_to = models.ForeignKey("customers.Competitor", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="projects_won", verbose_name=_("输给"))
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    # The version of the project form: moved by its saves, by closing, by a
+    # handover of its owner and by an import that changes one of FORM_FIELDS;
+    # an evidence tick never moves it (a one-value change, STYLE.md).
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProjectQuerySet.as_manager()
+
+    FORM_FIELDS = ("code", "name", "customer", "product", "owner", "amount", "expected_close", "status",
+                   "tariff_effect", "kill_degree", "competitors", "contacts", "close_reason", "lost_to")
 
     class Meta:
         verbose_name = _("项目")

@@ -263,3 +263,16 @@ def pipeline_coverage(weighted_open: Decimal, target_remaining: Decimal) -> Verd
         ratio,
         f"漏斗覆盖 {ratio} 倍：加权金额 {fmt_money(weighted_open)} ÷ 未完成目标 {fmt_money(target_remaining)}",
     )
+
+
+# --- editing a project (INTERFACES §1: the code is the import's key) ---------------------
+
+
+def project_code_editable(*, evidence: int, snapshots: int) -> Verdict:
+    """Whether a project's code may still change: only while it has no
+    evidence ticked and no weekly update. The code is what an import matches
+    projects on, so once the project has a history it keeps its code."""
+    held = [f"{n} {what}" for n, what in ((evidence, "项赢率证据"), (snapshots, "次周更新")) if n]
+    if not held:
+        return Verdict(True, "该项目还没有赢率证据和周更新，项目编码可以修改")
+    return Verdict(False, f"该项目已有 {'、'.join(held)}：项目编码是导入文件匹配项目的依据，有数据后不能再修改")

@@ -20,6 +20,7 @@ from pipeline.models import EvidenceCriterion, Project, ProjectStanding, Revenue
 from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, LAYERS, TACTIC_LABELS
 from tsm.lib.thresholds import Verdict
 from teams import permissions
+from teams.models import User
 from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
 
@@ -385,3 +386,32 @@ def needs_unknown(region, user=None, *, limit: int = NEEDS_NAMED_MAX) -> tuple[i
                  .order_by(F("standing__revenue").desc(nulls_last=True), "code")
                  .values("code", "name", "owner_id", "open_projects", *written)[:limit])
     return counts["total"], counts["unknown"], named
+
+
+# --- editing: a customer's data, its owners, a customer's projects ---------------------------------
+
+
+def customer_data_counts(customer) -> dict[str, int]:
+    """How many contributions, contacts and projects refer to a customer (its
+    code is fixed once any do: customers.rules.customer_code_editable)."""
+    return {"contributions": customer.contributions.count(), "contacts": customer.contacts.count(),
+            "projects": Project.objects.filter(customer=customer).count()}
+
+
+def customer_owners(region) -> list:
+    """Everybody who owns a customer of the region (a manager who has left
+    it too), each with `n`, their number of customers, by name."""
+    # the filter comes first, so the count is of the region's customers only
+    return list(User.objects.filter(customers__region=region).annotate(n=Count("customers")).order_by("username"))
+
+
+def open_projects_per_customer(customer_ids) -> dict[int, int]:
+    rows = (Project.objects.filter(customer_id__in=list(customer_ids), status=Status.OPEN)
+            .values("customer_id").annotate(n=Count("pk")).order_by())
+    return {r["customer_id"]: r["n"] for r in rows}
+
+
+def closed_projects(customer, user) -> list[Project]:
+    """A customer's closed projects the user may see, latest first, with the competitor a lost one went to."""
+    return list(Project.objects.visible_to(user).filter(customer=customer).exclude(status=Status.OPEN)
+                .select_related("lost_to", "owner").order_by("-closed_at", "-updated_at", "code"))

@@ -1,14 +1,19 @@
 from django.urls import path
 
-from pipeline import decision_views, summary_views, views
+from pipeline import decision_views, edit_views, summary_views, views
 
 urlpatterns = [
     path("funnel/", views.funnel, name="funnel"),
     path("strategy-summary/", summary_views.strategy_summary, name="strategy_summary"),
     path("strategy-summary/xlsx/", summary_views.strategy_summary_xlsx, name="strategy_summary_xlsx"),
+    path("projects/new/", edit_views.project_add, name="project_add"),
     path("projects/<str:code>/evidence/", views.project_evidence, name="project_evidence"),
+    path("projects/<str:code>/edit/", edit_views.project_edit, name="project_edit"),
+    path("projects/<str:code>/close/", edit_views.project_close, name="project_close"),
     path("checks/", views.director_checks, name="director_checks"),
     path("customers/<str:code>/projects/", views.customer_projects, name="customer_projects"),
+    path("customers/<str:code>/edit/", edit_views.customer_edit, name="customer_edit"),
+    path("transfer/", edit_views.customer_transfer, name="customer_transfer"),
     path("decision/", decision_views.decision, name="decision"),
     path("decision/<str:code>/", decision_views.decision_customer, name="decision_customer"),
     path("decision/<str:code>/needs/", decision_views.customer_needs, name="customer_needs"),

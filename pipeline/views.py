@@ -65,6 +65,7 @@ def funnel(request, region):
     return render(request, "pipeline/funnel.html", {
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
         "evidence": psel.evidence_wording(), "as_of": today, "freshness": freshness,
+        "can_edit_projects": permissions.can_add_projects_in(request.user, region),
         **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, targets),
     })
 
@@ -125,7 +126,7 @@ def project_evidence(request, region, code):
         return redirect(_safe_next(request, request.POST.get("next"), region))
     p = judged[project.pk]
     context = {"region": region, "p": p, "evidence": psel.evidence_wording(), "levels": LEVELS,
-               "next": _safe_next(request, request.POST.get("next"), region)}
+               "next": _safe_next(request, request.POST.get("next"), region), "can_edit_projects": True}
     if request.htmx.target == f"project-{project.code}":
         return render(request, "pipeline/funnel.html#evidence_response", {
             **context, **psel.names_of([p]), **_funnel_context(region, request.user, region_managers(region), today)})
@@ -196,4 +197,7 @@ def customer_projects(request, region, code):
     projects = sorted(judged.values(), key=lambda p: p.code)
     template = "pipeline/customer_projects.html" + ("#projects" if request.htmx else "")
     return render(request, template, {"region": region, "customer": customer, "projects": projects,
+                                      "closed": psel.closed_projects(customer, request.user),
+                                      "can_add_project": permissions.can_add_project(request.user, customer),
+                                      "can_edit_projects": permissions.can_add_projects_in(request.user, region),
                                       **psel.names_of(projects)})

@@ -100,6 +100,24 @@ def can_edit_customer(user, customer) -> bool:
     return is_manager(user) and customer.owner_id == user.pk and is_member(user, customer.region)
 
 
+def can_manage_customer(user, customer) -> bool:
+    """A customer's own record (code, name, industry, account manager) and
+    handing customers over: the region's director."""
+    return can_edit_region(user, customer.region)
+
+
+def can_add_project(user, customer) -> bool:
+    """A new project on a customer: the region's director, or the manager who owns the customer."""
+    return can_edit_customer(user, customer)
+
+
+def can_add_projects_in(user, region) -> bool:
+    """Adding projects in a region, and editing every project one sees there:
+    its director, or one of its account managers (who adds projects to their
+    own customers and sees only their own projects)."""
+    return can_edit_region(user, region) or (is_manager(user) and is_member(user, region))
+
+
 def can_read_project(user, project) -> bool:
     if not can_read_region(user, project.region):
         return False

@@ -39,15 +39,18 @@ NOT_PAGES = {
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
            "decision", "decision_customer", "contact_edit", "competitors", "competitor_edit", "funnel",
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
-           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change", "password_change_done",
-           "strategy_summary"}
-DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit"}
+           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
+           "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
+           "project_add", "project_edit", "project_close"}
+DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
+                 "customer_edit", "customer_transfer"}
 
 
 def pages_for(username: str) -> list[tuple]:
     """(name, path[, HTTP status]) of every page the user can reach, built from the demo data."""
     from customers.models import Competitor, Contact, Customer
     from pipeline.models import Project
+    from teams.models import User
 
     r = {"region": "DEMO"}
     customers = Customer.objects.filter(region__code="DEMO").order_by("code")
@@ -83,6 +86,14 @@ def pages_for(username: str) -> list[tuple]:
         ("customer_projects", reverse("customer_projects", kwargs=c)),
         ("planning:customer_actions", reverse("planning:customer_actions", kwargs=c)),
         ("planning:customer_publicity", reverse("planning:customer_publicity", kwargs=c)),
+        ("customer_list", reverse("customer_list", kwargs=r)),
+        ("customer_list (refused)", reverse("customer_list", kwargs=r) + "?manager=nobody", 400),
+        ("customer_edit", reverse("customer_edit", kwargs=c)),
+        ("customer_transfer", reverse("customer_transfer", kwargs=r)
+         + f"?manager={User.objects.get(username='manager1').pk}"),
+        ("project_add", reverse("project_add", kwargs=r) + f"?customer={customer.code}"),
+        ("project_edit", reverse("project_edit", kwargs={**r, "code": project.code})),
+        ("project_close", reverse("project_close", kwargs={**r, "code": project.code})),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]
@@ -229,6 +240,7 @@ def _scan_htmx_editors(scanner, pages) -> None:
     editors = [("value_grid", "#pending a, #assessed a", "#score-panel", "#score-panel form.scores")]
     if scanner.who == "director":
         editors.append(("competitors", "article.competitor p a", "article.competitor.editing", "article.editing form"))
+        editors.append(("customer_detail", "p.actions a[hx-get]", "#customer-record", "#customer-record form"))
     editors.append(("decision_customer", "#contacts td a", "tr.editing", "tr.editing form"))
     for name, link, container, ready in editors:
         page.goto(scanner.base + paths[name])

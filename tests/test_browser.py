@@ -246,3 +246,37 @@ def test_a_customer_page_loads_the_actions_aimed_at_it_and_a_stance_names_custom
     page.keyboard.press("Enter")
     page.locator(f"#competitor-{rival.pk} input[name=target_customers][checked]").wait_for(timeout=5000)
     assert [c.code for c in CompetitorStance.objects.get(competitor=rival).target_customers.all()] == [customer.code]
+def test_the_director_hands_a_customer_over_from_its_page_and_its_open_projects_follow(demo_site, page):
+    """The record form opens in the customer's page (htmx), a new account
+    manager is saved and the browser lands on the page again, showing him."""
+    from customers.models import Customer
+    from pipeline.models import Project
+
+    customer = (Customer.objects.filter(region__code="DEMO", owner__username="manager1", projects__status="open")
+                .order_by("code").first())
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    page.goto(f"{demo_site}/r/DEMO/customers/{customer.code}/")
+    page.locator("p.actions a", has_text="编辑客户资料").click()
+    form = page.locator("#customer-record form")
+    form.wait_for()
+    assert form.locator("input[name=code]").is_disabled()  # it has data: the import's key is fixed
+    form.locator("select[name=owner]").select_option(label="王强")
+    form.locator("button.primary").click()
+    page.wait_for_function("document.querySelector('h1 small').textContent.includes('王强')")
+    assert "进行中的项目随之移交" in page.locator(".messages").inner_text()
+    assert set(Project.objects.filter(customer=customer, status="open").values_list("owner__username", flat=True)) \
+        == {"manager2"}
+
+
+def test_a_new_projects_contacts_follow_the_customer_chosen(demo_site, page):
+    from customers.models import Contact
+
+    contact = Contact.objects.filter(customer__region__code="DEMO").select_related("customer").order_by("pk").first()
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    page.goto(f"{demo_site}/r/DEMO/projects/new/")
+    assert page.locator("#project-contacts input").count() == 0
+    page.locator("select[name=customer]").select_option(str(contact.customer_id))
+    page.locator(f"#project-contacts label", has_text=contact.name).first.wait_for()
+    assert page.locator("#project-contacts input").count() == contact.customer.contacts.count()

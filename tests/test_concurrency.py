@@ -11,6 +11,7 @@ PostgreSQL only: SQLite takes one lock for the whole database, so there are
 no row locks to race on and the threads would only take turns.
 """
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
@@ -21,6 +22,8 @@ from django.db import connection
 from customers import services as customer_services
 from customers.forms import CompetitorForm
 from customers.models import ComparisonScore, Competitor, Customer, FACTORS, Product
+from pipeline import services as pipeline_services
+from pipeline.models import Project
 from planning import services as planning_services
 from planning.forms import ScoresForm
 from planning.models import SwotAction, SwotItem
@@ -202,3 +205,97 @@ def test_two_directors_writing_a_pairings_first_action_at_once_one_lands(region_
     assert list(SwotAction.objects.values_list("action", "version")) == [(winner, 1)]
     assert refused.message == f"此记录已被他人修改：组合行动 现为“{winner}”。请核对后再保存。"
     assert _data_version(region_a) == 1
+
+
+# --- (d) a project: its versioned form, an evidence tick, a handover ------------------------------------------
+
+
+def _open_project(region, owner):
+    product = Product.objects.create(code="P1", name="专线", series="数据")
+    customer = Customer.objects.create(region=region, code="C1", name="客户一", owner=owner)
+    return Project.objects.create(region=region, code="X1", name="专线扩容", customer=customer, product=product,
+                                  owner=owner, amount=Decimal("100000"), expected_close=dt.date(2027, 1, 1),
+                                  evidence=["E1"])
+
+
+def _project_values(project, **changes):
+    values = {"code": project.code, "name": project.name, "customer": project.customer, "product": project.product,
+              "owner": project.owner, "amount": project.amount, "expected_close": project.expected_close,
+              "tariff_effect": project.tariff_effect, "kill_degree": project.kill_degree, "competitors": [],
+              "contacts": []}
+    return values | changes
+
+
+def test_a_project_edit_and_an_evidence_tick_at_once_both_land(region_a, manager_a1):
+    project = _open_project(region_a, manager_a1)
+
+    def editor(ready):
+        mine = Project.objects.select_related("region", "customer", "product", "owner").get(pk=project.pk)
+        values = _project_values(mine, amount=Decimal("300000"), name="专线扩容二期")
+        ready()
+        return pipeline_services.project_save(project=mine, version=0, seen=_project_values(mine), by=manager_a1,
+                                              **values)
+
+    def ticker(ready):
+        mine = Project.objects.select_related("region").get(pk=project.pk)
+        ready()
+        return pipeline_services.project_evidence_toggle(project=mine, code="E2", ticked=True, user=manager_a1)
+
+    outcomes = at_once(editor, ticker)
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    stored = Project.objects.get(pk=project.pk)
+    assert (stored.name, stored.amount, stored.evidence) == ("专线扩容二期", Decimal("300000.00"), ["E1", "E2"])
+    assert stored.version == 1  # the tick moved no version
+    assert _data_version(region_a) == 2
+
+
+def test_two_edits_of_one_project_read_at_one_version_at_once_one_lands(region_a, director, manager_a1):
+    project = _open_project(region_a, manager_a1)
+
+    def person(by, **changes):
+        def run(ready):
+            mine = Project.objects.select_related("region", "customer", "product", "owner").get(pk=project.pk)
+            seen = _project_values(mine)
+            ready()
+            return pipeline_services.project_save(project=mine, version=0, seen=seen, by=by,
+                                                  **_project_values(mine, **changes))
+        return run
+
+    outcomes = at_once(person(director, amount=Decimal("300000")), person(manager_a1, name="专线扩容二期"))
+    landed, refused = _one_landed(outcomes)
+    stored = Project.objects.get(pk=project.pk)
+    assert stored.version == 1
+    if landed == 0:
+        assert (stored.name, stored.amount) == ("专线扩容", Decimal("300000.00"))
+        assert refused.message == "此记录已被他人修改：项目金额 现为 300000.00。请核对后再保存。"
+    else:
+        assert (stored.name, stored.amount) == ("专线扩容二期", Decimal("100000.00"))
+        assert refused.message == "此记录已被他人修改：项目名称 现为“专线扩容二期”。请核对后再保存。"
+
+
+def test_a_handover_and_an_edit_of_one_customer_at_once_one_lands(region_a, manager_a1, manager_a2):
+    project = _open_project(region_a, manager_a1)
+    customer = project.customer
+
+    def handover(ready):
+        region = Region.objects.get(pk=region_a.pk)
+        ready()
+        return pipeline_services.customers_hand_over(region=region, departing=manager_a1,
+                                                     targets={customer.pk: manager_a2})
+
+    def editor(ready):
+        mine = Customer.objects.select_related("region", "owner").get(pk=customer.pk)
+        seen = {"code": mine.code, "name": mine.name, "industry": mine.industry, "owner": mine.owner}
+        ready()
+        return pipeline_services.customer_edit(customer=mine, version=0, seen=seen, code="C1", name="客户一（改）",
+                                               industry="", owner=mine.owner)
+
+    handed, edited = at_once(handover, editor)
+    assert not isinstance(handed, Exception), handed  # the departing manager's list still holds either way
+    stored = Customer.objects.get(pk=customer.pk)
+    assert stored.owner == manager_a2 and Project.objects.get(pk=project.pk).owner == manager_a2
+    if isinstance(edited, StaleEdit):  # the handover first: the edit read the old manager and is refused
+        assert (stored.name, stored.version) == ("客户一", 1)
+        assert edited.message == "此记录已被他人修改：客户经理 现为 manager_a2。请核对后再保存。"
+    else:  # the edit first: its name stays and the handover moves the version on again
+        assert (stored.name, stored.version) == ("客户一（改）", 2)

@@ -16,6 +16,8 @@ def _customer(w):
 CASES = {
     "contribution": Case(ok=REGION_A_READERS),
     "customer_detail": Case(ok=CUSTOMER_READERS, kwargs=_customer),
+    # the director's customer list; its POST (新建客户) is tested in test_customer_editing
+    "customer_list": Case(ok=DIRECTOR_ONLY),
     "decision": Case(ok=REGION_A_READERS),
     "decision_customer": Case(ok=CUSTOMER_READERS, kwargs=_customer),
     "customer_needs": Case(ok=CUSTOMER_WRITERS, kwargs=_customer, method="post", ok_status=(302,),

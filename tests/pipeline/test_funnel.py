@@ -260,7 +260,7 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     assert f"{n_customers} 个有进行中项目的客户中 {n_customers} 个未写全" in checks.content.decode()
     assert checks.content.decode().count('/#needs">') == min(n_customers, 50)
     # session, user, region + settings, the customer, its open projects' ids; the projects
-    # judged: rows, value class, targets, contacts, snapshots, links; names (2); nav regions
-    with django_assert_num_queries(14):
+    # judged: rows, value class, targets, contacts, snapshots, links; names (2); its closed projects; nav regions
+    with django_assert_num_queries(15):
         response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content.decode().count("<strong>") == 2

@@ -36,6 +36,20 @@ def test_each_persona_reads_and_edits_what_domain_section_0_says(personas, objec
     assert permissions.can_edit_project(user, project) is EDIT_CUSTOMER[who]
 
 
+ADD_PROJECTS_IN_REGION = {"director": True, "manager_a1": True, "manager_a2": True, "manager_b": False,
+                          "director_b": False, "executive": False, "administrator": False}
+
+
+@pytest.mark.parametrize("who", sorted(EDIT_REGION))
+def test_the_director_keeps_customers_records_and_managers_add_projects_to_their_own(personas, objects, region_a,
+                                                                                     who):
+    user = personas[who]
+    customer, _project = objects
+    assert permissions.can_manage_customer(user, customer) is EDIT_REGION[who]
+    assert permissions.can_add_project(user, customer) is EDIT_CUSTOMER[who]
+    assert permissions.can_add_projects_in(user, region_a) is ADD_PROJECTS_IN_REGION[who]
+
+
 def test_a_region_fetched_for_a_user_answers_membership_without_a_query(
         personas, region_a, django_assert_num_queries):
     director = personas["director"]
