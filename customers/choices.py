@@ -61,6 +61,11 @@ class ValueClass(TextChoices):
 VALUE_CLASS_RANK = {"consolidate": _("一级"), "invest": _("二级"), "harvest": _("三级"), "maintain": _("四级")}
 VALUE_PENDING = _("待评估")
 
+# Whether a customer's contribution class is one the course expects of its value class (§4.1).
+VALUE_FIT = _("符合")
+VALUE_MISFIT = _("不符合")
+VALUE_FIT_NONE = _("不判断")
+
 
 class Dimension(TextChoices):
     """Nine comparison dimensions (§3.3), in three groups."""
