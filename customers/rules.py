@@ -78,6 +78,10 @@ VALUE_CLASS_LABELS = Labels((value, format_lazy("{} {}", VALUE_CLASS_RANK[value]
                             for value, label in ValueClass.choices)
 VALUE_PENDING_LABEL = VALUE_PENDING
 
+# (attractiveness high, advantage high) -> value class: the grid's four quadrants.
+VALUE_CLASS_BY_AXES = {(True, True): "consolidate", (True, False): "invest", (False, True): "harvest",
+                       (False, False): "maintain"}
+
 # Recommended market actions (numbers into MARKET_ACTIONS) and why, per class.
 VALUE_CLASS_ACTIONS = {
     "consolidate": (4, 7, 9, 16),
@@ -349,9 +353,7 @@ def value_class(
     high = t.value_high
     a_high = a_sum >= high * len(ATTRACTIVENESS_FACTORS)
     b_high = b_sum >= high * len(ADVANTAGE_FACTORS)
-    cls = {(True, True): "consolidate", (True, False): "invest", (False, True): "harvest", (False, False): "maintain"}[
-        (a_high, b_high)
-    ]
+    cls = VALUE_CLASS_BY_AXES[a_high, b_high]
     a_mean = a_sum / len(ATTRACTIVENESS_FACTORS)
     b_mean = b_sum / len(ADVANTAGE_FACTORS)
     return Verdict.of(
