@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from customers.models import FACTORS, Competitor, Customer
 from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS, value_fit
@@ -388,9 +389,11 @@ def value_fit_accept(*, customer: Customer, value_class: str, contribution_class
     try:
         verdict = value_fit(value_class, contribution_class)
     except ValueError:
-        raise ValidationError(f"{customer.name}：未知的类别 {value_class}/{contribution_class}") from None
+        raise ValidationError(gettext("%(name)s：未知的类别 %(value)s/%(contribution)s") % {
+            "name": customer.name, "value": value_class, "contribution": contribution_class}) from None
     if verdict.value is not False:
-        raise ValidationError(f"{customer.name}：{verdict.reason}，没有需要接受的不符")
+        raise ValidationError(gettext("%(name)s：%(reason)s，没有需要接受的不符") % {
+            "name": customer.name, "reason": verdict.reason})
     acceptance = ValueFitAcceptance(customer=customer, value_class=value_class, contribution_class=contribution_class,
                                     accepted_by=user, accepted_at=timezone.now())
     ValueFitAcceptance.objects.bulk_create(

@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers.models import Competitor, Customer
@@ -268,6 +269,7 @@ def _fit_answer(request, region, form, *, error=None, done=""):
     pages = form.pages() if form.is_valid() else {}
     errors = error.messages if error else []
     if request.htmx:
+        customers_ensure(region, timezone.localdate())
         visible = csel.standings(region, request.user)
         return render(request, "planning/value_grid.html#fit", _fit_context(
             request, region, visible, pages=pages, errors=errors, done=done))
@@ -290,7 +292,7 @@ def value_fit_accept(request, region, code):
                                   contribution_class=form.cleaned_data["contribution_class"])
     except ValidationError as error:
         return _fit_answer(request, region, form, error=error)
-    return _fit_answer(request, region, form, done=f"已接受{customer.name}的类别不符")
+    return _fit_answer(request, region, form, done=gettext("已接受%(name)s的类别不符") % {"name": customer.name})
 
 
 @require_POST
@@ -304,7 +306,7 @@ def value_fit_undo(request, region, code):
         services.value_fit_undo(customer=customer)
     except ValidationError as error:
         return _fit_answer(request, region, form, error=error)
-    return _fit_answer(request, region, form, done=f"已撤销对{customer.name}的接受")
+    return _fit_answer(request, region, form, done=gettext("已撤销对%(name)s的接受") % {"name": customer.name})
 
 
 def _score_panel(request, region, customer, *, form=None, error=None, saved="", status=200):
