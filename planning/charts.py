@@ -48,26 +48,32 @@ def value_grid_figure(points, *, high) -> dict:
     """One dot per assessed customer (selectors.GridPoint): x = attractiveness,
     y = relative advantage, sized by base-period revenue, coloured by
     contribution class; the quadrant lines at the region's threshold `high`,
-    each quadrant's class in its outer corner."""
+    each quadrant's class in its outer corner.
+
+    The traces are written as plain data: plotly's validation of 5,000 points
+    took longer than the rest of the page."""
     sizes = _sizes([p.revenue for p in points])
-    fig = go.Figure()
+    values = dict(VALUE_CLASS_LABELS.items())  # translated once, not once per dot
+    traces = []
     for klass, label in CONTRIBUTION_CLASS_LABELS.items():
         group = [(p, size) for p, size in zip(points, sizes) if p.contribution_class == klass]
         if not group:
             continue
-        fig.add_trace(go.Scatter(
-            name=label, mode="markers",
-            x=[float(p.attractiveness) for p, _ in group], y=[float(p.advantage) for p, _ in group],
-            marker={"size": [size for _, size in group], "color": CLASS_COLOURS[klass], "opacity": 0.75,
-                    "line": {"width": 1, "color": "white"}},
-            customdata=[[esc(p.name), esc(p.code), fmt_score(p.attractiveness), fmt_score(p.advantage),
-                         VALUE_CLASS_LABELS[p.value_class], label, format_money(p.revenue)] for p, _ in group],
-            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{customdata[2]} · "
-                           "相对优势 %{customdata[3]}<br>%{customdata[4]} · %{customdata[5]}"
-                           "<br>基期收入 %{customdata[6]} 元<extra></extra>"),
-        ))
+        traces.append({
+            "type": "scatter", "name": label, "mode": "markers",
+            "x": [float(p.attractiveness) for p, _ in group], "y": [float(p.advantage) for p, _ in group],
+            "marker": {"size": [round(size, 1) for _, size in group], "color": CLASS_COLOURS[klass],
+                       "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            # name, code, attractiveness, advantage, value class, revenue; the contribution class is the trace's
+            "customdata": [[esc(p.name), esc(p.code), fmt_score(p.attractiveness), fmt_score(p.advantage),
+                            values[p.value_class], format_money(p.revenue)] for p, _ in group],
+            "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{customdata[2]} · "
+                              f"相对优势 %{{customdata[3]}}<br>%{{customdata[4]}} · {esc(label)}"
+                              "<br>基期收入 %{customdata[5]} 元<extra></extra>"),
+        })
     h = float(high)
     line = {"color": "#b3261e", "width": 1.5, "dash": "dash"}
+    fig = go.Figure()
     fig.add_shape(type="line", x0=h, x1=h, y0=0, y1=5, line=line)
     fig.add_shape(type="line", x0=0, x1=5, y0=h, y1=h, line=line)
     for klass, (attractive, advantaged) in QUADRANT_OF.items():
@@ -76,10 +82,11 @@ def value_grid_figure(points, *, high) -> dict:
                            yanchor="top" if advantaged else "bottom")
     fig.update_layout(
         height=480, title=f"客户价值评估（分界线 {fmt_num(high)}）", legend_title_text="贡献类别",
+        showlegend=True,
         xaxis={"title": AXIS_ATTRACTIVENESS, "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
         yaxis={"title": AXIS_ADVANTAGE, "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
     )
-    return figure_json(fig)
+    return figure_json(fig) | {"data": traces}
 
 
 def quadrants(counts: dict[str, int], action_texts: dict[int, str]) -> list[dict]:

@@ -84,11 +84,12 @@ def test_each_assessed_customer_is_a_dot_at_its_axis_means_sized_by_revenue_colo
     assert fig["layout"]["xaxis"]["title"]["text"] == "客户群本身的吸引力"
     assert fig["layout"]["yaxis"]["title"]["text"] == "我们的相对优势"
     # sized by base-period revenue: 120,000 is the largest dot; 1,200 is sqrt(1 %) of the way up
-    assert fat["marker"]["size"] == [40] and hare["marker"]["size"] == [pytest.approx(11.2)]
+    assert fat["marker"]["size"] == [40] and hare["marker"]["size"] == [11.2]
     assert fat["marker"]["color"] != hare["marker"]["color"]
-    # hover: name, code, both scores, both classes, revenue
-    assert fat["customdata"][0] == ["大客户", "C01", "4.00", "3.00", "一级 巩固类", "肥羊", "120,000.00"]
-    assert hare["customdata"][0] == ["小客户", "C02", "2.00", "4.00", "三级 收获类", "野兔", "1,200.00"]
+    # hover: name, code, both scores, the value class, revenue; the contribution class is the trace's
+    assert fat["customdata"][0] == ["大客户", "C01", "4.00", "3.00", "一级 巩固类", "120,000.00"]
+    assert hare["customdata"][0] == ["小客户", "C02", "2.00", "4.00", "三级 收获类", "1,200.00"]
+    assert "相对优势 %{customdata[3]}<br>%{customdata[4]} · 野兔" in hare["hovertemplate"]
 
 
 def test_the_quadrants_lie_where_the_course_draws_them(client_for, director, region_a, grid):
