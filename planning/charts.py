@@ -3,6 +3,7 @@ pages as (headers, rows) for Excel. Names from users are escaped with `esc`
 before they enter a figure: plotly renders HTML in hover text."""
 
 import math
+from decimal import ROUND_FLOOR, Decimal
 
 import plotly.graph_objects as go
 from django.utils import timezone
@@ -15,7 +16,6 @@ from planning.models import ActionFamily, OpportunitySource, Pairing, Position, 
 from planning.rules import SWOT_KIND_LABELS
 from planning.services import POSITIONING_FIELDS, TARGET_CLASSES
 from tsm.lib.charts import esc, figure_json
-from tsm.lib.money import format_money
 
 CLASS_COLOURS = {
     "fat_sheep": "#2f855a", "reindeer": "#3182ce", "hound": "#d69e2e", "hare": "#a0aec0", "rat": "#c53030",
@@ -44,6 +44,12 @@ def _sizes(revenues) -> list[float]:
     return [SIZE_MIN + (SIZE_MAX - SIZE_MIN) * math.sqrt(max(float(r), 0) / float(top)) for r in revenues]
 
 
+def _axis(mean: Decimal) -> float:
+    """A mean as the reasons write it (2 places, rounded down, fmt_score): the
+    dot and its hover never cross the line that its class did not."""
+    return float(mean.quantize(Decimal("0.01"), ROUND_FLOOR))
+
+
 def value_grid_figure(points, *, high) -> dict:
     """One dot per assessed customer (selectors.GridPoint): x = attractiveness,
     y = relative advantage, sized by base-period revenue, coloured by
@@ -61,15 +67,14 @@ def value_grid_figure(points, *, high) -> dict:
             continue
         traces.append({
             "type": "scatter", "name": label, "mode": "markers",
-            "x": [float(p.attractiveness) for p, _ in group], "y": [float(p.advantage) for p, _ in group],
+            "x": [_axis(p.attractiveness) for p, _ in group], "y": [_axis(p.advantage) for p, _ in group],
             "marker": {"size": [round(size, 1) for _, size in group], "color": CLASS_COLOURS[klass],
                        "opacity": 0.75, "line": {"width": 1, "color": "white"}},
-            # name, code, attractiveness, advantage, value class, revenue; the contribution class is the trace's
-            "customdata": [[esc(p.name), esc(p.code), fmt_score(p.attractiveness), fmt_score(p.advantage),
-                            values[p.value_class], format_money(p.revenue)] for p, _ in group],
-            "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{customdata[2]} · "
-                              f"相对优势 %{{customdata[3]}}<br>%{{customdata[4]}} · {esc(label)}"
-                              "<br>基期收入 %{customdata[5]} 元<extra></extra>"),
+            # name, code, value class, revenue; the contribution class is the trace's
+            "customdata": [[esc(p.name), esc(p.code), values[p.value_class], float(p.revenue)] for p, _ in group],
+            "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{x:.2f} · 相对优势 %{y:.2f}"
+                              f"<br>%{{customdata[2]}} · {esc(label)}<br>基期收入 %{{customdata[3]:,.2f}} 元"
+                              "<extra></extra>"),
         })
     h = float(high)
     line = {"color": "#b3261e", "width": 1.5, "dash": "dash"}

@@ -256,7 +256,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(client_for, 
     response = client.post("/r/A/value-grid/HARE/fit/accept/", data)
     assert response.status_code == 400 and message in response.content.decode()
     body = client.post("/r/A/value-grid/HARE/fit/accept/", data, headers=HTMX).content.decode()
-    assert '<ul class="messages" role="alert">' in body and message in body
+    assert '<ul class="messages" role="alert" tabindex="-1" autofocus>' in body and message in body
     assert not ValueFitAcceptance.objects.exists()
 
 

@@ -86,10 +86,20 @@ def test_each_assessed_customer_is_a_dot_at_its_axis_means_sized_by_revenue_colo
     # sized by base-period revenue: 120,000 is the largest dot; 1,200 is sqrt(1 %) of the way up
     assert fat["marker"]["size"] == [40] and hare["marker"]["size"] == [11.2]
     assert fat["marker"]["color"] != hare["marker"]["color"]
-    # hover: name, code, both scores, the value class, revenue; the contribution class is the trace's
-    assert fat["customdata"][0] == ["大客户", "C01", "4.00", "3.00", "一级 巩固类", "120,000.00"]
-    assert hare["customdata"][0] == ["小客户", "C02", "2.00", "4.00", "三级 收获类", "1,200.00"]
-    assert "相对优势 %{customdata[3]}<br>%{customdata[4]} · 野兔" in hare["hovertemplate"]
+    # hover: name, code, both scores (the dot's x and y), both classes, revenue
+    assert fat["customdata"][0] == ["大客户", "C01", "一级 巩固类", 120000.0]
+    assert hare["customdata"][0] == ["小客户", "C02", "三级 收获类", 1200.0]
+    assert hare["hovertemplate"] == ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{x:.2f} · 相对优势 %{y:.2f}"
+                                     "<br>%{customdata[2]} · 野兔<br>基期收入 %{customdata[3]:,.2f} 元<extra></extra>")
+
+
+def test_a_dot_never_crosses_the_line_its_class_did_not(client_for, director, region_a, manager_a1):
+    # attractiveness 22.4 / 9 = 2.4888…: shown (and drawn) as 2.48, never as 2.49 or 2.5
+    customer(region_a, manager_a1, "EDGE", "边界", revenue="100",
+             **scores(Decimal("2.5"), 3) | {"high_ground": Decimal("2.4")})
+    fig = _chart(client_for(director).get("/r/A/value-grid/").content.decode())
+    (trace,) = fig["data"]
+    assert trace["x"] == [2.48] and trace["y"] == [3.0] and trace["customdata"][0][2] == "三级 收获类"
 
 
 def test_the_quadrants_lie_where_the_course_draws_them(client_for, director, region_a, grid):
@@ -101,8 +111,8 @@ def test_the_quadrants_lie_where_the_course_draws_them(client_for, director, reg
     # and each customer's dot lies in its own class's quadrant: 巩固类 right of and above the lines,
     # 收获类 left of the vertical line and above the horizontal one
     fat, hare = ({t["name"]: t for t in fig["data"]}[k] for k in ("肥羊", "野兔"))
-    assert fat["x"][0] >= 2.5 and fat["y"][0] >= 2.5 and fat["customdata"][0][4] == "一级 巩固类"
-    assert hare["x"][0] < 2.5 and hare["y"][0] >= 2.5 and hare["customdata"][0][4] == "三级 收获类"
+    assert fat["x"][0] >= 2.5 and fat["y"][0] >= 2.5 and fat["customdata"][0][2] == "一级 巩固类"
+    assert hare["x"][0] < 2.5 and hare["y"][0] >= 2.5 and hare["customdata"][0][2] == "三级 收获类"
 
 
 def test_every_class_lands_in_its_quadrant(client_for, director, region_a, manager_a1):
@@ -112,7 +122,7 @@ def test_every_class_lands_in_its_quadrant(client_for, director, region_a, manag
     corners = {a["text"]: (a["x"], a["y"]) for a in fig["layout"]["annotations"]}
     for trace in fig["data"]:
         for x, y, data in zip(trace["x"], trace["y"], trace["customdata"]):
-            corner = corners[data[4]]  # the corner labelled with the dot's value class
+            corner = corners[data[2]]  # the corner labelled with the dot's value class
             assert (x >= 2.5) == (corner[0] == 5) and (y >= 2.5) == (corner[1] == 5), data
 
 
