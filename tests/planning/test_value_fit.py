@@ -3,7 +3,6 @@ two classes do not fit, and the director's acceptance of a misfit."""
 
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
