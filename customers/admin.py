@@ -45,8 +45,8 @@ class ScoreInline(RegionDataInline):
 
 @admin.register(Competitor)
 class CompetitorAdmin(RegionDataAdmin):
-    list_display = ["name", "region", "product_series", "rank", "market_share"]
-    list_filter = ["region", "product_series"]
+    list_display = ["name", "region", "product_series", "rank", "market_share", "goal", "reaction"]
+    list_filter = ["region", "product_series", "goal", "reaction"]
     inlines = [ScoreInline]
 
 

@@ -131,10 +131,13 @@ def contacts_table(contacts):
 
 
 def competitors_table(competitors):
-    headers = ["产品系列", "排名", "名称", "市场份额", "在本区域的主要目标", "对我方的态势", "服务特点", "运作手段",
-               "当地组织与人员", "可能的动向"]
-    rows = [[c.product_series, c.rank, c.name, None if c.market_share is None else float(c.market_share), c.goals,
-             c.posture, c.service_features, c.operating_means, c.local_organisation, c.trends] for c in competitors]
+    headers = ["产品系列", "排名", "名称", "市场份额", "在本区域的主要目标", "目标说明", "对我方的反应模式", "反应说明",
+               "服务特点", "运作手段", "当地组织与人员", "在产品方面可能的发展趋势", "在运作方面可能的发展趋势",
+               "在组织人员方面可能的发展趋势"]
+    rows = [[c.product_series, c.rank, c.name, None if c.market_share is None else float(c.market_share),
+             c.get_goal_display(), c.goal_note, c.get_reaction_display(), c.reaction_note, c.service_features,
+             c.operating_means, c.local_organisation, c.trend_product, c.trend_operation, c.trend_organisation]
+            for c in competitors]
     return headers, rows
 
 

@@ -60,6 +60,8 @@ class ValueClass(TextChoices):
 # The course numbers the value classes 一级 … 四级.
 VALUE_CLASS_RANK = {"consolidate": _("一级"), "invest": _("二级"), "harvest": _("三级"), "maintain": _("四级")}
 VALUE_PENDING = _("待评估")
+# 客户策略总结 (§4.2): a 巩固类 or 投入类 customer whose publicity leaves roles unmet.
+FOCUS_LABEL = _("重点：加强宣传接触")
 
 # Whether a customer's contribution class is one the course expects of its value class (§4.1).
 VALUE_FIT = _("符合")
@@ -79,3 +81,21 @@ class Dimension(TextChoices):
     COORDINATION = "coordination", _("组织配合")
     ACCOUNT_DIRECTOR = "account_director", _("客户主任")
     MANAGER_TEAM = "manager_team", _("经理队伍")
+
+
+class CompetitorGoal(TextChoices):
+    """A competitor's main goal in the region (§3.3); blank: not yet judged."""
+
+    TARGET_CUSTOMERS = "target_customers", _("目标客户")
+    SIMILAR_PRODUCTS = "similar_products", _("同类产品")
+    SHORT_TERM_PROFIT = "short_term_profit", _("短期利润")
+    LONG_TERM_MARKET = "long_term_market", _("长期市场")
+
+
+class ReactionProfile(TextChoices):
+    """How a competitor reacts to us (§3.3); blank: not yet judged."""
+
+    LAID_BACK = "laid_back", _("从容")
+    FIERCE = "fierce", _("凶猛")
+    SELECTIVE = "selective", _("选择")
+    UNPREDICTABLE = "unpredictable", _("随机")

@@ -4,10 +4,12 @@ and every POST is validated here, with messages that name the field."""
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from customers.analysis import CLASS_ORDER
+from customers.choices import CompetitorGoal, ReactionProfile
 from customers.models import Attitude, Dimension
 from customers.rules import CONTRIBUTION_CLASS_LABELS, DIMENSIONS, PUBLICITY_LABELS, ROLES
 from tsm.lib.versions import VersionedForm
@@ -110,16 +112,16 @@ class DecisionFilterForm(_PageForm):
         super().__init__(*args, **kwargs)
         self.fields["manager"].choices = [("", "全部")] + [(m.pk, str(m)) for m in managers]
 
-    def apply(self, results):
+    def filter_standings(self, standings):
+        """The stored customer results filtered and ordered in SQL (largest base-period revenue first)."""
         d = self.cleaned_data
         if d["manager"]:
-            results = [r for r in results if r.owner_id == d["manager"]]
+            standings = standings.filter(owner_id=d["manager"])
         if d["publicity"]:
-            results = [r for r in results if r.publicity.value == d["publicity"]]
+            standings = standings.filter(publicity=d["publicity"])
         if d["q"]:
-            q = d["q"].casefold()
-            results = [r for r in results if q in r.name.casefold() or q in r.code.casefold()]
-        return sorted(results, key=lambda r: (-r.revenue, r.code))
+            standings = standings.filter(Q(name__icontains=d["q"]) | Q(code__icontains=d["q"]))
+        return standings.order_by("-revenue", "code")
 
 
 class IntelligenceFilterForm(_PageForm):
@@ -136,25 +138,28 @@ class IntelligenceFilterForm(_PageForm):
 # --- writes ------------------------------------------------------------------------------------------
 
 
-class NeedsForm(VersionedForm, forms.Form):
-    """采购程序 and 关键需求, at the customer's needs_version."""
+def _needs_field(label: str):
+    return forms.CharField(label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"max_length": f"{label}最多 %(limit_value)d 个字"})
 
-    procurement_procedure = forms.CharField(label="采购程序", required=False, max_length=5000,
-                                            widget=forms.Textarea(attrs={"rows": 4}),
-                                            error_messages={"max_length": "采购程序最多 %(limit_value)d 个字"})
-    key_needs = forms.CharField(label="关键需求", required=False, max_length=5000,
-                                widget=forms.Textarea(attrs={"rows": 4}),
-                                error_messages={"max_length": "关键需求最多 %(limit_value)d 个字"})
+
+class NeedsForm(VersionedForm, forms.Form):
+    """需求分析 (§3.2): the three needs and the procurement procedure, at the customer's needs_version."""
+
+    FIELDS = ("decider_needs", "company_needs", "industry_needs", "procurement_procedure")
+
+    decider_needs = _needs_field("决策人的需求")
+    company_needs = _needs_field("公司的需求")
+    industry_needs = _needs_field("产业的需求")
+    procurement_procedure = _needs_field("采购程序")
 
     @classmethod
     def for_customer(cls, customer, data=None):
-        return cls(data, version=customer.needs_version, initial={
-            "procurement_procedure": customer.procurement_procedure, "key_needs": customer.key_needs})
+        return cls(data, version=customer.needs_version, initial={f: getattr(customer, f) for f in cls.FIELDS})
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        return {"version": d["version"], "seen": self.seen(), "procurement_procedure": d["procurement_procedure"],
-                "key_needs": d["key_needs"]}
+        return {"version": d["version"], "seen": self.seen(), **{f: d[f] for f in self.FIELDS}}
 
 
 class ContactForm(forms.Form):
@@ -182,8 +187,20 @@ class ContactEditForm(VersionedForm, ContactForm):
             "last_met": contact.last_met})
 
 
+def _text(label: str):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _judged(label: str, what: str, choices):
+    """One of the course's four, or blank (not yet judged)."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", "（尚未判断）"), *choices],
+                             error_messages={"invalid_choice": f"未知的{what}“%(value)s”"})
+
+
 class CompetitorForm(forms.Form):
-    TEXTS = ("goals", "posture", "service_features", "operating_means", "local_organisation", "trends")
+    # The profile of §3.3: goal and reaction (choices), their notes, the texts and trends.
+    PROFILE = ("goal", "goal_note", "reaction", "reaction_note", "service_features", "operating_means",
+               "local_organisation", "trend_product", "trend_operation", "trend_organisation")
 
     product_series = forms.ChoiceField(label="产品系列", error_messages=_messages("产品系列"))
     name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写竞争对手名称",
@@ -197,13 +214,16 @@ class CompetitorForm(forms.Form):
                                                       "max_value": "市场份额应为 0–100 的百分数",
                                                       "max_decimal_places": "市场份额最多两位小数",
                                                       "max_digits": "市场份额应为 0–100 的百分数"})
-    goals = forms.CharField(label="在本区域的主要目标", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    posture = forms.CharField(label="对我方的态势", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    service_features = forms.CharField(label="服务特点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    operating_means = forms.CharField(label="运作手段", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    local_organisation = forms.CharField(label="当地组织与人员", required=False,
-                                         widget=forms.Textarea(attrs={"rows": 2}))
-    trends = forms.CharField(label="可能的动向", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    goal = _judged("在本区域的主要目标", "主要目标", CompetitorGoal.choices)
+    goal_note = _text("目标说明")
+    reaction = _judged("对我方的反应模式", "反应模式", ReactionProfile.choices)
+    reaction_note = _text("反应说明")
+    service_features = _text("服务特点")
+    operating_means = _text("运作手段")
+    local_organisation = _text("当地组织与人员")
+    trend_product = _text("在产品方面可能的发展趋势")
+    trend_operation = _text("在运作方面可能的发展趋势")
+    trend_organisation = _text("在组织人员方面可能的发展趋势")
 
     def __init__(self, *args, series=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +234,7 @@ class CompetitorForm(forms.Form):
         """The edit form of a competitor, at its version: its series is fixed
         (its scores and intelligence are about it)."""
         form = CompetitorEditForm(data, series=[competitor.product_series], version=competitor.version, initial={
-            **{f: getattr(competitor, f) for f in ("product_series", "name", "rank", *cls.TEXTS)},
+            **{f: getattr(competitor, f) for f in ("product_series", "name", "rank", *cls.PROFILE)},
             "market_share": None if competitor.market_share is None
             else (competitor.market_share * 100).quantize(Decimal("0.01"))})
         form.fields["product_series"].disabled = True
@@ -229,7 +249,7 @@ class CompetitorForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        return self._stored({**{k: d[k] for k in ("product_series", "name", "rank", *self.TEXTS)},
+        return self._stored({**{k: d[k] for k in ("product_series", "name", "rank", *self.PROFILE)},
                              "market_share": d["market_share"]})
 
 

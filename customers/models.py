@@ -6,7 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
-from customers.choices import Attitude, BuyingRole, Dimension  # noqa: F401 (the models' choices)
+from customers.choices import (  # noqa: F401 (the models' choices)
+    Attitude, BuyingRole, CompetitorGoal, Dimension, ReactionProfile,
+)
 from teams import permissions
 from teams.models import Region
 
@@ -58,9 +60,14 @@ class Customer(models.Model):
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="customers", verbose_name=_("客户经理"))
+    # 需求分析 (§3.2): the needs of the decision makers, the company and its
+    # industry, and how it buys. The director's fourth check asks that the
+    # three needs be written for every customer with an open project.
+    decider_needs = models.TextField(_("决策人的需求"), blank=True)
+    company_needs = models.TextField(_("公司的需求"), blank=True)
+    industry_needs = models.TextField(_("产业的需求"), blank=True)
     procurement_procedure = models.TextField(_("采购程序"), blank=True)
-    key_needs = models.TextField(_("关键需求"), blank=True)
-    # The version of the needs form (采购程序 + 关键需求) alone: the factor
+    # The version of the needs form (the four texts above) alone: the factor
     # scores are one-value saves and never move it (customers.services).
     needs_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -155,20 +162,31 @@ class Competitor(models.Model):
                                             validators=[MinValueValidator(1), MaxValueValidator(3)])
     market_share = models.DecimalField(_("市场份额"), max_digits=5, decimal_places=4, null=True, blank=True,
                                        validators=[MinValueValidator(0), MaxValueValidator(1)])
-    goals = models.TextField(_("在本区域的主要目标"), blank=True)
-    posture = models.TextField(_("对我方的态势"), blank=True)
+    # Goal and reaction profile are one of the course's four each, blank
+    # until judged, with a note for what the choice does not say.
+    goal = models.CharField(_("在本区域的主要目标"), max_length=24, choices=CompetitorGoal.choices, blank=True)
+    goal_note = models.TextField(_("目标说明"), blank=True)
+    reaction = models.CharField(_("对我方的反应模式"), max_length=24, choices=ReactionProfile.choices, blank=True)
+    reaction_note = models.TextField(_("反应说明"), blank=True)
     service_features = models.TextField(_("服务特点"), blank=True)
     operating_means = models.TextField(_("运作手段"), blank=True)
     local_organisation = models.TextField(_("当地组织与人员"), blank=True)
-    trends = models.TextField(_("可能的动向"), blank=True)
+    trend_product = models.TextField(_("在产品方面可能的发展趋势"), blank=True)
+    trend_operation = models.TextField(_("在运作方面可能的发展趋势"), blank=True)
+    trend_organisation = models.TextField(_("在组织人员方面可能的发展趋势"), blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the competitor form
 
     class Meta:
         verbose_name = _("竞争对手")
         verbose_name_plural = _("竞争对手")
         ordering = ["region", "product_series", "rank"]
-        constraints = [models.UniqueConstraint(fields=["region", "product_series", "name"],
-                                               name="competitor_unique_in_series")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "product_series", "name"], name="competitor_unique_in_series"),
+            models.CheckConstraint(condition=models.Q(goal__in=["", *CompetitorGoal.values]),
+                                   name="competitor_goal_known"),
+            models.CheckConstraint(condition=models.Q(reaction__in=["", *ReactionProfile.values]),
+                                   name="competitor_reaction_known"),
+        ]
 
     def __str__(self):
         return self.name

@@ -17,9 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.choices import (
-    VALUE_CLASS_RANK, VALUE_FIT, VALUE_FIT_NONE, VALUE_MISFIT, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
+    FOCUS_LABEL, VALUE_CLASS_RANK, VALUE_FIT, VALUE_FIT_NONE, VALUE_MISFIT, VALUE_PENDING, BuyingRole, Combination,
+    ContributionClass, Dimension, Performance, Publicity,
     ValueClass,
 )
 from tsm.lib.labels import Labels
@@ -300,6 +302,60 @@ def publicity(
     return Verdict.of(Publicity.BLANK, f"大片空白：{window}")
 
 
+# The three needs of §3.2 the director's check asks about, (field, 中文), fields as the customer model's.
+NEEDS = (("decider_needs", "决策人的需求"), ("company_needs", "公司的需求"), ("industry_needs", "产业的需求"))
+
+
+def needs_check(*, decider_needs: bool, company_needs: bool, industry_needs: bool, open_projects: int) -> Verdict:
+    """是否清晰了解决策人、公司和产业的需求: True (a warning: the check names
+    the customer) when it has an open project and one of its three needs is
+    not written (each argument says whether that need is written)."""
+    written = (decider_needs, company_needs, industry_needs)
+    missing = [label for (_field, label), done in zip(NEEDS, written) if not done]
+    if open_projects <= 0:
+        return Verdict(False, "没有进行中的项目")
+    if missing:
+        return Verdict(True, f"{open_projects} 个进行中项目，未写明{'、'.join(missing)}")
+    return Verdict(False, f"{open_projects} 个进行中项目，决策人、公司和产业的需求均已写明")
+
+
+PUBLICITY_ELEMENTS = (
+    ("new_business", _("结合新业务宣传")), ("formal_introduction", _("面对面的正式介绍")),
+    ("procedure", _("了解对方的采购程序")), ("key_needs", _("了解对方的关键需求")),
+)
+
+
+def written(text: str | None) -> bool:
+    """A text counts as written when it holds more than spaces and line breaks."""
+    return bool((text or "").strip())
+
+
+def publicity_elements(
+    *, actions_aimed: int, last_met: Iterable[date | None], procedure: str, needs: Sequence[str], as_of: date,
+    t: Thresholds = DEFAULTS,
+) -> list[tuple[str, str, Verdict]]:
+    """接触宣传's four elements of the course (DOMAIN §3.2), each done or not
+    yet with its reason: (key, label, Verdict(done, reason)).
+
+    - 结合新业务宣传: a special action (push/pull) aims at the customer;
+    - 面对面的正式介绍: a contact met face to face within the publicity window;
+    - 了解对方的采购程序: the procedure is written;
+    - 了解对方的关键需求: the three needs (决策人、公司、产业) are written."""
+    since = as_of - timedelta(days=t.publicity_window_days)
+    met = [d for d in last_met if d is not None and since <= d <= as_of]
+    missing = [label for (_field, label), text in zip(NEEDS, needs) if not written(text)]
+    window = f"{since.isoformat()} 至 {as_of.isoformat()}"
+    verdicts = [
+        Verdict(actions_aimed > 0, f"{actions_aimed} 项市场推拉动作针对该客户" if actions_aimed
+                else "还没有针对该客户（点名或按其类别）的市场推拉动作"),
+        Verdict(bool(met), f"{window} 面谈 {len(met)} 人次，最近 {max(met).isoformat()}" if met
+                else f"{window} 没有面对面的接触"),
+        Verdict(written(procedure), "采购程序已写明" if written(procedure) else "采购程序未写"),
+        Verdict(not missing, "决策人、公司和产业的需求均已写明" if not missing else f"未写明{'、'.join(missing)}"),
+    ]
+    return [(key, label, verdict) for (key, label), verdict in zip(PUBLICITY_ELEMENTS, verdicts)]
+
+
 # --- §4.1 customer value grid -----------------------------------------------------------------
 
 
@@ -413,3 +469,29 @@ def value_fit(value_class: str | None, contribution_class: str | None) -> Verdic
     why = (f"{VALUE_CLASS_SHORT[value_class]}应是{'或'.join(str(CONTRIBUTION_CLASS_LABELS[c]) for c in expected)}"
            f"（{VALUE_FIT_COURSE[value_class]}），此客户是{CONTRIBUTION_CLASS_LABELS[contribution_class]}")
     return Verdict(fits, f"{VALUE_FIT_LABELS[fits]}：{why}", VALUE_FIT_LABELS[fits])
+
+
+# --- §4.2 customer strategy summary (客户策略总结) ------------------------------------------------------
+
+# 重视"巩固和投入": the classes the rule watches and the publicity states it
+# flags. The strategy summary sorts by the same tuples in SQL.
+FOCUS_VALUE_CLASSES = ("consolidate", "invest")
+FOCUS_PUBLICITY = ("blank", "partial")
+
+
+def strategy_focus(value_class: str | None, publicity: str) -> Verdict:
+    """The strategy summary's rule, 重视"巩固和投入": a 巩固类 or 投入类
+    customer whose publicity is 大片空白 or 局部宣传 is flagged (True) and
+    listed first. A customer without a value class (待评估) is not flagged."""
+    if publicity not in PUBLICITY_LABELS:
+        raise ValueError(f"unknown publicity state {publicity!r}")
+    if value_class is not None and value_class not in VALUE_CLASS_SHORT:
+        raise ValueError(f"unknown value class {value_class!r}")
+    if value_class is None:
+        return Verdict(False, f"不标记：客户{VALUE_PENDING_LABEL}，尚无价值类别")
+    said = f"{VALUE_CLASS_SHORT[value_class]}客户，宣传接触状态为{PUBLICITY_LABELS[publicity]}"
+    if value_class not in FOCUS_VALUE_CLASSES:
+        return Verdict(False, f"不标记：{said}；只有巩固类、投入类客户在“巩固和投入”之列")
+    if publicity not in FOCUS_PUBLICITY:
+        return Verdict(False, f"不标记：{said}，宣传接触已经到位")
+    return Verdict(True, f"重点：{said}，重视“巩固和投入”，应加强宣传接触", FOCUS_LABEL)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customers.choices import CompetitorGoal, ReactionProfile
 from customers.models import (
     Attitude, ComparisonScore, Competitor, Contact, Customer, IntelligenceChannel, IntelligenceEntry,
 )
@@ -27,11 +28,21 @@ from tsm.lib.versions import save_at_version
 MAX_COMPETITORS_PER_SERIES = 3
 
 
-def customer_needs_save(*, customer: Customer, version: int, procurement_procedure: str, key_needs: str,
-                        seen: Mapping | None = None) -> Customer:
-    """采购程序 and 关键需求 of a customer, as text, if nobody saved them
-    since the form was read at `version` (Customer.needs_version)."""
-    values = {"procurement_procedure": (procurement_procedure or "").strip(), "key_needs": (key_needs or "").strip()}
+NEEDS_MAX_CHARS = 5000
+
+
+def customer_needs_save(*, customer: Customer, version: int, decider_needs: str, company_needs: str,
+                        industry_needs: str, procurement_procedure: str, seen: Mapping | None = None) -> Customer:
+    """需求分析 of a customer (§3.2) — the needs of its decision makers, of the
+    company and of its industry, and its procurement procedure — as text, if
+    nobody saved them since the form was read at `version` (Customer.needs_version)."""
+    values = {name: (text or "").strip() for name, text in (
+        ("decider_needs", decider_needs), ("company_needs", company_needs), ("industry_needs", industry_needs),
+        ("procurement_procedure", procurement_procedure))}
+    errors = {name: f"{Customer._meta.get_field(name).verbose_name}最多 {NEEDS_MAX_CHARS} 个字，现有 {len(text)} 个"
+              for name, text in values.items() if len(text) > NEEDS_MAX_CHARS}
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         save_at_version(customer, version=version, values=values, seen=seen, field="needs_version")
         customer.region.touch()
@@ -82,15 +93,23 @@ def contact_save(
     return contact
 
 
+def _label(choices, value) -> str:
+    """A stored choice as the user reads it (a value no longer known as it is)."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 def competitor_save(
     *, region, competitor: Competitor | None = None, version: int | None = None, seen: Mapping | None = None,
-    product_series: str, name: str, rank: int, market_share: Decimal | None = None, goals: str = "",
-    posture: str = "", service_features: str = "", operating_means: str = "", local_organisation: str = "",
-    trends: str = "",
+    product_series: str, name: str, rank: int, market_share: Decimal | None = None, goal: str = "",
+    goal_note: str = "", reaction: str = "", reaction_note: str = "", service_features: str = "",
+    operating_means: str = "", local_organisation: str = "", trend_product: str = "", trend_operation: str = "",
+    trend_organisation: str = "",
 ) -> Competitor:
     """Add one of a series' (up to) three competitors, or change one if nobody
     saved it since its form was read at `version`.
 
+    Its goal and reaction profile are one of the course's four each (§3.3),
+    or blank while not yet judged; the notes and trends are free text.
     A competitor keeps its series: its scores and intelligence are about it."""
     name, product_series = (name or "").strip(), (product_series or "").strip()
     errors = {}
@@ -109,6 +128,12 @@ def competitor_save(
         errors["rank"] = f"排名应为 1–3，而不是 {rank}"
     if market_share is not None and not Decimal("0") <= market_share <= Decimal("1"):
         errors["market_share"] = "市场份额应在 0–100% 之间"
+    goal, reaction = (goal or "").strip(), (reaction or "").strip()
+    for field, what, value, choices in (("goal", "主要目标", goal, CompetitorGoal),
+                                        ("reaction", "反应模式", reaction, ReactionProfile)):
+        if value and value not in choices.values:
+            errors[field] = (f"未知的{what}“{value}”：应为{'、'.join(str(c.label) for c in choices)}之一，"
+                             f"尚未判断时留空")
     if not errors:
         others = list(Competitor.objects.filter(region=region, product_series=product_series)
                       .exclude(pk=getattr(competitor, "pk", None)))
@@ -120,17 +145,19 @@ def competitor_save(
             errors["rank"] = f"“{product_series}”的第 {rank} 名已是“{taken.name}”"
     if errors:
         raise ValidationError(errors)
-    values = {"name": name, "rank": rank, "market_share": market_share,
+    values = {"name": name, "rank": rank, "market_share": market_share, "goal": goal, "reaction": reaction,
               **{field: (value or "").strip() for field, value in (
-                  ("goals", goals), ("posture", posture), ("service_features", service_features),
+                  ("goal_note", goal_note), ("reaction_note", reaction_note), ("service_features", service_features),
                   ("operating_means", operating_means), ("local_organisation", local_organisation),
-                  ("trends", trends))}}
+                  ("trend_product", trend_product), ("trend_operation", trend_operation),
+                  ("trend_organisation", trend_organisation))}}
     with transaction.atomic():
         if competitor is None:
             competitor = Competitor.objects.create(region=region, product_series=product_series, **values)
         else:
-            save_at_version(competitor, version=version, values=values, seen=seen,
-                             show={"market_share": fmt_rate})
+            save_at_version(competitor, version=version, values=values, seen=seen, show={
+                "market_share": fmt_rate, "goal": lambda v: _label(CompetitorGoal, v),
+                "reaction": lambda v: _label(ReactionProfile, v)})
         region.touch()
     return competitor
 

@@ -198,3 +198,35 @@ def coverage_check_of(by_coverage: list[int]) -> Check:
     else:
         reason = f"{len(projects)} 个进行中项目五个关键角色全部覆盖"
     return Check("是否清晰决策流程中的五个关键角色", bool(short), reason, rows)
+
+
+NEEDS_QUESTION = "是否清晰了解决策人、公司和产业的需求"
+
+
+@dataclass(frozen=True)
+class NamedCustomer:
+    """A customer a check names: where to find it, who owns it, and why (crules.needs_check)."""
+
+    code: str
+    name: str
+    owner: str
+    verdict: Verdict
+
+
+def needs_check_of(total: int, unknown: int, named: list[dict], names: dict) -> Check:
+    """The check from the counts of customers with an open project (`total`)
+    and of those whose three needs are not all written (`unknown`), naming
+    the rows of `named` (selectors.needs_unknown) with the rule's reason."""
+    rows = tuple(NamedCustomer(r["code"], r["name"], names.get(r["owner_id"], "—"), crules.needs_check(
+        decider_needs=r["decider_needs_written"], company_needs=r["company_needs_written"],
+        industry_needs=r["industry_needs_written"], open_projects=r["open_projects"])) for r in named)
+    if not total:
+        return Check(NEEDS_QUESTION, False, "没有有进行中项目的客户", rows)
+    if unknown:
+        reason = (f"{total} 个有进行中项目的客户中 {unknown} 个未写全决策人、公司和产业的需求，"
+                  f"占 {fmt_pct(Decimal(unknown) / total)}")
+        if unknown > len(rows):
+            reason += f"；下列其中基期收入最大的 {len(rows)} 个"
+    else:
+        reason = f"{total} 个有进行中项目的客户，决策人、公司和产业的需求均已写明"
+    return Check(NEEDS_QUESTION, bool(unknown), reason, rows)

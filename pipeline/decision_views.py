@@ -5,6 +5,7 @@ On the pipeline floor because it reads the projects' role coverage; the
 contacts and needs are the customer floor's, written by its services."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,11 +22,14 @@ from customers.access import contact_for_update, customer_for, customer_for_upda
 from customers.forms import ContactEditForm, ContactForm, DecisionFilterForm, NeedsForm
 from customers.rules import PUBLICITY_LABELS, ROLES
 from customers.views import bad_filter, owner_names, visible_customers, with_roles
-from pipeline.selectors import project_analysis
+from customers.models import CustomerStanding
+from pipeline import selectors as psel
+from pipeline.standings import results_ensure
 from pipeline.standings import customer_changed
 from teams import permissions
 from teams.access import region_for
 from teams.selectors import region_managers
+from tsm.lib.thresholds import Verdict
 from tsm.lib.versions import StaleEdit
 from tsm.lib.xlsx import xlsx_response
 
@@ -43,43 +47,66 @@ def _projects_by_customer(projects) -> dict:
 
 
 def decision(request, region):
-    """决策与需求: per customer, its contacts by buying role, publicity and project role coverage."""
+    """决策与需求: per customer, its contacts by buying role, publicity and
+    project role coverage — the stored results, filtered, sorted and paged
+    in SQL; only the rows shown are judged in full (their reasons)."""
     region = region_for(request, region)
     managers = region_managers(region)
     form = DecisionFilterForm(request.GET, managers=managers)
     if not form.is_valid():
         return bad_filter(request, form)
-    analysis = project_analysis(region, timezone.localdate())
-    visible = visible_customers(analysis, request.user)
-    names = owner_names(managers, visible.values())
-    customers = form.apply(visible.values())
-    projects = _projects_by_customer(permissions.own_part(request.user, analysis.projects.values()))
+    today = timezone.localdate()
+    freshness = results_ensure(region, today)
+    standings = form.filter_standings(csel.standings(region, request.user)).select_related("owner")
+    names = {m.pk: str(m) for m in managers} | {None: "（未分配）"}
     if form.wants_xlsx:
+        customers = csel.results_of(standings, [])
+        names |= {c.owner_id: c.owner for c in customers if c.owner_id not in names}
         contacts = defaultdict(list)
         for k in csel.region_contacts(region):
             contacts[k.customer_id].append(k)
         return xlsx_response(f"客户决策角色-{region.code}.xlsx", "客户决策角色",
-                             *ccharts.decision_table(customers, contacts, projects, names))
-    page = Paginator(customers, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+                             *ccharts.decision_table(customers, contacts, _coverage_by_customer(request, region),
+                                                     names))
+    page = Paginator(standings, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
+    customers = csel.results_of(page.object_list, [])
+    names |= {c.owner_id: c.owner for c in customers if c.owner_id not in names}
     contacts = defaultdict(list)
-    for k in csel.contacts_of(c.id for c in page):
+    for k in csel.contacts_of(c.id for c in customers):
         contacts[k.customer_id].append(k)
-    rows = [(c, _by_role(contacts[c.id]), projects.get(c.id, [])) for c in page]
-    context = {"region": region, "analysis": analysis, "form": form, "page": page, "rows": rows, "names": names,
+    ids = psel.standings(region, request.user).filter(customer_id__in=[c.id for c in customers])
+    projects = _projects_by_customer(sorted(
+        psel.projects_judged(region, today, ids.values_list("pk", flat=True)).values(), key=lambda p: p.code))
+    rows = [(c, _by_role(contacts[c.id]), projects.get(c.id, [])) for c in customers]
+    context = {"region": region, "as_of": freshness.as_of or today, "freshness": freshness,
+               "thresholds": region.thresholds(), "form": form, "page": page, "rows": rows, "names": names,
                "roles": ROLES, "publicity_labels": PUBLICITY_LABELS}
     template = "customers/decision.html" + ("#list" if request.htmx else "")
     return render(request, template, context)
 
 
+def _coverage_by_customer(request, region) -> dict:
+    """Every open project the user sees, by customer: its code and stored role coverage (the export)."""
+    out = defaultdict(list)
+    for code, customer_id, coverage in (psel.standings(region, request.user).order_by("code")
+                                        .values_list("code", "customer_id", "coverage")):
+        out[customer_id].append(SimpleNamespace(code=code, coverage=Verdict(coverage, "")))
+    return out
+
+
 def _decision_context(request, region, customer, **forms) -> dict:
-    analysis = project_analysis(region, timezone.localdate())
+    today = timezone.localdate()
+    freshness = results_ensure(region, today)
+    standing = CustomerStanding.objects.filter(pk=customer.pk).select_related("owner").first()
     contacts = with_roles(csel.contacts_of([customer.pk]))
+    ids = psel.standings(region, request.user).filter(customer_id=customer.pk).values_list("pk", flat=True)
+    projects = sorted(psel.projects_judged(region, today, ids).values(), key=lambda p: p.code)
     return {
-        "region": region, "customer": customer, "analysis": analysis, "r": analysis.customers.get(customer.pk),
+        "region": region, "customer": customer, "as_of": freshness.as_of or today, "freshness": freshness,
+        "r": csel.result_of(standing, {}) if standing else None,
         "contacts": contacts, "by_role": list(zip(ROLES.values(), _by_role(contacts))), "roles": ROLES,
-        "projects": [p for p in permissions.own_part(request.user, analysis.projects.values())
-                     if p.customer_id == customer.pk],
-        "product_names": analysis.product_names, "can_edit": permissions.can_edit_customer(request.user, customer),
+        "projects": projects, **psel.names_of(projects),
+        "can_edit": permissions.can_edit_customer(request.user, customer),
         "needs_form": NeedsForm.for_customer(customer),
         "contact_form": ContactForm(auto_id="add_%s"), **forms,
     }
@@ -101,8 +128,9 @@ def _customer_page(region, customer) -> str:
 
 @require_POST
 def customer_needs(request, region, code):
-    """采购程序 and 关键需求, saved in place; refused with 409 if someone saved
-    them since the form was read (the form as it is now, naming what changed)."""
+    """需求分析 (decider's, company's and industry's needs, procurement
+    procedure), saved in place; refused with 409 if someone saved them since
+    the form was read (the form as it is now, naming what changed)."""
     region = region_for(request, region)
     customer = customer_for_update(request, region, code)
     form = NeedsForm.for_customer(customer, request.POST)

@@ -76,3 +76,53 @@ class EvidenceTickForm(forms.Form):
     ticked = forms.TypedChoiceField(choices=[("true", "true"), ("false", "false")], coerce=lambda v: v == "true",
                                     error_messages={"required": _("缺少勾选状态"),
                                                     "invalid_choice": _("勾选状态应为 true 或 false")})
+
+
+# The strategy summary's columns that sort (key, header), in the table's order;
+# a click on a header sorts by it, a second click turns the order round.
+SUMMARY_COLUMNS = {
+    "customer": _("客户"), "manager": _("客户经理"), "publicity": _("宣传接触状态"),
+    "value_class": _("客户群价值类别"), "win_rate": _("项目赢率"), "amount": _("项目金额"),
+    "layer": _("漏斗位置"), "action": _("动作要领"),
+}
+# Columns whose first click sorts descending: the highest rate, the largest sum, the deepest layer.
+SUMMARY_DESCENDING_FIRST = {"win_rate", "amount", "layer"}
+SUMMARY_DEFAULT_SORT = "value_class"
+
+
+class StrategySummaryForm(forms.Form):
+    """GET filters of the strategy summary (客户策略总结): the account manager,
+    the sort and the page; unknown values are errors, not ignored."""
+
+    manager = forms.TypedChoiceField(label=_("客户经理"), required=False, coerce=int, empty_value=None,
+                                     error_messages={"invalid_choice": _("未知的客户经理“%(value)s”")})
+    sort = forms.ChoiceField(label=_("排序"), required=False,
+                             choices=[(f"{sign}{key}", f"{label}{'（倒序）' if sign else ''}")
+                                      for key, label in SUMMARY_COLUMNS.items() for sign in ("", "-")],
+                             error_messages={"invalid_choice": _("未知的排序“%(value)s”")})
+    page = forms.IntegerField(label=_("页码"), required=False, min_value=1,
+                              error_messages={"invalid": _("页码应为正整数"), "min_value": _("页码应为正整数")})
+    per_page = forms.TypedChoiceField(label=_("每页"), required=False, coerce=int, empty_value=50,
+                                      choices=[(20, 20), (50, 50), (100, 100), (200, 200)],
+                                      error_messages={"invalid_choice": _("每页条数应为 20、50、100 或 200")})
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].choices = [("", _("全部"))] + [(m.pk, str(m)) for m in managers]
+
+    @property
+    def sort_key(self) -> str:
+        return self.cleaned_data.get("sort") or SUMMARY_DEFAULT_SORT
+
+    def headers(self) -> list[dict]:
+        """Each sortable column: its label, the sort a click asks for, and its aria-sort."""
+        current = self.sort_key
+        out = []
+        for key, label in SUMMARY_COLUMNS.items():
+            if current.removeprefix("-") == key:
+                descending = current.startswith("-")
+                aria, sort = ("descending", key) if descending else ("ascending", f"-{key}")
+            else:
+                aria, sort = None, f"-{key}" if key in SUMMARY_DESCENDING_FIRST else key
+            out.append({"key": key, "label": label, "sort": sort, "aria_sort": aria})
+        return out

@@ -3,16 +3,22 @@
 import datetime as dt
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, TextField, Value, When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 
+from customers import rules as crules
 from customers import selectors as csel
 from customers.models import Customer, CustomerStanding, Product
 from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_projects
+from pipeline.choices import Conclusion
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
-from pipeline.rules import EVIDENCE, LAYER_LABELS, LAYERS
+from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, LAYERS, TACTIC_LABELS
+from tsm.lib.thresholds import Verdict
 from teams import permissions
 from tsm.lib import cache
 from tsm.lib.jsonlists import parse_list
@@ -210,3 +216,172 @@ def coverage_counts(qs) -> list[int]:
     """Open projects at each role coverage 0–5."""
     counts = dict(qs.values_list("coverage").annotate(n=Count("pk")).order_by())
     return [counts.get(k, 0) for k in range(6)]
+
+
+# --- the customer strategy summary (客户策略总结, §4.2) ----------------------------------------------------
+
+# Ascending orders of the summary's ranked columns: publicity from no role met
+# to broad; value class 一级 … 四级 (待评估 last); the funnel from its top to
+# its bottom; the conclusion actions in the course's order, most pressing first.
+_PUBLICITY_RANK = {"blank": 0, "partial": 1, "broad": 2}
+_VALUE_RANK = {"consolidate": 0, "invest": 1, "harvest": 2, "maintain": 3}
+_LAYER_RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
+_CONCLUSION_RANK = {value: rank for rank, value in enumerate(Conclusion.values)}
+
+# Sort key of the summary → its SQL column (ascending); each sort ends on the customer code.
+SUMMARY_ORDER = {
+    "customer": "customer_code", "manager": "manager_name", "publicity": "publicity_rank",
+    "value_class": "value_rank", "win_rate": "top_win_rate", "amount": "total_amount", "layer": "layer_rank",
+    "action": "action_rank",
+}
+
+
+def _rank(field: str, ranks: dict, default: int):
+    return Case(*(When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()),
+                default=Value(default), output_field=IntegerField())
+
+
+def _focus_sql(prefix: str = ""):
+    """crules.strategy_focus in SQL (1 flagged, 0 not), on the same tuples, for sorting and counting."""
+    return Case(When(Q(**{f"{prefix}value_class__in": crules.FOCUS_VALUE_CLASSES,
+                          f"{prefix}publicity__in": crules.FOCUS_PUBLICITY}), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
+
+
+def _summary_projects(region, user, manager):
+    """The open projects the user sees (stored), of the customers the user sees:
+    a manager their own on their own customers; `manager` narrows to one owner's customers."""
+    qs = standings(region, user)
+    scope = permissions.owner_scope(user) if user is not None else None
+    if scope is not None:
+        qs = qs.filter(customer__owner_id=scope)
+    if manager is not None:
+        qs = qs.filter(customer__owner_id=manager)
+    return qs
+
+
+def strategy_summary(region, user=None, *, manager: int | None = None, sort: str = "value_class"):
+    """One row per customer with open projects: its stored publicity and value
+    class, whether 重视"巩固和投入" flags it, and its open projects summed —
+    the amount, the highest win rate, the deepest layer, the most pressing
+    conclusion. One GROUP BY over the stored results, flagged customers first,
+    then by `sort` (a SUMMARY_ORDER key, '-' for descending), then by code."""
+    c = "customer__standing__"
+    column = SUMMARY_ORDER[sort.removeprefix("-")]
+    rows = (
+        _summary_projects(region, user, manager)
+        .values("customer_id", customer_code=F("customer__code"), customer_name=F("customer__name"),
+                customer_owner=F("customer__owner_id"), publicity=F(f"{c}publicity"),
+                value_class=F(f"{c}value_class"),
+                manager_name=Coalesce(NullIf(F("customer__owner__display_name"), Value("")),
+                                      F("customer__owner__username"), Value("")),
+                publicity_rank=_rank(f"{c}publicity", _PUBLICITY_RANK, len(_PUBLICITY_RANK)),
+                value_rank=_rank(f"{c}value_class", _VALUE_RANK, len(_VALUE_RANK)),
+                focus=_focus_sql(c))
+        .annotate(total_amount=Sum("amount"), top_win_rate=Max("win_rate"),
+                  layer_rank=Max(_rank("layer", _LAYER_RANK, 0)),
+                  action_rank=Min(_rank("conclusion", _CONCLUSION_RANK, len(_CONCLUSION_RANK))))
+    )
+    return rows.order_by("-focus", f"-{column}" if sort.startswith("-") else column, "customer_code")
+
+
+# A customer's projects in the summary: the deepest layer first, then the largest.
+_PROJECT_ORDER = ("-layer_rank", "-amount", "code")
+
+
+@dataclass
+class SummaryRow:
+    """One customer of the strategy summary, for a page (verdicts with reasons)."""
+
+    customer_id: int
+    code: str
+    name: str
+    owner_id: int | None
+    publicity: Verdict
+    value_class: Verdict
+    focus: Verdict
+    amount: Decimal
+    projects: list[ProjectResult]
+
+
+def summary_rows(region, as_of: dt.date, rows, user=None, *, manager: int | None = None,
+                 targets=None) -> list[SummaryRow]:
+    """The page's customers (rows of `strategy_summary`) with their reasons
+    (stored with the customers' results) and their open projects judged in
+    full: a handful of queries whatever the region's size."""
+    rows = list(rows)
+    ids = [r["customer_id"] for r in rows]
+    reasons = dict(CustomerStanding.objects.filter(customer_id__in=ids).values_list("customer_id", "reasons"))
+    project_ids = list(_summary_projects(region, user, manager).filter(customer_id__in=ids)
+                       .annotate(layer_rank=_rank("layer", _LAYER_RANK, 0))
+                       .order_by(*_PROJECT_ORDER).values_list("pk", flat=True))
+    judged = projects_judged(region, as_of, project_ids, targets=targets)
+    by_customer: dict[int, list[ProjectResult]] = defaultdict(list)
+    for pk in project_ids:
+        if pk in judged:
+            by_customer[judged[pk].customer_id].append(judged[pk])
+    return [_summary_row(r, reasons.get(r["customer_id"]) or {}, by_customer[r["customer_id"]]) for r in rows]
+
+
+def _summary_row(r: dict, why: dict, projects: list[ProjectResult]) -> SummaryRow:
+    publicity, value_class = r["publicity"], r["value_class"]
+    if publicity is None:  # a customer the region's results have not reached yet
+        focus = Verdict(False, "客户尚未分析", "")
+        shown_publicity = Verdict(None, "客户尚未分析", "—")
+    else:
+        focus = crules.strategy_focus(value_class, publicity)
+        shown_publicity = Verdict(publicity, why.get("publicity", ""), crules.PUBLICITY_LABELS[publicity])
+    shown_class = Verdict(value_class, why.get("value_class", ""),
+                          crules.VALUE_CLASS_LABELS[value_class] if value_class else crules.VALUE_PENDING_LABEL)
+    return SummaryRow(customer_id=r["customer_id"], code=r["customer_code"], name=r["customer_name"],
+                      owner_id=r["customer_owner"], publicity=shown_publicity, value_class=shown_class, focus=focus,
+                      amount=r["total_amount"], projects=projects)
+
+
+def summary_export(region, rows, user=None, *, manager: int | None = None) -> tuple[list[str], list[list]]:
+    """The summary as a table, one line per open project, customers in the
+    order of `rows` (all of them, not a page): stored values and their labels,
+    two queries."""
+    projects: dict[int, list[dict]] = defaultdict(list)
+    for p in (_summary_projects(region, user, manager).annotate(layer_rank=_rank("layer", _LAYER_RANK, 0))
+              .order_by(*_PROJECT_ORDER)
+              .values("customer_id", "code", "win_rate", "amount", "layer", "overdue", "tactic", "conclusion",
+                      name=F("project__name"))):
+        projects[p["customer_id"]].append(p)
+    headers = ["重点关注（巩固和投入）", "客户编码", "客户名称", "客户经理", "宣传接触状态", "客户群价值类别",
+               "项目编码", "项目名称", "项目赢率 %", "项目金额（元）", "漏斗位置", "逾期", "战法", "结论动作"]
+    table = []
+    for r in rows:
+        flagged = bool(r["focus"])
+        publicity = crules.PUBLICITY_LABELS[r["publicity"]] if r["publicity"] else ""
+        value_class = (crules.VALUE_CLASS_LABELS[r["value_class"]] if r["value_class"]
+                       else str(crules.VALUE_PENDING_LABEL))
+        for p in projects[r["customer_id"]]:
+            table.append([flagged, r["customer_code"], r["customer_name"], r["manager_name"], publicity, value_class,
+                          p["code"], p["name"], p["win_rate"], p["amount"], LAYER_LABELS[p["layer"]], p["overdue"],
+                          TACTIC_LABELS[p["tactic"]], CONCLUSION_LABELS[p["conclusion"]]])
+    return headers, table
+
+
+NEEDS_NAMED_MAX = 50
+
+
+def needs_unknown(region, user=None, *, limit: int = NEEDS_NAMED_MAX) -> tuple[int, int, list[dict]]:
+    """是否清晰了解决策人、公司和产业的需求, in two queries whatever the
+    region's size: (customers with an open project, those of them one of
+    whose three needs is not written, the first `limit` of those — largest
+    base-period revenue first — as rows with `<need>_written` and
+    `open_projects` for the rule). A manager's: their own customers."""
+    open_projects = Project.objects.filter(customer=OuterRef("pk"), status=Status.OPEN)
+    customers = Customer.objects.filter(region=region).filter(Exists(open_projects))
+    scope = permissions.owner_scope(user) if user is not None else None
+    if scope is not None:
+        customers = customers.filter(owner_id=scope)
+    unwritten = csel.needs_unwritten()
+    counts = customers.aggregate(total=Count("pk"), unknown=Count("pk", filter=unwritten))
+    n_open = open_projects.order_by().values("customer").annotate(n=Count("pk")).values("n")
+    written = csel.needs_written()
+    named = list(customers.filter(unwritten).annotate(**written, open_projects=Subquery(n_open))
+                 .order_by(F("standing__revenue").desc(nulls_last=True), "code")
+                 .values("code", "name", "owner_id", "open_projects", *written)[:limit])
+    return counts["total"], counts["unknown"], named

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from pipeline import decision_views, views
+from pipeline import decision_views, summary_views, views
 
 urlpatterns = [
     path("funnel/", views.funnel, name="funnel"),
+    path("strategy-summary/", summary_views.strategy_summary, name="strategy_summary"),
+    path("strategy-summary/xlsx/", summary_views.strategy_summary_xlsx, name="strategy_summary_xlsx"),
     path("projects/<str:code>/evidence/", views.project_evidence, name="project_evidence"),
     path("checks/", views.director_checks, name="director_checks"),
     path("customers/<str:code>/projects/", views.customer_projects, name="customer_projects"),

@@ -19,7 +19,9 @@ from pipeline import charts
 from pipeline import selectors as psel
 from pipeline.access import project_for_update
 from pipeline import rules
-from pipeline.analysis import coverage_check_of, coverage_of, empty_funnel_health, focus_check_of
+from pipeline.analysis import (
+    coverage_check_of, coverage_of, empty_funnel_health, focus_check_of, needs_check_of,
+)
 from pipeline.forms import EvidenceForm, EvidenceTickForm, FunnelFilterForm
 from pipeline.models import Project, Status
 from pipeline.rules import FUNNEL_SLOGAN, LEVELS
@@ -47,7 +49,7 @@ def funnel(request, region):
     data.setdefault("per_page", "100")  # shown as selected, so 筛选 keeps the page size
     form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
-        return HttpResponseBadRequest(render(request, "pipeline/funnel_bad_filter.html", {"form": form}))
+        return render(request, "pipeline/funnel_bad_filter.html", {"form": form}, status=400)
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     listed = form.apply_sql(psel.standings(region, request.user))
@@ -163,8 +165,9 @@ def _evidence_form(request, region, project):
 
 
 def director_checks(request, region):
-    """The director's checks of §3.1 (客户贡献分析 loads this panel): the
-    projects on hares and rats, the five roles' coverage, the missing scores."""
+    """The director's four checks of §3.1 (客户贡献分析 loads this panel): the
+    projects on hares and rats, the five roles' coverage, the customers with
+    an open project whose three needs are not all written, the missing scores."""
     region = region_for(request, region)
     today = timezone.localdate()
     freshness = results_ensure(region, today)
@@ -175,6 +178,7 @@ def director_checks(request, region):
         focus_check_of({owner: crules.focus_check(on, total, t=t) for owner, (total, on) in
                         psel.hare_rat_counts(projects).items()}, t, names),
         coverage_check_of(psel.coverage_counts(projects)),
+        needs_check_of(*psel.needs_unknown(region, request.user), names),
         missing_scores_check_of(csel.missing_scores_by_class(csel.standings(region, request.user))),
     ]
     if request.GET.get("format") == "xlsx":

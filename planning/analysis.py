@@ -8,6 +8,7 @@ version by tsm.lib.cache. This floor only puts them together."""
 
 import datetime as dt
 
+from customers.selectors import compute_customer_analysis
 from pipeline.analysis import ProjectAnalysis
 from customers.rules import value_fit
 from pipeline.selectors import compute_project_analysis, project_analysis
@@ -22,8 +23,9 @@ def region_analysis(region, as_of: dt.date) -> RegionAnalysis:
 
 
 def compute(region, as_of: dt.date) -> RegionAnalysis:
-    """The analysis computed afresh (the export command and the benchmark)."""
-    return compute_project_analysis(region, as_of)
+    """The analysis computed afresh from the raw rows, customers and projects
+    alike, nothing read from a cache (the export command and the benchmark)."""
+    return compute_project_analysis(region, as_of, customers=compute_customer_analysis(region, as_of))
 
 
 def to_json(analysis: RegionAnalysis, user=None) -> dict:

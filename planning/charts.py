@@ -185,7 +185,7 @@ def swot_action_table(items, actions: dict[str, str]):
 def position_table(rows):
     positions = dict(Position.choices)
     headers = ["产品系列", "我方份额", "我方能力", "份额最大的对手", "对手能力", "建议地位", "理由", "确定地位", "策略",
-               "重点", *[label for _, label in POSITIONING_FIELDS]]
+               "重点", *[label for _, label in POSITIONING_FIELDS], "专攻的细分市场"]
     out = []
     for r in rows:
         record = r.record
@@ -195,7 +195,7 @@ def position_table(rows):
             _score(r.leader_capability), positions[r.suggestion.value] if r.suggestion else "",
             r.suggestion.reason if r.suggestion else "请填写我方份额", positions.get(r.effective, ""),
             "、".join(o.name for o in record.strategies.all()) if record else "", record.focus if record else "",
-            *[positioning.get(key, "") for key, _ in POSITIONING_FIELDS],
+            *[positioning.get(key, "") for key, _ in POSITIONING_FIELDS], record.niche_segment if record else "",
         ])
     return headers, out
 
@@ -204,21 +204,38 @@ def _score(value):
     return None if value is None else float(fmt_score(value))
 
 
+def _named(customers) -> str:
+    return "、".join(f"{c.code} {c.name}" for c in customers)
+
+
 def stance_table(competitors):
     stances = dict(Stance.choices)
-    headers = ["产品系列", "排名", "竞争对手", "市场份额", "策略", "攻击或防守谁", "期望结果"]
+    headers = ["产品系列", "排名", "竞争对手", "市场份额", "策略", "攻击或防守谁（说明）", "期望结果", "目标客户"]
     rows = []
     for c in competitors:
         stance = getattr(c, "stance", None)
         rows.append([c.product_series, c.rank, c.name, None if c.market_share is None else float(c.market_share),
-                     stances.get(stance.stance, "") if stance else "", stance.target_customers if stance else "",
-                     stance.expected_result if stance else ""])
+                     stances.get(stance.stance, "") if stance else "", stance.target_note if stance else "",
+                     stance.expected_result if stance else "",
+                     _named(stance.target_customers.all()) if stance else ""])
     return headers, rows
 
 
 def special_action_table(actions):
     families = dict(ActionFamily.choices)
-    headers = ["类型", "动作", "内容", "月份", "周", "负责人", "预算（元）", "目标客户类"]
+    headers = ["类型", "动作", "内容", "月份", "周", "负责人", "预算（元）", "目标客户类", "目标客户"]
     return headers, [[families[a.family], a.kind, a.title, a.month.strftime("%Y-%m"), a.week,
-                      str(a.owner) if a.owner else "", a.budget, TARGET_CLASSES.get(a.target_class, "")]
+                      str(a.owner) if a.owner else "", a.budget, TARGET_CLASSES.get(a.target_class, ""),
+                      _named(a.target_customers.all())]
                      for a in actions]
+
+
+def value_class_table(rows, by_series, totals):
+    """明确定位目标: customers and base-period revenue per value class, of
+    all the customers first (全部), then of those buying each product series."""
+    headers = ["产品系列", "客户群价值类别", "客户数", "收入（元）"]
+    out = [["全部", str(count.label), count.customers, count.revenue] for count in totals]
+    for r in rows:
+        for count in by_series.get(r.series) or ():
+            out.append([r.series, str(count.label), count.customers, count.revenue])
+    return headers, out

@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import ContributionClass, ValueClass
 from customers.models import FACTORS
-from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance, SwotKind
-from planning.services import (
-    POSITIONING_FIELDS, SPECIAL_ACTION_KINDS, SUGGESTED_FACTORS, TARGET_CLASSES, parse_score,
-)
+from planning import selectors
+from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance, SwotKind, TargetClass
+from planning.services import POSITIONING_FIELDS, SPECIAL_ACTION_KINDS, SUGGESTED_FACTORS, parse_score
 from tsm.lib.periods import parse_month
 from tsm.lib.versions import VersionedForm
 
@@ -217,7 +216,11 @@ class PercentField(forms.Field):
 
 
 class PositionForm(VersionedForm, forms.Form):
-    """A series' share, position, strategies and focus, at its position_version."""
+    """A series' share, position, strategies and focus, at its position_version.
+
+    A nicher's way of specialising (客户, 渠道 or 新品) is one choice of its
+    own (radio buttons: exactly one, or none yet) with the segment it names;
+    it is saved as one of the series' strategies."""
 
     product_series = forms.CharField(error_messages={"required": "缺少产品系列"})
     our_share = PercentField(label="我方份额 %", required=False)
@@ -226,29 +229,88 @@ class PositionForm(VersionedForm, forms.Form):
     strategies = forms.TypedMultipleChoiceField(
         label="策略", required=False, coerce=int,
         error_messages={"invalid_choice": "策略 %(value)s 不在策略目录中"})
+    niche = forms.TypedChoiceField(label="专攻方向", required=False, coerce=int, empty_value=None,
+                                   error_messages={"invalid_choice": "专攻方向 %(value)s 不在策略目录中"})
+    niche_segment = forms.CharField(label="专攻的细分市场", required=False)
     focus = forms.CharField(label="重点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, options=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategies"].choices = [(o.pk, o.name) for o in options]
+        self.fields["niche"].choices = [("", "暂不选择")] + [
+            (o.pk, o.name) for o in options if o.position == Position.NICHER]
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
+        # `initial-strategies` says every strategy the form showed chosen, the nicher's way included
+        seen = {key: value for key, value in self.seen().items() if key not in ("product_series", "niche")}
         return {"product_series": d["product_series"], "our_share": d["our_share"], "position": d["position"],
-                "strategy_ids": d["strategies"], "focus": d["focus"], "version": d["version"],
-                "seen": {key: value for key, value in self.seen().items() if key != "product_series"}}
+                "strategy_ids": list(dict.fromkeys([*d["strategies"], *([d["niche"]] if d["niche"] else [])])),
+                "focus": d["focus"],
+                "niche_segment": d["niche_segment"], "version": d["version"], "seen": seen}
 
 
-class StanceForm(VersionedForm, forms.Form):
-    """Our stance toward a competitor, at its version (0: none yet)."""
+class CustomerIdsField(forms.Field):
+    """The ids of the customers a form shows as chosen (checkboxes); the
+    service checks that each is the region's."""
+
+    widget = forms.CheckboxSelectMultiple
+    hidden_widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(v) for v in value or ()})
+        except (TypeError, ValueError):
+            raise ValidationError("目标客户的编号无效，请刷新页面后重新选择") from None
+
+
+class CustomerNamesMixin:
+    """A text field (`names_field`) where customers of the region are named by
+    code or name, several separated by commas (the page offers the region's
+    customers as a list to pick from); `named` holds them once the form is valid."""
+
+    names_field = ""
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.named = []
+
+    def clean(self):
+        cleaned = super().clean()
+        refs = selectors.customer_references(cleaned.get(self.names_field, ""))
+        self.named, errors = selectors.customers_named(self.region, refs) if refs else ([], [])
+        for message in errors:
+            self.add_error(self.names_field, message)
+        return cleaned
+
+
+class StanceForm(CustomerNamesMixin, VersionedForm, forms.Form):
+    """Our stance toward a competitor, at its version (0: none yet): the
+    customers named stay ticked (untick to remove), `add_customers` names more."""
+
+    names_field = "add_customers"
 
     stance = forms.ChoiceField(label="策略", choices=Stance.choices, error_messages=_messages("竞争策略"))
-    target_customers = forms.CharField(label="攻击或防守谁", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
+    target_customers = CustomerIdsField(label="目标客户", required=False)
+    add_customers = forms.CharField(label="添加目标客户", required=False)
+    target_note = forms.CharField(label="攻击或防守谁（说明）", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
     expected_result = forms.CharField(label="期望结果", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        seen = {key: value for key, value in self.seen().items() if key != "add_customers"}
+        return {"stance": d["stance"], "target_customer_ids": [*d["target_customers"], *(c.pk for c in self.named)],
+                "target_note": d["target_note"], "expected_result": d["expected_result"], "version": d["version"],
+                "seen": seen}
 
-class SpecialActionForm(forms.Form):
+
+class SpecialActionForm(CustomerNamesMixin, forms.Form):
+    """A push or pull action, aimed at a class, at customers named, or both."""
+
+    names_field = "target_customers"
+
     family = forms.ChoiceField(label="类型", choices=ActionFamily.choices, error_messages=_messages("推或拉"))
     kind = forms.ChoiceField(
         label="动作", error_messages=_messages("动作"),
@@ -265,9 +327,14 @@ class SpecialActionForm(forms.Form):
                                                 "max_decimal_places": "预算最多两位小数",
                                                 "max_digits": "预算金额过大",
                                                 "max_whole_digits": "预算金额过大"})
-    target_class = forms.ChoiceField(label="目标客户类", required=False,
-                                     choices=[("", "不限")] + list(TARGET_CLASSES.items()),
-                                     error_messages=_messages("目标客户类"))
+    target_class = forms.ChoiceField(
+        label="目标客户类", required=False, error_messages=_messages("目标客户类"),
+        choices=[("", "不限"),
+                 ("价值类别", [(c.value, c.label) for c in TargetClass if c.value in ValueClass.values]),
+                 ("贡献类别", [(c.value, c.label) for c in TargetClass if c.value not in ValueClass.values])])
+    target_customers = forms.CharField(
+        label="目标客户", required=False,
+        widget=forms.TextInput(attrs={"list": "region-customers", "placeholder": "客户编码或名称，多位用逗号分隔"}))
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,5 +352,5 @@ class SpecialActionForm(forms.Form):
         return {
             "family": d["family"], "kind": d["kind"], "title": d["title"], "month": d["month"], "week": d["week"],
             "owner": self.people.get(d["owner"]), "budget": d["budget"] if d["budget"] is not None else Decimal("0"),
-            "target_class": d["target_class"],
+            "target_class": d["target_class"], "target_customer_ids": [c.pk for c in self.named],
         }

@@ -139,11 +139,14 @@ class CompetitivePosition(models.Model):
     position = models.CharField(_("竞争地位"), max_length=16, choices=Position.choices, blank=True)
     strategies = models.ManyToManyField(StrategyOption, blank=True, verbose_name=_("策略"))
     focus = models.TextField(_("重点"), blank=True)
+    # 专攻者: the segment the chosen specialisation (客户, 渠道 or 新品) names.
+    niche_segment = models.CharField(_("专攻的细分市场"), max_length=200, blank=True)
     positioning = models.JSONField(_("定位 4P1S"), default=dict, blank=True)
     # Two forms save this row, each its own fields: each has its own version,
     # so that saving the 4P1S never makes an open position form stale.
     positioning_version = models.PositiveIntegerField(default=0, editable=False)
-    position_version = models.PositiveIntegerField(default=0, editable=False)  # our_share, position, strategies, focus
+    # our_share, position, strategies, focus, niche_segment
+    position_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("竞争地位")
@@ -162,9 +165,14 @@ class Stance(models.TextChoices):
 class CompetitorStance(models.Model):
     competitor = models.OneToOneField("customers.Competitor", on_delete=models.CASCADE, related_name="stance")
     stance = models.CharField(_("策略"), max_length=32, choices=Stance.choices)
-    target_customers = models.TextField(_("攻击或防守谁"), blank=True)
+    # 攻击或防守谁: the region's customers named, and a note (the free text of
+    # before the customers could be named is kept here).
+    target_customers = models.ManyToManyField("customers.Customer", blank=True, related_name="competitor_stances",
+                                              verbose_name=_("目标客户"))
+    target_note = models.TextField(_("攻击或防守谁（说明）"), blank=True)
     expected_result = models.TextField(_("期望结果"), blank=True)
-    version = models.PositiveIntegerField(default=0, editable=False)  # moved by every save of the stance form
+    # moved by every save of the stance form (its target customers included)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("对竞争对手的策略")
@@ -174,6 +182,21 @@ class CompetitorStance(models.Model):
 class ActionFamily(models.TextChoices):
     PUSH = "push", _("推")
     PULL = "pull", _("拉")
+
+
+class TargetClass(models.TextChoices):
+    """A class a special action aims at: a value class (§4.1) or a contribution
+    class (§3.1), with the customers' own values (customers.choices)."""
+
+    CONSOLIDATE = "consolidate", _("一级 巩固类")
+    INVEST = "invest", _("二级 投入类")
+    HARVEST = "harvest", _("三级 收获类")
+    MAINTAIN = "maintain", _("四级 兼顾类")
+    FAT_SHEEP = "fat_sheep", _("肥羊")
+    REINDEER = "reindeer", _("驯鹿")
+    HOUND = "hound", _("猎狗")
+    HARE = "hare", _("野兔")
+    RAT = "rat", _("硕鼠")
 
 
 class SpecialAction(models.Model):
@@ -189,8 +212,10 @@ class SpecialAction(models.Model):
                               verbose_name=_("负责人"))
     budget = models.DecimalField(_("预算"), max_digits=16, decimal_places=2, default=Decimal("0"),
                                  validators=[MinValueValidator(Decimal("0"))])
-    target_class = models.CharField(_("目标客户类"), max_length=32, blank=True)
-    target_customers = models.ManyToManyField("customers.Customer", blank=True)
+    # Aimed at a class, at named customers of the region, or both (empty: no particular customers).
+    target_class = models.CharField(_("目标客户类"), max_length=32, choices=TargetClass.choices, blank=True)
+    target_customers = models.ManyToManyField("customers.Customer", blank=True, related_name="special_actions",
+                                              verbose_name=_("目标客户"))
 
     class Meta:
         verbose_name = _("市场推拉动作")

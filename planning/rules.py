@@ -5,7 +5,7 @@ override a suggestion; the reason tells them what it was based on.
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -71,17 +71,52 @@ def advanced_swot_valid(counts: Mapping[str, int]) -> Verdict:
 
 POSITION_LABELS = {"leader": "领导者", "challenger": "挑战者", "nicher": "专攻者", "follower": "追随者"}
 
-# Strategy options per position: {group: options}. Followers and nichers pick
-# one focus and balance the rest (扬长避短、均衡推进).
+# Strategy options per position: {group: options} (the catalogue
+# StrategyOption holds them, editable in the admin). A follower follows the
+# leader's market moves, any of them; a nicher specialises in one way and
+# names the segment.
 STRATEGY_OPTIONS = {
     "leader": {
         "扩大需求": ("新用户", "增加用量", "增加新用途"),
         "保护份额": ("阵地防御", "机动防御", "防守反击", "以攻为守"),
     },
     "challenger": {"进攻": ("全面进攻", "重点进攻", "缠绕进攻", "机会进攻")},
-    "follower": {"扬长避短、均衡推进": ()},
-    "nicher": {"扬长避短、均衡推进": ()},
+    "follower": {"跟随领导者的市场动作": ("展会", "活动", "宣传", "促销")},
+    "nicher": {"专攻方向": ("客户", "渠道", "新品")},
 }
+NICHE_WAYS = STRATEGY_OPTIONS["nicher"]["专攻方向"]
+
+
+def strategy_choice(position: str | None, chosen: Sequence[tuple[str, str]], segment: str = "") -> Verdict:
+    """Whether the strategies chosen for a product series fit its position in
+    effect (§4.5); `chosen` holds each option's (position, name). Any options
+    of the position may be chosen, none yet included — but a nicher
+    specialises in exactly one way (客户, 渠道 or 新品) and names the segment,
+    and only a nicher names one."""
+    segment = (segment or "").strip()
+    names = [name for _, name in chosen]
+    if chosen and not position:
+        return Verdict(False, "还没有竞争地位（请填写我方份额或选择竞争地位），不能选择策略")
+    wrong = [f"{name}（{POSITION_LABELS.get(p, p)}）" for p, name in chosen if p != position]
+    if wrong:
+        return Verdict(False, f"所选策略与竞争地位“{POSITION_LABELS[position]}”不符：{'、'.join(wrong)}")
+    ways = "、".join(NICHE_WAYS)
+    if position != "nicher":
+        if segment:
+            label = POSITION_LABELS[position] if position else "未定"
+            return Verdict(False, f"专攻的细分市场只用于专攻者（当前竞争地位：{label}），请清空后再保存")
+        label = POSITION_LABELS[position] if position else "竞争地位未定"
+        return Verdict(True, f"{label}：{'、'.join(names) if names else '尚未选择策略'}")
+    if len(chosen) > 1:
+        return Verdict(False, f"专攻者只选一个专攻方向（{ways}之一）：现选了 {'、'.join(names)}")
+    if not chosen:
+        if segment:
+            return Verdict(False, f"请先选择专攻方向（{ways}之一），再写专攻的细分市场")
+        return Verdict(True, "专攻者：尚未选择专攻方向")
+    if not segment:
+        return Verdict(False, f"专攻者按{names[0]}专攻，请写明专攻的细分市场（哪一类{names[0]}）")
+    return Verdict(True, f"专攻者：按{names[0]}专攻“{segment}”")
+
 
 # Stance toward one regional competitor (汇总：针对某区域竞争对手的竞争策略).
 COMPETITOR_STANCES = {

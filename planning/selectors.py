@@ -7,6 +7,7 @@ the bottom combine those rows with the rules of `planning.rules`.
 
 import datetime as dt
 import operator
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,21 +15,24 @@ from functools import reduce
 from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from customers import selectors as csel
 from customers.analysis import CustomerResult
 from customers.choices import ContributionClass
-from customers.models import FACTORS, ComparisonScore, Competitor, Contribution, Customer, CustomerStanding, Product
+from customers.models import (
+    FACTORS, ComparisonScore, Competitor, Contribution, Customer, CustomerCell, CustomerStanding, Product,
+)
 from customers.rules import (
-    CONTRIBUTION_CLASS_LABELS, DIMENSIONS, VALUE_CLASS_LABELS, VALUE_FIT_EXPECTED, value_fit,
+    CONTRIBUTION_CLASS_LABELS, DIMENSIONS, VALUE_CLASS_LABELS, VALUE_FIT_EXPECTED, VALUE_PENDING_LABEL, value_fit,
 )
 from planning import rules
 from pipeline.models import Project
 from pipeline.rules import LAYER_LABELS
 from planning.models import (
-    CompetitivePosition, MarketAction, SpecialAction, StrategyOption, SwotAction, SwotItem, ValueFitAcceptance,
+    CompetitivePosition, CompetitorStance, MarketAction, SpecialAction, StrategyOption, SwotAction, SwotItem,
+    ValueFitAcceptance,
 )
 from teams.models import Role, User
 from tsm.lib.periods import BasePeriod, base_period
@@ -81,9 +85,14 @@ def product_series(region) -> list[str]:
     return sorted({s for (s,) in products.union(competitors, positions).order_by() if s})
 
 
+_NAMED = Customer.objects.only("pk", "code", "name").order_by("code")
+
+
 def competitors(region) -> list[Competitor]:
-    """The region's competitors with their stance (one query: the stance is joined)."""
+    """The region's competitors with their stance (the stance is joined) and
+    the customers it names (one more query)."""
     return list(Competitor.objects.filter(region=region).select_related("stance")
+                .prefetch_related(Prefetch("stance__target_customers", queryset=_NAMED))
                 .order_by("product_series", "rank", "name"))
 
 
@@ -98,7 +107,130 @@ def strategy_options() -> list[StrategyOption]:
 
 
 def special_actions(region) -> list[SpecialAction]:
-    return list(SpecialAction.objects.filter(region=region).select_related("owner").order_by("month", "week", "id"))
+    """With their owners (joined) and the customers they name (one more query)."""
+    return list(SpecialAction.objects.filter(region=region).select_related("owner")
+                .prefetch_related(Prefetch("target_customers", queryset=_NAMED)).order_by("month", "week", "id"))
+
+
+def customer_choices(region) -> list[tuple[str, str]]:
+    """(code, name) of every customer of the region, for the pickers that name target customers (one query)."""
+    return list(Customer.objects.filter(region=region).order_by("code").values_list("code", "name"))
+
+
+# How people list customers in one line: commas, enumeration commas, semicolons, spaces, new lines.
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def customer_references(text: str) -> list[str]:
+    """The codes or names typed into a target-customers field, in order, each once."""
+    return list(dict.fromkeys(w for w in _SEPARATORS.split(text or "") if w))
+
+
+def customers_named(region, refs: list[str]) -> tuple[list[Customer], list[str]]:
+    """The region's customers that `refs` name — by code, else by a name
+    only one customer of the region has — and the messages for the refs
+    that name none (one query). Another region's customers are never found."""
+    if not refs:
+        return [], []
+    found = list(Customer.objects.filter(region=region).filter(Q(code__in=refs) | Q(name__in=refs))
+                 .only("pk", "code", "name", "region_id"))
+    by_code = {c.code: c for c in found}
+    by_name = defaultdict(list)
+    for c in found:
+        by_name[c.name].append(c)
+    customers, errors = [], []
+    for ref in refs:
+        if ref in by_code:
+            customers.append(by_code[ref])
+        elif len(by_name.get(ref, ())) == 1:
+            customers.append(by_name[ref][0])
+        elif ref in by_name:
+            errors.append(f"客户名称“{ref}”对应 {len(by_name[ref])} 位客户，请输入客户编码")
+        else:
+            errors.append(f"“{ref}”不是本区域的客户（请输入本区域客户的编码或名称，或从列表中选择）")
+    return list({c.pk: c for c in customers}.values()), errors
+
+
+# --- 明确定位目标: the value classes (§4.1) beside the positioning, from the stored results ------------------
+
+VALUE_CLASS_ORDER = (*VALUE_CLASS_LABELS, None)  # None: 待评估
+
+
+@dataclass(frozen=True)
+class ValueClassCount:
+    value_class: str | None  # None: 待评估 (not all 13 factors scored)
+    customers: int
+    revenue: Decimal
+
+    @property
+    def label(self) -> str:
+        return VALUE_CLASS_LABELS[self.value_class] if self.value_class else VALUE_PENDING_LABEL
+
+
+def _value_class_counts(sums: dict) -> list[ValueClassCount]:
+    """In the grid's order, 待评估 last; a class without customers is a row of zeros."""
+    return [ValueClassCount(vc, *sums.get(vc, (0, Decimal("0")))) for vc in VALUE_CLASS_ORDER]
+
+
+def value_classes(region, *, owner_id: int | None = None) -> list[ValueClassCount]:
+    """Customers and base-period revenue per value class over the region's
+    stored results (a manager: their own customers) — one GROUP BY."""
+    qs = CustomerStanding.objects.filter(region=region)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    rows = qs.values("value_class").annotate(n=Count("pk"), revenue=Sum("revenue")).order_by()
+    return _value_class_counts({r["value_class"]: (r["n"], r["revenue"] or Decimal("0")) for r in rows})
+
+
+def value_classes_by_series(region, *, owner_id: int | None = None) -> dict[str, list[ValueClassCount]]:
+    """product series -> customers buying it and their base-period revenue
+    from it, per value class, over the stored matrix cells (one GROUP BY);
+    a customer counts once in each series it has revenue or cost in."""
+    qs = CustomerCell.objects.filter(region=region)
+    if owner_id is not None:
+        qs = qs.filter(customer__standing__owner_id=owner_id)
+    rows = (qs.values("product__series", "customer__standing__value_class")
+            .annotate(n=Count("customer", distinct=True), revenue=Sum("revenue")).order_by())
+    sums: dict[str, dict] = defaultdict(dict)
+    for r in rows:
+        sums[r["product__series"]][r["customer__standing__value_class"]] = (r["n"], r["revenue"] or Decimal("0"))
+    return {series: _value_class_counts(by_class) for series, by_class in sums.items()}
+
+
+def empty_value_classes() -> list[ValueClassCount]:
+    return _value_class_counts({})
+
+
+# --- a customer's page: the actions aimed at it -----------------------------------------------------------
+
+
+def actions_aimed_at(customer, *, classes: set[str]) -> list[SpecialAction]:
+    """The region's special actions that name the customer or aim at one of
+    its `classes` (value class, contribution class), each with `aimed_by`:
+    the names and/or the class (two queries: the actions, the named set)."""
+    aims = Q(target_customers=customer)
+    if classes:
+        aims |= Q(target_class__in=classes)
+    actions = list(SpecialAction.objects.filter(region_id=customer.region_id).filter(aims).distinct()
+                   .select_related("owner").order_by("month", "week", "id"))
+    named = set(SpecialAction.target_customers.through.objects.filter(
+        customer=customer, specialaction__in=[a.pk for a in actions]).values_list("specialaction_id", flat=True))
+    for action in actions:
+        action.named = action.pk in named
+        action.by_class = action.target_class in classes
+    return actions
+
+
+def stances_naming(customer) -> list[CompetitorStance]:
+    """The stances toward the region's competitors that name the customer (one query)."""
+    return list(CompetitorStance.objects.filter(target_customers=customer, competitor__region_id=customer.region_id)
+                .select_related("competitor").order_by("competitor__product_series", "competitor__rank"))
+
+
+def customer_classes(customer) -> tuple[str | None, str | None]:
+    """(value class, contribution class) of the customer's stored result, (None, None) if not judged yet."""
+    row = CustomerStanding.objects.filter(pk=customer.pk).values_list("value_class", "contribution_class").first()
+    return row or (None, None)
 
 
 def region_people(region) -> list[User]:
@@ -359,6 +491,11 @@ class SeriesPosition:
     @property
     def strategy_ids(self) -> set[int]:
         return {o.pk for o in self.record.strategies.all()} if self.record else set()
+
+    @property
+    def niche_id(self) -> int | None:
+        """The nicher's way of specialising among the chosen strategies (客户, 渠道 or 新品)."""
+        return next((o.pk for o in self.record.strategies.all() if o.position == "nicher"), None) if self.record else None
 
     @property
     def positioning(self) -> dict:

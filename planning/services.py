@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from customers.models import FACTORS, Competitor, Customer
-from customers.rules import CONTRIBUTION_CLASS_LABELS, SCORE_MAX, VALUE_CLASS_LABELS, value_fit
+from customers.rules import SCORE_MAX, value_fit
 from pipeline.models import RevenueTarget
 from planning import rules, selectors
 from planning.models import (
     ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Plan, PlanStatus, Position,
-    SpecialAction, Stance, StrategyOption, SwotAction, SwotItem, SwotKind, TargetFamily, TargetPart,
+    SpecialAction, Stance, StrategyOption, SwotAction, SwotItem, SwotKind, TargetClass, TargetFamily, TargetPart,
     ValueFitAcceptance,
 )
 from teams.models import Role, User
@@ -54,8 +54,7 @@ SPECIAL_ACTION_KINDS = {
 }
 FAMILY_FOCUS = {"push": "以大客户、营业厅为主", "pull": "以市场、企业发展为主"}
 # An action aims at a value class (§4.1) or a contribution class (§3.1); empty = no particular class.
-TARGET_CLASSES = {**VALUE_CLASS_LABELS,
-                  **{k: v for k, v in CONTRIBUTION_CLASS_LABELS.items() if k != "unclassified"}}
+TARGET_CLASSES = dict(TargetClass.choices)
 
 TEXT_MAX = 300  # SwotItem.text
 ACTION_MAX = 2000
@@ -250,7 +249,9 @@ def positioning_save(*, region, product_series: str, positioning: dict, version:
     return record
 
 
-POSITION_FIELDS = (("our_share", "我方份额"), ("position", "竞争地位"), ("strategies", "策略"), ("focus", "重点"))
+POSITION_FIELDS = (("our_share", "我方份额"), ("position", "竞争地位"), ("strategies", "策略"), ("focus", "重点"),
+                   ("niche_segment", "专攻的细分市场"))
+SEGMENT_MAX = 200  # CompetitivePosition.niche_segment
 
 
 def _position_as_read(values: dict) -> dict:
@@ -261,11 +262,12 @@ def _position_as_read(values: dict) -> dict:
 
 
 def competitive_position_save(*, region, product_series: str, our_share: Decimal | None, position: str,
-                              strategy_ids: list[int], focus: str = "", version: int,
+                              strategy_ids: list[int], focus: str = "", niche_segment: str = "", version: int,
                               seen: dict | None = None) -> CompetitivePosition:
     """Our share, the director's position (empty: take the suggestion) and the
-    chosen strategies, which must be options of the position in effect — if
-    nobody saved them since their form was read at `version` (position_version)."""
+    chosen strategies, which must be options of the position in effect (a
+    nicher: one way of specialising, with its segment named) — if nobody
+    saved them since their form was read at `version` (position_version)."""
     _known_series(region, product_series)
     if our_share is not None:
         if not our_share.is_finite() or not Decimal(0) <= our_share <= 1:
@@ -275,7 +277,8 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
     if position and position not in Position.values:
         raise ValidationError(f"未知的竞争地位“{position}”")
     focus = _text(focus, "重点", max_length=ACTION_MAX, required=False)
-    options = list(StrategyOption.objects.filter(pk__in=set(strategy_ids)))
+    niche_segment = _text(niche_segment, "专攻的细分市场", max_length=SEGMENT_MAX, required=False)
+    options = list(StrategyOption.objects.filter(pk__in=set(strategy_ids)).order_by("order", "id"))
     if len(options) != len(set(strategy_ids)):
         raise ValidationError("所选策略不在策略目录中，请刷新页面后重试")
     effective = position
@@ -285,13 +288,10 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
         scores = selectors.comparison_scores(region).get(product_series)
         effective = selectors.series_position(product_series, record=None, series_competitors=competitors,
                                               scores=scores, our_share=our_share, t=region.thresholds()).effective
-    wrong = [o for o in options if o.position != effective]
-    if wrong:
-        if not effective:
-            raise ValidationError("还没有竞争地位（请填写我方份额或选择竞争地位），不能选择策略")
-        names = "、".join(f"{o.name}（{Position(o.position).label}）" for o in wrong)
-        raise ValidationError(f"所选策略与竞争地位“{Position(effective).label}”不符：{names}")
-    values = {"our_share": our_share, "position": position, "focus": focus}
+    fits = rules.strategy_choice(effective, [(o.position, o.name) for o in options], niche_segment)
+    if not fits.value:
+        raise ValidationError(fits.reason)
+    values = {"our_share": our_share, "position": position, "focus": focus, "niche_segment": niche_segment}
     with transaction.atomic():
         record = _position_record(region, product_series)
         if not update_at_version(CompetitivePosition.objects.filter(pk=record.pk), version=version,
@@ -301,6 +301,7 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
             raise StaleEdit.naming(
                 POSITION_FIELDS, _position_as_read(posted | (seen or {})),
                 _position_as_read({"our_share": now.our_share, "position": now.position, "focus": now.focus,
+                                   "niche_segment": now.niche_segment,
                                    "strategies": set(now.strategies.values_list("pk", flat=True))}),
                 # choices are named, not quoted as texts are
                 show={"our_share": fmt_rate, "position": str, "strategies": lambda names: "、".join(sorted(names))})
@@ -314,22 +315,56 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
     return record
 
 
-def competitor_stance_save(*, region, competitor: Competitor, stance: str, target_customers: str = "",
-                           expected_result: str = "", version: int, seen: dict | None = None) -> CompetitorStance:
-    """Our stance toward one regional competitor: whom we attack or defend, and
-    what we expect — if nobody saved it since its form was read at `version`
-    (0: no stance yet)."""
+STANCE_FIELDS = (("stance", "策略"), ("target_customers", "目标客户"), ("target_note", "攻击或防守谁（说明）"),
+                 ("expected_result", "期望结果"))
+
+
+def _region_customers(region, ids) -> list[Customer]:
+    """The customers of `region` with these ids; any other id is refused, naming only the id."""
+    ids = set(ids)
+    customers = list(Customer.objects.filter(region=region, pk__in=ids).only("pk", "code", "name").order_by("code"))
+    missing = sorted(ids - {c.pk for c in customers})
+    if missing:
+        raise ValidationError(f"所选目标客户中有 {len(missing)} 位不是本区域的客户（编号 "
+                              f"{'、'.join(map(str, missing))}），请刷新页面后重新选择")
+    return customers
+
+
+def _customers_as_read(ids) -> set[str]:
+    return {f"{code} {name}" for code, name in Customer.objects.filter(pk__in=set(ids)).values_list("code", "name")}
+
+
+def competitor_stance_save(*, region, competitor: Competitor, stance: str, target_customer_ids=(),
+                           target_note: str = "", expected_result: str = "", version: int,
+                           seen: dict | None = None) -> CompetitorStance:
+    """Our stance toward one regional competitor: whom we attack or defend —
+    customers of the region, named, and a note — and what we expect, if
+    nobody saved it since its form was read at `version` (0: no stance yet)."""
     if competitor.region_id != region.pk:
         raise ValidationError("该竞争对手不属于本区域")
     if stance not in Stance.values:
         raise ValidationError(f"未知的竞争策略“{stance}”（应为 {'、'.join(map(str, Stance.labels))} 之一）")
-    target_customers = _text(target_customers, "攻击或防守谁", max_length=ACTION_MAX, required=False)
+    customers = _region_customers(region, target_customer_ids)
+    target_note = _text(target_note, "攻击或防守谁（说明）", max_length=ACTION_MAX, required=False)
     expected_result = _text(expected_result, "期望结果", max_length=ACTION_MAX, required=False)
+    values = {"stance": stance, "target_note": target_note, "expected_result": expected_result}
     with transaction.atomic():
         saved, _ = CompetitorStance.objects.get_or_create(competitor=competitor, defaults={"stance": ""})
-        save_at_version(saved, version=version, seen=seen, values={
-            "stance": stance, "target_customers": target_customers, "expected_result": expected_result},
-            show={"stance": lambda value: str(Stance(value).label) if value in Stance.values else value})
+        if not update_at_version(CompetitorStance.objects.filter(pk=saved.pk), version=version, **values):
+            now = CompetitorStance.objects.get(pk=saved.pk)
+            posted = values | {"target_customers": {c.pk for c in customers}} | (seen or {})
+            stored = {name: getattr(now, name) for name in values} | {
+                "target_customers": set(now.target_customers.values_list("pk", flat=True))}
+            raise StaleEdit.naming(
+                STANCE_FIELDS, posted | {"target_customers": _customers_as_read(posted["target_customers"])},
+                stored | {"target_customers": _customers_as_read(stored["target_customers"])},
+                show={"stance": lambda value: str(Stance(value).label) if value in Stance.values else value,
+                      "target_customers": lambda names: "、".join(sorted(names))})
+        # the row stays locked by the UPDATE until commit: a concurrent save waits, then sets nothing
+        saved.target_customers.set(customers)
+        for name, value in values.items():
+            setattr(saved, name, value)
+        saved.version = version + 1
         region.touch()
     return saved
 
@@ -339,8 +374,9 @@ def competitor_stance_save(*, region, competitor: Competitor, stance: str, targe
 
 def special_action_add(*, region, family: str, kind: str, title: str, month: dt.date, week: int | None = None,
                        owner: User | None = None, budget: Decimal = Decimal("0"),
-                       target_class: str = "") -> SpecialAction:
-    """A push or pull special action: which kind, what, when, who, how much, aimed at whom."""
+                       target_class: str = "", target_customer_ids=()) -> SpecialAction:
+    """A push or pull special action: which kind, what, when, who, how much,
+    aimed at whom — a class of customers, customers of the region named, or both."""
     if family not in ActionFamily.values:
         raise ValidationError(f"未知的类型“{family}”（应为 推 或 拉）")
     family_label = ActionFamily(family).label
@@ -357,6 +393,7 @@ def special_action_add(*, region, family: str, kind: str, title: str, month: dt.
         raise ValidationError(f"预算 {budget} 应为不超过 14 位整数、最多两位小数的金额")
     if target_class and target_class not in TARGET_CLASSES:
         raise ValidationError(f"未知的目标客户类“{target_class}”")
+    customers = _region_customers(region, target_customer_ids)
     if owner is not None and not User.objects.filter(pk=owner.pk, regions=region,
                                                      role__in=[Role.DIRECTOR, Role.MANAGER]).exists():
         raise ValidationError(f"{owner} 不是本区域的人员，不能负责该动作")
@@ -364,6 +401,7 @@ def special_action_add(*, region, family: str, kind: str, title: str, month: dt.
         action = SpecialAction.objects.create(
             region=region, family=family, kind=kind, title=title, month=month.replace(day=1), week=week,
             owner=owner, budget=budget, target_class=target_class)
+        action.target_customers.set(customers)
         region.touch()
     return action
 

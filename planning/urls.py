@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from planning import api, views
 
@@ -27,4 +27,9 @@ urlpatterns = [
     path("strategy/competitors/<int:pk>/stance/", views.strategy_stance, name="strategy_stance"),
     path("strategy/actions/", views.special_action_add, name="special_action_add"),
     path("strategy/actions/<int:pk>/delete/", views.special_action_delete, name="special_action_delete"),
+    # Panels of planning on a lower floor's page, named planning:<name>.
+    path("", include(([
+        path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),
+        path("customers/<str:code>/publicity/", views.customer_publicity, name="customer_publicity"),
+    ], "planning"))),
 ]

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,9 +8,11 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from customers import rules as crules
 from customers.models import Competitor, Customer
 from customers.rules import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num,
@@ -376,7 +379,8 @@ def value_grid_accept(request, region, code):
 
 # --- §4.5 competition strategy and §4.6 push and pull --------------------------------------------------
 
-STRATEGY_TABLES = {"positions": "竞争地位与策略", "stances": "对竞争对手的策略", "actions": "市场推拉动作"}
+STRATEGY_TABLES = {"positions": "竞争地位与策略", "stances": "对竞争对手的策略", "actions": "市场推拉动作",
+                   "targets": "定位目标（客户价值类别）"}
 
 
 def _competitor_for(request, region, pk: int) -> Competitor:
@@ -387,6 +391,13 @@ def _special_action_for(request, region, pk: int) -> SpecialAction:
     return get_object_or_404(SpecialAction, region=region, pk=pk)
 
 
+def _customer_picker(region) -> str:
+    """The <option>s of the region's customers for the target-customer fields: a region has
+    thousands, joined here at once rather than one template loop turn each."""
+    return mark_safe("".join(f'<option value="{escape(code)}">{escape(name)}</option>'
+                             for code, name in selectors.customer_choices(region)))
+
+
 def _strategy_context(request, region, *, errors=None, action_form=None) -> dict:
     competitors = selectors.competitors(region)
     rows = selectors.series_positions(
@@ -395,9 +406,19 @@ def _strategy_context(request, region, *, errors=None, action_form=None) -> dict
     options = selectors.strategy_options()
     people = selectors.region_people(region)
     actions = selectors.special_actions(region)
+    can_edit = _edits_region(request.user, region)
+    # 明确定位目标: the value classes from the customers' stored results (a manager: their own).
+    freshness = customers_ensure(region, timezone.localdate())
+    scope = permissions.owner_scope(request.user)
+    by_series = selectors.value_classes_by_series(region, owner_id=scope)
+    totals = selectors.value_classes(region, owner_id=scope)
     return {
-        "region": region, "can_edit": _edits_region(request.user, region), "errors": errors or {},
-        "rows": rows, "competitors": competitors, "actions": actions,
+        "region": region, "can_edit": can_edit, "errors": errors or {},
+        "rows": rows, "competitors": competitors, "actions": actions, "freshness": freshness,
+        "value_totals": totals, "own_customers": scope is not None,
+        "value_by_series": {r.series: by_series.get(r.series) or selectors.empty_value_classes() for r in rows},
+        # called by the template only where it is drawn: not for a fragment, nor a redirect
+        "customer_picker": (lambda: _customer_picker(region)) if can_edit else "",
         "option_groups": [(p, label, [o for o in options if o.position == p]) for p, label in Position.choices],
         "positions": dict(Position.choices), "stances": Stance.choices,
         "positioning_fields": services.POSITIONING_FIELDS, "positioning_notes": services.POSITIONING_NOTES,
@@ -408,6 +429,7 @@ def _strategy_context(request, region, *, errors=None, action_form=None) -> dict
         "tables": {
             "positions": lambda: charts.position_table(rows), "stances": lambda: charts.stance_table(competitors),
             "actions": lambda: charts.special_action_table(actions),
+            "targets": lambda: charts.value_class_table(rows, by_series, totals),
         },
     }
 
@@ -456,10 +478,10 @@ def strategy_position(request, region):
 def strategy_stance(request, region, pk):
     region = region_for_director(request, region)
     competitor = _competitor_for(request, region, pk)
-    form = StanceForm(request.POST)
+    form = StanceForm(request.POST, region=region)
     try:
         _check(form)
-        services.competitor_stance_save(region=region, competitor=competitor, **form.cleaned_data, seen=form.seen())
+        services.competitor_stance_save(region=region, competitor=competitor, **form.service_kwargs())
     except ValidationError as error:
         return _strategy_answer(request, region, "stances", error, f"{competitor.name}：")
     return _strategy_answer(request, region, "stances")
@@ -468,7 +490,7 @@ def strategy_stance(request, region, pk):
 @require_POST
 def special_action_add(request, region):
     region = region_for_director(request, region)
-    form = SpecialActionForm(request.POST, people=selectors.region_people(region))
+    form = SpecialActionForm(request.POST, people=selectors.region_people(region), region=region)
     try:
         _check(form)
         services.special_action_add(region=region, **form.service_kwargs())
@@ -482,3 +504,40 @@ def special_action_delete(request, region, pk):
     region = region_for_director(request, region)
     services.special_action_delete(region=region, action=_special_action_for(request, region, pk))
     return _strategy_answer(request, region, "actions")
+
+
+# --- a customer's page: the push and pull actions and the stances aimed at it -----------------------------
+
+
+def customer_publicity(request, region, code):
+    """接触宣传's four elements for a customer, done or not yet (DOMAIN §3.2):
+    on this floor because 结合新业务宣传 reads the special actions; the
+    customer page loads it beside the publicity state."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    value_class, contribution_class = selectors.customer_classes(customer)
+    classes = {c for c in (value_class, contribution_class) if c in services.TARGET_CLASSES}
+    elements = crules.publicity_elements(
+        actions_aimed=len(selectors.actions_aimed_at(customer, classes=classes)),
+        last_met=customer.contacts.values_list("last_met", flat=True),
+        procedure=customer.procurement_procedure,
+        needs=[getattr(customer, field) for field, _label in crules.NEEDS],
+        as_of=timezone.localdate(), t=region.thresholds())
+    template = "planning/customer_publicity.html" + ("#elements" if request.htmx else "")
+    return render(request, template, {"region": region, "customer": customer, "elements": elements})
+
+
+def customer_actions(request, region, code):
+    """The special actions aimed at a customer — by name or by its class —
+    and the competitor stances that name it: the customer page loads this
+    panel (customers is a lower floor); without JavaScript it is a page."""
+    region = region_for(request, region)
+    customer = customer_for(request, region, code)
+    value_class, contribution_class = selectors.customer_classes(customer)
+    classes = {c for c in (value_class, contribution_class) if c in services.TARGET_CLASSES}
+    template = "planning/customer_actions.html" + ("#actions" if request.htmx else "")
+    return render(request, template, {
+        "region": region, "customer": customer, "target_classes": services.TARGET_CLASSES,
+        "actions": selectors.actions_aimed_at(customer, classes=classes),
+        "stances": selectors.stances_naming(customer),
+    })

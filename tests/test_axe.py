@@ -34,12 +34,14 @@ NOT_PAGES = {
     "swot_item_add", "swot_item_delete", "swot_advanced", "swot_action", "value_grid_accept",
     "value_fit_accept", "value_fit_undo",
     "strategy_positioning", "strategy_position", "strategy_stance", "special_action_add", "special_action_delete",
+    "strategy_summary_xlsx",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
            "decision", "decision_customer", "contact_edit", "competitors", "competitor_edit", "funnel",
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
-           "customer_projects", "password_change", "password_change_done"}
+           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change", "password_change_done",
+           "strategy_summary"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit"}
 
 
@@ -72,6 +74,7 @@ def pages_for(username: str) -> list[tuple]:
         ("competitor_edit", reverse("competitor_edit", kwargs={**r, "pk": competitor.pk})),
         ("funnel", reverse("funnel", kwargs=r) + "?per_page=10"),
         ("funnel_bad_filter", reverse("funnel", kwargs=r) + "?layer=nowhere", 400),
+        ("strategy_summary", reverse("strategy_summary", kwargs=r) + "?per_page=20"),
         ("project_evidence", reverse("project_evidence", kwargs={**r, "code": project.code})),
         ("swot", reverse("swot", kwargs=r)),
         ("value_grid", reverse("value_grid", kwargs=r)),
@@ -79,6 +82,8 @@ def pages_for(username: str) -> list[tuple]:
         ("strategy", reverse("strategy", kwargs=r)),
         ("director_checks", reverse("director_checks", kwargs=r)),
         ("customer_projects", reverse("customer_projects", kwargs=c)),
+        ("planning:customer_actions", reverse("planning:customer_actions", kwargs=c)),
+        ("planning:customer_publicity", reverse("planning:customer_publicity", kwargs=c)),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]

@@ -220,3 +220,29 @@ def test_quick_clicks_on_a_funnel_row_are_all_saved_and_shown(demo_site, page):
     assert [b.get_attribute("value") for b in row.locator("input[name=evidence]:checked").all()] == intent
     assert row.locator(".win-rate").inner_text() == f"{win_rate(intent).value}%" == "40%"
     assert errors == []
+
+
+def test_a_customer_page_loads_the_actions_aimed_at_it_and_a_stance_names_customers_by_keyboard(demo_site, page):
+    """The customer page swaps in planning's panel; on the strategy page the
+    director names a target customer by typing its code and pressing Enter."""
+    from customers.models import Competitor, Customer
+    from planning.models import CompetitorStance, SpecialAction
+
+    named = SpecialAction.objects.get(region__code="DEMO", title="重点客户高层拜访").target_customers.order_by("code")
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    page.goto(f"{demo_site}/r/DEMO/customers/{named[0].code}/")
+    page.locator("#actions table").first.wait_for(timeout=5000)  # the link was replaced by the panel
+    assert "重点客户高层拜访" in page.locator("#actions").inner_text()
+    assert "点名该客户" in page.locator("#actions").inner_text()
+
+    rival = Competitor.objects.filter(region__code="DEMO", stance__isnull=True).order_by("pk").first()
+    customer = Customer.objects.filter(region__code="DEMO").order_by("-code").first()
+    page.goto(f"{demo_site}/r/DEMO/strategy/")
+    row = page.locator(f"#competitor-{rival.pk}")
+    row.locator("select[name=stance]").select_option("hold")
+    row.locator("input[name=add_customers]").focus()
+    page.keyboard.type(customer.code)
+    page.keyboard.press("Enter")
+    page.locator(f"#competitor-{rival.pk} input[name=target_customers][checked]").wait_for(timeout=5000)
+    assert [c.code for c in CompetitorStance.objects.get(competitor=rival).target_customers.all()] == [customer.code]

@@ -152,7 +152,7 @@ def test_two_directors_saving_settings_read_at_one_version_at_once_one_lands(reg
 
 def test_two_directors_saving_one_competitor_read_at_one_version_at_once_one_lands(region_a):
     competitor = Competitor.objects.create(region=region_a, name="对手甲", product_series="数据", rank=1,
-                                           goals="抢占金融行业")
+                                           goal_note="抢占金融行业")
     read = CompetitorForm.for_competitor(competitor)
     shown = {name: "" if read[name].value() is None else str(read[name].value()) for name in read.fields}
     page = shown | {f"initial-{name}": value for name, value in shown.items() if name not in ("version", "product_series")}
@@ -167,16 +167,16 @@ def test_two_directors_saving_one_competitor_read_at_one_version_at_once_one_lan
                                                      **form.service_kwargs())
         return person
 
-    outcomes = at_once(director(name="对手乙", rank="2"), director(goals="守住政企"))
+    outcomes = at_once(director(name="对手乙", rank="2"), director(goal_note="守住政企"))
     landed, refused = _one_landed(outcomes)
     stored = Competitor.objects.get(pk=competitor.pk)
     assert stored.version == 1 and _data_version(region_a) == 1
     if landed == 0:
-        assert (stored.name, stored.rank, stored.goals) == ("对手乙", 2, "抢占金融行业")
+        assert (stored.name, stored.rank, stored.goal_note) == ("对手乙", 2, "抢占金融行业")
         assert refused.message == "此记录已被他人修改：名称 现为“对手乙”，排名 现为 2。请核对后再保存。"
     else:
-        assert (stored.name, stored.rank, stored.goals) == ("对手甲", 1, "守住政企")
-        assert refused.message == "此记录已被他人修改：在本区域的主要目标 现为“守住政企”。请核对后再保存。"
+        assert (stored.name, stored.rank, stored.goal_note) == ("对手甲", 1, "守住政企")
+        assert refused.message == "此记录已被他人修改：目标说明 现为“守住政企”。请核对后再保存。"
 
 
 # --- a record created by the first save: a pairing's combined action --------------------------------------

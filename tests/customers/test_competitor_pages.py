@@ -28,7 +28,8 @@ def field(region_a, director):
     Product.objects.create(code="DL01", name="互联网专线", series="数据业务")
     Product.objects.create(code="VO01", name="语音专线", series="语音业务")
     alpha = Competitor.objects.create(region=region_a, name="联通", product_series="数据业务", rank=1,
-                                      goals="抢占金融行业", posture="价格战")
+                                      goal="target_customers", goal_note="抢占金融行业", reaction="fierce",
+                                      reaction_note="价格战")
     evil = Competitor.objects.create(region=region_a, name=EVIL, product_series="数据业务", rank=2)
     ComparisonScore.objects.bulk_create([
         ComparisonScore(region=region_a, product_series="数据业务", competitor=None, dimension="core_metrics", score=4),
@@ -60,6 +61,11 @@ def test_each_series_lists_its_competitors_with_their_text_fields(client_for, ex
     body = client_for(executive).get("/r/A/competitors/").content.decode()
     data = _series(body)
     assert "第 1 名 · 联通" in data and "抢占金融行业" in data and "价格战" in data
+    alpha, evil = re.findall(r'<article class="competitor" id="competitor-\d+">.*?</article>', data, re.S)
+    assert '<strong class="judged">目标客户</strong>' in alpha and '<strong class="judged">凶猛</strong>' in alpha
+    for heading in ("可能的发展趋势", "在产品方面", "在运作方面", "在组织人员方面"):
+        assert heading in alpha
+    assert "尚未判断" not in alpha and evil.count("尚未判断") == 2  # goal and reaction not yet judged
     assert "尚未登记这个系列的竞争对手" in _series(body, series_key("语音业务"))
 
 
@@ -120,7 +126,10 @@ def test_the_three_tables_export_to_excel_as_plain_text(client_for, director, fi
         return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
 
     competitors = sheet("competitors")
-    assert competitors[1][:5] == ("数据业务", 1, "联通", None, "抢占金融行业") and competitors[2][2] == EVIL
+    assert competitors[0][4:8] == ("在本区域的主要目标", "目标说明", "对我方的反应模式", "反应说明")
+    assert competitors[0][11:] == ("在产品方面可能的发展趋势", "在运作方面可能的发展趋势", "在组织人员方面可能的发展趋势")
+    assert competitors[1][:8] == ("数据业务", 1, "联通", None, "目标客户", "抢占金融行业", "凶猛", "价格战")
+    assert competitors[2][2] == EVIL and competitors[2][4] is None  # not yet judged: an empty cell
     scores = sheet("scores")
     assert scores[0][:3] == ("产品系列", "对象", "核心指标")
     assert scores[1][:4] == ("数据业务", "自己平台", 4, None) and scores[3][:2] == ("数据业务", EVIL)
@@ -211,7 +220,7 @@ def test_scores_for_an_unknown_series_are_refused_as_plain_text(client_for, dire
 def test_adding_a_competitor_fills_the_series_up_to_three(client_for, director, field):
     client = client_for(director)
     response = client.post("/r/A/competitors/add/", {"product_series": "数据业务", "name": "广电", "rank": "3",
-                                                     "market_share": "12.5", "trends": "降价"}, headers=HX)
+                                                     "market_share": "12.5", "trend_product": "降价"}, headers=HX)
     assert response.status_code == 200 and "第 3 名 · 广电" in response.content.decode()
     assert "添加竞争对手" not in response.content.decode()  # the series is full
     assert Competitor.objects.get(name="广电").market_share == pytest.approx(0.125)
@@ -236,14 +245,70 @@ def test_editing_a_competitor_in_place(client_for, director, field):
     assert form.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
     assert "抢占金融行业" in form
     response = client.post(f"/r/A/competitors/{alpha.pk}/", {
-        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goals": "守住政企", "market_share": "30",
+        "product_series": "语音业务", "name": "中国联通", "rank": "1", "goal_note": "守住政企", "market_share": "30",
         "version": "0"},
         headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and "第 1 名 · 中国联通" in body and "守住政企" in body
     alpha.refresh_from_db()
     # the series is fixed: a forged one is ignored
-    assert (alpha.name, alpha.product_series, alpha.goals, alpha.posture) == ("中国联通", "数据业务", "守住政企", "")
+    assert (alpha.name, alpha.product_series, alpha.goal_note, alpha.reaction_note) == ("中国联通", "数据业务", "守住政企", "")
+    assert (alpha.goal, alpha.reaction) == ("", "")  # a choice not posted is not judged
+
+
+def test_goal_and_reaction_are_chosen_from_the_courses_four_and_saved_with_their_notes(client_for, director, field):
+    client = client_for(director)
+    alpha = field["alpha"]
+    form = _edit_form(client, alpha)
+    assert form.data["goal"] == ["target_customers"] and form.data["reaction"] == ["fierce"]
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", form.post(
+        goal="long_term_market", goal_note="三年内拿下园区", reaction="unpredictable", trend_operation="渠道下沉",
+        trend_organisation="新设行业部"), headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and '<strong class="judged">长期市场</strong>' in body
+    assert '<strong class="judged">随机</strong>' in body and "渠道下沉" in body and "新设行业部" in body
+    alpha.refresh_from_db()
+    assert (alpha.goal, alpha.goal_note, alpha.reaction, alpha.reaction_note) == (
+        "long_term_market", "三年内拿下园区", "unpredictable", "价格战")
+    assert (alpha.trend_operation, alpha.trend_organisation) == ("渠道下沉", "新设行业部")
+
+
+@pytest.mark.parametrize("field_name,message", [("goal", "未知的主要目标“market_share”"),
+                                                ("reaction", "未知的反应模式“market_share”")])
+def test_an_unknown_goal_or_reaction_is_refused_naming_it_and_nothing_is_written(
+        client_for, director, field, region_a, field_name, message):
+    client = client_for(director)
+    alpha = field["alpha"]
+    response = client.post(f"/r/A/competitors/{alpha.pk}/",
+                           _edit_form(client, alpha).post(**{field_name: "market_share", "goal_note": "改了"}),
+                           headers=HX)
+    assert response.status_code == 400 and message in response.content.decode()
+    alpha.refresh_from_db()
+    assert (alpha.goal, alpha.reaction, alpha.goal_note, alpha.version) == ("target_customers", "fierce", "抢占金融行业", 0)
+    added = client.post("/r/A/competitors/add/", {"product_series": "数据业务", "name": "广电", "rank": "3",
+                                                  field_name: "凶猛"})
+    assert added.status_code == 400 and message.replace("market_share", "凶猛") in added.content.decode()
+    assert not Competitor.objects.filter(name="广电").exists()
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
+
+
+def test_competitor_save_refuses_an_unknown_choice_naming_the_four_and_writes_nothing(field, region_a):
+    alpha = field["alpha"]
+    with pytest.raises(ValidationError) as error:
+        competitor_save(region=region_a, competitor=alpha, version=0, product_series="数据业务", name="联通", rank=1,
+                        goal="目标客户", reaction="calm", goal_note="改了")
+    assert error.value.message_dict == {
+        "goal": ["未知的主要目标“目标客户”：应为目标客户、同类产品、短期利润、长期市场之一，尚未判断时留空"],
+        "reaction": ["未知的反应模式“calm”：应为从容、凶猛、选择、随机之一，尚未判断时留空"]}
+    alpha.refresh_from_db()
+    assert (alpha.goal, alpha.reaction, alpha.goal_note, alpha.version) == ("target_customers", "fierce", "抢占金融行业", 0)
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
+
+
+def test_a_choice_left_blank_is_not_yet_judged(field, region_a):
+    beta = competitor_save(region=region_a, product_series="语音业务", name="广电", rank=1)
+    assert (beta.goal, beta.reaction) == ("", "")
+    assert (beta.get_goal_display(), beta.get_reaction_display()) == ("", "")
 
 
 def test_an_invalid_edit_keeps_the_form_in_the_card(client_for, director, field):
@@ -262,16 +327,16 @@ def test_the_edit_form_carries_the_competitors_version_and_the_values_it_shows(c
     Competitor.objects.filter(pk=field["alpha"].pk).update(version=3)
     form = _edit_form(client_for(director), field["alpha"])
     assert form.data["version"] == ["3"] and form.data["initial-name"] == ["联通"]
-    assert form.data["initial-goals"] == ["抢占金融行业"] and "initial-product_series" not in form.data
+    assert form.data["initial-goal_note"] == ["抢占金融行业"] and "initial-product_series" not in form.data
 
 
 def test_a_fresh_edit_lands_and_moves_the_version_on(client_for, director, field):
     client = client_for(director)
     alpha = field["alpha"]
-    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(trends="降价"),
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(trend_product="降价"),
                        headers=HX).status_code == 200
     alpha.refresh_from_db()
-    assert (alpha.trends, alpha.version) == ("降价", 1)
+    assert (alpha.trend_product, alpha.version) == ("降价", 1)
     assert _edit_form(client, alpha).data["version"] == ["1"]
 
 
@@ -282,20 +347,20 @@ def test_an_edit_read_before_anothers_save_is_refused_with_the_competitor_as_it_
     mine = _edit_form(client, alpha)
     assert client.post(f"/r/A/competitors/{alpha.pk}/", _edit_form(client, alpha).post(name="对手乙", market_share="40"),
                        headers=HX).status_code == 200
-    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"), headers=HX)
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goal_note="守住政企"), headers=HX)
     body = response.content.decode()
     assert response.status_code == 409 and response["HX-Retarget"] == f"#competitor-{alpha.pk}"
     assert "此记录已被他人修改：名称 现为“对手乙”，市场份额 现为 40%。请核对后再保存。" in body
     alpha.refresh_from_db()
-    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "抢占金融行业", 1)
+    assert (alpha.name, alpha.goal_note, alpha.version) == ("对手乙", "抢占金融行业", 1)
     assert Region.objects.get(pk=region_a.pk).data_version == 1
     # the fragment is the form as the competitor is now: saving it again lands
     assert body.lstrip().startswith(f'<article class="competitor editing" id="competitor-{alpha.pk}">')
     fresh = form_posting_to(body, f"/r/A/competitors/{alpha.pk}/")
     assert fresh.data["version"] == ["1"] and fresh.data["name"] == ["对手乙"] and fresh.data["market_share"] == ["40.00"]
-    assert client.post(f"/r/A/competitors/{alpha.pk}/", fresh.post(goals="守住政企"), headers=HX).status_code == 200
+    assert client.post(f"/r/A/competitors/{alpha.pk}/", fresh.post(goal_note="守住政企"), headers=HX).status_code == 200
     alpha.refresh_from_db()
-    assert (alpha.name, alpha.goals, alpha.version) == ("对手乙", "守住政企", 2)
+    assert (alpha.name, alpha.goal_note, alpha.version) == ("对手乙", "守住政企", 2)
 
 
 def test_without_javascript_a_stale_edit_shows_the_edit_page_with_409(client_for, director, field):
@@ -303,7 +368,7 @@ def test_without_javascript_a_stale_edit_shows_the_edit_page_with_409(client_for
     alpha = field["alpha"]
     mine = _edit_form(client, alpha)
     Competitor.objects.filter(pk=alpha.pk).update(rank=3, version=1)
-    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goals="守住政企"))
+    response = client.post(f"/r/A/competitors/{alpha.pk}/", mine.post(goal_note="守住政企"))
     body = response.content.decode()
     assert response.status_code == 409 and "<html" in body
     assert "此记录已被他人修改：排名 现为 3。请核对后再保存。" in body
@@ -385,15 +450,17 @@ def test_competitor_save_keeps_a_competitors_series(field, region_a):
 
 def test_competitor_save_refuses_a_stale_version_and_writes_nothing(field, region_a):
     alpha = field["alpha"]
-    Competitor.objects.filter(pk=alpha.pk).update(posture="合作", version=1)
+    Competitor.objects.filter(pk=alpha.pk).update(reaction_note="合作", version=1)
     with pytest.raises(StaleEdit) as error:
         # nothing said about what the form showed: named are the fields whose stored value
-        # differs from the post, the caller's own change (可能的动向) among them
+        # differs from the post, the caller's own changes (反应模式, 产品趋势) among them
         competitor_save(region=region_a, competitor=alpha, version=0, product_series="数据业务", name="联通", rank=1,
-                        goals="抢占金融行业", posture="价格战", trends="降价")
-    assert error.value.messages == ["此记录已被他人修改：对我方的态势 现为“合作”，可能的动向 现为空白。请核对后再保存。"]
+                        goal="target_customers", goal_note="抢占金融行业", reaction="selective", reaction_note="价格战",
+                        trend_product="降价")
+    assert error.value.messages == ["此记录已被他人修改：对我方的反应模式 现为 凶猛，反应说明 现为“合作”，"
+                                    "在产品方面可能的发展趋势 现为空白。请核对后再保存。"]
     alpha.refresh_from_db()
-    assert (alpha.posture, alpha.trends, alpha.version) == ("合作", "", 1)
+    assert (alpha.reaction, alpha.reaction_note, alpha.trend_product, alpha.version) == ("fierce", "合作", "", 1)
     assert Region.objects.get(pk=region_a.pk).data_version == 0
 
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from customers.models import FACTORS, Contact, Contribution, Customer
+from pipeline.analysis import needs_check_of
 from pipeline.models import Project
+from pipeline.selectors import needs_unknown
 from tests import factories
 from tsm.lib.periods import add_months, base_period
 
@@ -154,6 +156,62 @@ def test_the_directors_checks_warn_with_their_numbers(client_for, director, book
     assert scores.group(1) == "warning" and "6 个客户中 5 个缺少价值评估评分" in scores.group(2)
 
 
+ALL_THREE = {"decider_needs": "总经理要求稳定", "company_needs": "分支机构组网", "industry_needs": "物流数字化"}
+
+
+def _needs_check(body):
+    return re.search(r'<div class="check (\w+)" id="check-needs">(.*?)</div>', body, re.S)
+
+
+def test_the_needs_check_names_customers_with_an_open_project_whose_three_needs_are_not_all_written(
+        client_for, director, manager_a2, book):
+    Customer.objects.filter(code="BIG").update(**ALL_THREE)  # all three: not named
+    Customer.objects.filter(code="RAT").update(**ALL_THREE | {"industry_needs": ""})  # two of three: named
+    Customer.objects.filter(code="HARE").update(**ALL_THREE | {"company_needs": " \n "})  # blanks are not written
+    Customer.objects.filter(code="EVIL").update(procurement_procedure="招标")  # nothing written, but no open project
+    Project.objects.create(region=book["customers"]["EVIL"].region, code="W1", name="W1", product=book["products"][0],
+                           customer=book["customers"]["EVIL"], owner=book["customers"]["EVIL"].owner,
+                           amount=Decimal("1"), expected_close=timezone.localdate(), status="won")
+    check = _needs_check(client_for(director).get("/r/A/checks/").content.decode())
+    assert check.group(1) == "warning"
+    body = check.group(2)
+    assert "是否清晰了解决策人、公司和产业的需求" in body
+    assert "4 个有进行中项目的客户中 3 个未写全决策人、公司和产业的需求，占 75.00%" in body
+    rows = re.findall(r'<tr><td><a href="([^"]+)">(.*?)</a>.*?</td><td>(.*?)</td><td>(.*?)</td></tr>', body, re.S)
+    # largest base-period revenue first: HARE 6,000, HOUND 1,800, RAT 1,200
+    assert rows == [
+        ("/r/A/decision/HARE/#needs", "小客户", "manager_a2", "2 个进行中项目，未写明公司的需求"),
+        ("/r/A/decision/HOUND/#needs", "成长客户", "manager_a2", "1 个进行中项目，未写明决策人的需求、公司的需求、产业的需求"),
+        ("/r/A/decision/RAT/#needs", "亏损客户", "manager_a1", "1 个进行中项目，未写明产业的需求"),
+    ]
+    assert "大客户" not in body and "EVIL" not in body
+    # a manager's check counts their own customers only
+    theirs = _needs_check(client_for(manager_a2).get("/r/A/checks/").content.decode()).group(2)
+    assert "2 个有进行中项目的客户中 2 个未写全" in theirs and "亏损客户" not in theirs
+
+
+def test_the_needs_check_is_fine_when_every_customer_with_an_open_project_has_its_three_needs(
+        client_for, director, book):
+    Customer.objects.filter(code__in=["BIG", "RAT", "HARE", "HOUND"]).update(**ALL_THREE)
+    check = _needs_check(client_for(director).get("/r/A/checks/").content.decode())
+    assert check.group(1) == "fine" and "<table" not in check.group(2)
+    assert "4 个有进行中项目的客户，决策人、公司和产业的需求均已写明" in check.group(2)
+
+
+def test_the_needs_check_without_open_projects_names_nobody(client_for, director, region_a):
+    check = _needs_check(client_for(director).get("/r/A/checks/").content.decode())
+    assert check.group(1) == "fine" and "没有有进行中项目的客户" in check.group(2)
+
+
+def test_a_large_region_names_its_largest_customers_and_counts_them_all(director, region_a, book):
+    total, unknown, named = needs_unknown(region_a, director, limit=2)
+    assert (total, unknown, [r["code"] for r in named]) == (4, 4, ["BIG", "HARE"])
+    check = needs_check_of(total, unknown, named, {})
+    assert check.reason == ("4 个有进行中项目的客户中 4 个未写全决策人、公司和产业的需求，占 100.00%；"
+                            "下列其中基期收入最大的 2 个")
+    assert [(c.code, c.verdict.value) for c in check.rows] == [("BIG", True), ("HARE", True)]
+
+
 def test_filters_narrow_the_matrix_but_not_the_region_summary(client_for, director, manager_a2, book):
     client = client_for(director)
     body = client.get(f"/r/A/contribution/?manager={manager_a2.pk}").content.decode()
@@ -225,7 +283,10 @@ def test_the_summaries_and_checks_export_to_excel(client_for, director, book):
     by_product = _sheet(client.get("/r/A/contribution/?format=xlsx&table=by_product"))
     assert ("产品1", "驯鹿", 1, 12000, -12000) in [r[:5] for r in by_product]
     checks = _sheet(client.get("/r/A/checks/?format=xlsx"))
-    assert [r[1] for r in checks[1:]] == ["是", "是", "是"]
+    assert [r[0] for r in checks[1:]] == ["是否过度关注“野兔、硕鼠”类客户", "是否清晰决策流程中的五个关键角色",
+                                          "是否清晰了解决策人、公司和产业的需求", "是否对区域内各类型客户“心中有数、一目了然”"]
+    assert [r[1] for r in checks[1:]] == ["是", "是", "是", "是"]
+    assert checks[3][2] == "4 个有进行中项目的客户中 4 个未写全决策人、公司和产业的需求，占 100.00%"
 
 
 # --- the customer page ---------------------------------------------------------------------------------------
@@ -288,10 +349,11 @@ def test_the_contribution_page_query_count_is_constant_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
     factories.seed(region_a, manager_a1, n_customers, factories.products(3))
     client = client_for(director)
-    # the 15 of a visit (above) and 15 to judge and store the customers: the claim; the region
-    # read; customers, cells, buckets, contacts, products; the upsert, the gone customers' rows,
-    # the cells replaced (delete, insert); the region marked and read back — whatever the size
-    with django_assert_num_queries(30):
+    # the 15 of a visit (above) and 14 to judge and store the customers: the claim; the region
+    # read; customers, the contributions' one scan (cells and buckets), contacts, products; the
+    # upsert, the gone customers' rows, the cells replaced (delete, insert); the region marked and
+    # read back — whatever the size
+    with django_assert_num_queries(29):
         assert client.get("/r/A/contribution/").status_code == 200
 
 

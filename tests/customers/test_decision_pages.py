@@ -103,35 +103,50 @@ def test_hostile_names_are_shown_as_text(client_for, director, book):
 
 
 def test_the_customer_page_shows_publicity_coverage_per_project_and_needs(client_for, director, book):
-    Customer.objects.filter(code="C1").update(procurement_procedure="三家比价", key_needs="稳定、低时延")
+    Customer.objects.filter(code="C1").update(procurement_procedure="三家比价", decider_needs="稳定、低时延",
+                                              company_needs="分支机构组网", industry_needs="物流数字化")
     body = client_for(director).get("/r/A/decision/C1/").content.decode()
     assert "局部宣传：" in body
     x1 = re.search(r'<tr id="coverage-X1">.*?</tr>', body, re.S).group(0)
     assert "2/5" in x1 and "缺少：寻找、使用、评价" in x1
-    assert "三家比价" in body and "稳定、低时延" in body
+    needs = re.search(r'<section class="card" id="needs">.*?</section>', body, re.S).group(0)
+    labels = re.findall(r"<label[^>]*>(.*?)<textarea", needs, re.S)
+    assert [label.strip() for label in labels] == ["决策人的需求", "公司的需求", "产业的需求", "采购程序"]
+    for text in ("三家比价", "稳定、低时延", "分支机构组网", "物流数字化"):
+        assert text in needs
+    assert "关键需求" not in body
     assert 'action="/r/A/decision/C1/contacts/"' in body  # the director may add contacts
 
 
 def test_an_executive_reads_the_customer_page_without_forms(client_for, executive, book):
-    Customer.objects.filter(code="C1").update(key_needs="稳定")
+    Customer.objects.filter(code="C1").update(decider_needs="稳定", industry_needs="行业整合")
     body = client_for(executive).get("/r/A/decision/C1/").content.decode()
-    assert "稳定" in body and "<form method=\"post\" action=\"/r/A/decision/C1" not in body and "编辑" not in body
+    assert "<form method=\"post\" action=\"/r/A/decision/C1" not in body and "编辑" not in body
+    shown = {name: re.search(rf'<div id="needs-{name}"><h3>(.*?)</h3>(.*?)</div>', body, re.S).groups()
+             for name in ("decider_needs", "company_needs", "industry_needs", "procurement_procedure")}
+    assert shown["decider_needs"] == ("决策人的需求", "<p>稳定</p>")
+    assert shown["industry_needs"] == ("产业的需求", "<p>行业整合</p>")
+    assert shown["company_needs"][1] == shown["procurement_procedure"][1] == '<p class="muted">未填写</p>'
 
 
 def test_saving_needs_without_javascript_redirects_back(client_for, manager_a1, book):
     response = client_for(manager_a1).post("/r/A/decision/C1/needs/",
-                                           {"procurement_procedure": " 招标 ", "key_needs": "带宽", "version": "0"})
+                                           {"procurement_procedure": " 招标 ", "decider_needs": "带宽",
+                                            "company_needs": "异地灾备 ", "industry_needs": "\n监管趋严",
+                                            "version": "0"})
     assert response.status_code == 302 and response["Location"] == "/r/A/decision/C1/"
     c1 = Customer.objects.get(code="C1")
-    assert (c1.procurement_procedure, c1.key_needs) == ("招标", "带宽")
+    assert (c1.procurement_procedure, c1.decider_needs, c1.company_needs, c1.industry_needs) == (
+        "招标", "带宽", "异地灾备", "监管趋严")
 
 
 def test_saving_needs_with_htmx_returns_the_needs_fragment(client_for, director, book):
     response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标", "version": "0",
-                                                                      "key_needs": "x" * 5001}, headers=HX)
-    assert response.status_code == 400 and "关键需求最多 5000 个字" in response.content.decode()
+                                                                      "company_needs": "x" * 5001}, headers=HX)
+    assert response.status_code == 400 and "公司的需求最多 5000 个字" in response.content.decode()
+    assert Customer.objects.get(code="C1").procurement_procedure == ""  # nothing written
     response = client_for(director).post("/r/A/decision/C1/needs/", {"procurement_procedure": "招标", "version": "0",
-                                                                      "key_needs": "带宽"}, headers=HX)
+                                                                      "decider_needs": "带宽"}, headers=HX)
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<section class="card" id="needs">')
     assert "已保存" in body and "带宽" in body
@@ -144,33 +159,35 @@ def _needs_form(client):
 def test_a_fresh_needs_save_lands_and_moves_the_needs_version_on(client_for, manager_a1, book):
     client = client_for(manager_a1)
     form = _needs_form(client)
-    assert form.data["version"] == ["0"] and form.data["initial-key_needs"] == [""]
-    response = client.post("/r/A/decision/C1/needs/", form.post(key_needs="带宽"), headers=HX)
+    assert form.data["version"] == ["0"] and form.data["initial-decider_needs"] == [""]
+    assert form.data["initial-industry_needs"] == [""]
+    response = client.post("/r/A/decision/C1/needs/", form.post(decider_needs="带宽", industry_needs="上云"),
+                           headers=HX)
     assert form_posting_to(response.content.decode(), "/r/A/decision/C1/needs/").data["version"] == ["1"]
     c1 = Customer.objects.get(code="C1")
-    assert (c1.key_needs, c1.needs_version) == ("带宽", 1)
+    assert (c1.decider_needs, c1.industry_needs, c1.needs_version) == ("带宽", "上云", 1)
 
 
 def test_needs_read_before_anothers_save_are_refused_with_the_needs_as_they_are_now(
         client_for, manager_a1, director, book, region_a):
     mine = _needs_form(client_for(director))
     theirs = client_for(manager_a1)
-    assert theirs.post("/r/A/decision/C1/needs/", _needs_form(theirs).post(key_needs="千兆带宽，双路由")
+    assert theirs.post("/r/A/decision/C1/needs/", _needs_form(theirs).post(company_needs="千兆带宽，双路由")
                        ).status_code == 302
     response = client_for(director).post("/r/A/decision/C1/needs/", mine.post(procurement_procedure="公开招标"),
                                          headers=HX)
     body = response.content.decode()
     assert response.status_code == 409 and body.lstrip().startswith('<section class="card" id="needs">')
-    assert "此记录已被他人修改：关键需求 现为“千兆带宽，双路由”。请核对后再保存。" in body
+    assert "此记录已被他人修改：公司的需求 现为“千兆带宽，双路由”。请核对后再保存。" in body
     fresh = form_posting_to(body, "/r/A/decision/C1/needs/")
-    assert fresh.data["version"] == ["1"] and fresh.data["key_needs"] == ["千兆带宽，双路由"]
+    assert fresh.data["version"] == ["1"] and fresh.data["company_needs"] == ["千兆带宽，双路由"]
     c1 = Customer.objects.get(code="C1")
-    assert (c1.procurement_procedure, c1.key_needs, c1.needs_version) == ("", "千兆带宽，双路由", 1)
+    assert (c1.procurement_procedure, c1.company_needs, c1.needs_version) == ("", "千兆带宽，双路由", 1)
     assert Region.objects.get(pk=region_a.pk).data_version == 1
     # without JavaScript: the page, 409
     plain = client_for(director).post("/r/A/decision/C1/needs/", mine.post(procurement_procedure="公开招标"))
     assert plain.status_code == 409 and "<html" in plain.content.decode()
-    assert "关键需求 现为“千兆带宽，双路由”" in plain.content.decode()
+    assert "公司的需求 现为“千兆带宽，双路由”" in plain.content.decode()
 
 
 def test_the_decision_page_lets_htmx_swap_in_a_409_answer(client_for, director, book):
@@ -180,10 +197,10 @@ def test_the_decision_page_lets_htmx_swap_in_a_409_answer(client_for, director, 
 
 def test_only_the_director_and_the_owner_change_a_customer(client_for, executive, manager_a2, book):
     for user in (executive, manager_a2):
-        assert client_for(user).post("/r/A/decision/C1/needs/", {"key_needs": "x"}).status_code == 404
+        assert client_for(user).post("/r/A/decision/C1/needs/", {"decider_needs": "x"}).status_code == 404
         assert client_for(user).post("/r/A/decision/C1/contacts/", {"name": "x", "attitude": "neutral"}
                                      ).status_code == 404
-    assert Customer.objects.get(code="C1").key_needs == ""
+    assert Customer.objects.get(code="C1").decider_needs == ""
 
 
 def test_adding_a_contact_with_htmx_updates_contacts_publicity_and_coverage(client_for, manager_a1, book):
@@ -321,9 +338,21 @@ def test_contact_save_refuses_a_contact_of_another_customer(book):
 
 def test_customer_needs_save_strips_and_touches_the_region(book, region_a):
     before = Region.objects.get(pk=region_a.pk).data_version
-    customer_needs_save(customer=book["c1"], version=0, procurement_procedure=" 比价 ", key_needs="")
-    assert Customer.objects.get(code="C1").procurement_procedure == "比价"
+    customer_needs_save(customer=book["c1"], version=0, procurement_procedure=" 比价 ", decider_needs="",
+                        company_needs=" 降本\n", industry_needs="  ")
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.procurement_procedure, c1.company_needs, c1.industry_needs) == ("比价", "降本", "")
     assert Region.objects.get(pk=region_a.pk).data_version == before + 1
+
+
+def test_customer_needs_save_refuses_a_text_too_long_naming_it_and_writes_nothing(book, region_a):
+    with pytest.raises(ValidationError) as error:
+        customer_needs_save(customer=book["c1"], version=0, procurement_procedure="比价", decider_needs="带宽",
+                            company_needs="", industry_needs="x" * 5001)
+    assert error.value.message_dict == {"industry_needs": ["产业的需求最多 5000 个字，现有 5001 个"]}
+    c1 = Customer.objects.get(code="C1")
+    assert (c1.procurement_procedure, c1.decider_needs, c1.needs_version) == ("", "", 0)
+    assert Region.objects.get(pk=region_a.pk).data_version == 0
 
 
 # --- query counts ----------------------------------------------------------------------------------------------------
@@ -341,9 +370,11 @@ def test_the_decision_list_query_count_is_constant(
         client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
     _with_contacts(region_a, manager_a1, n_customers)
     client = client_for(director)
-    client.get("/r/A/decision/")  # warm the cached analysis
-    # session, user, region + settings, managers, the page's contacts, nav regions
-    with django_assert_num_queries(6):
+    client.get("/r/A/decision/")  # the first visit stores the region's results
+    # session, user, region + settings, managers; stored results: count, the page's rows,
+    # their contacts; their open projects judged: ids, projects, value classes, targets,
+    # contacts, snapshots, contact links; nav regions — whatever the region's size
+    with django_assert_num_queries(15):
         assert client.get("/r/A/decision/?per_page=50").status_code == 200
 
 
@@ -355,8 +386,10 @@ def test_the_decision_customer_page_query_count_is_constant(
     client = client_for(director)
     url = f"/r/A/decision/{customers[0].code}/"
     client.get(url)
-    # session, user, region + settings, customer + owner, its contacts, nav regions
-    with django_assert_num_queries(6):
+    # session, user, region + settings, customer + owner, its stored result, its contacts;
+    # its open projects judged: ids, projects, value classes, targets, contacts, snapshots,
+    # contact links; names of customers and products; nav regions
+    with django_assert_num_queries(16):
         assert client.get(url).status_code == 200
 
 
@@ -364,9 +397,12 @@ def test_the_decision_list_query_count_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries):
     _with_contacts(region_a, manager_a1, 30)
     client = client_for(director)
-    # session, user, region + settings, managers, the analysis (customers, cells, buckets, contacts,
-    # products, targets, open projects, contact links, snapshots), the page's contacts, nav regions
-    with django_assert_num_queries(15):
+    # the 15 of a visit (above), plus judging and storing the region's results: the claim; the
+    # region read; customers, the contributions' one scan, contacts, products, targets, open
+    # projects, snapshots, contact links, year-to-date revenue; the customers' upsert, gone
+    # customers, cells replaced (2); the projects' upsert, closed projects' rows; the region
+    # marked and read back — whatever the size
+    with django_assert_num_queries(35):
         assert client.get("/r/A/decision/").status_code == 200
 
 

@@ -20,6 +20,7 @@ from customers.rules import (
     fmt_pct,
     focus_check,
     growth,
+    needs_check,
     performance,
     profit_percentiles,
     publicity,
@@ -270,6 +271,27 @@ def test_the_focus_warning_gives_the_numbers():
 
 def test_a_lower_focus_share_warns_earlier():
     assert focus_check(4, 10, t=replace(DEFAULTS, focus_hare_rat_share=D("0.30"))).value is True
+
+
+# --- 是否清晰了解决策人、公司和产业的需求 -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("decider", "company", "industry", "open_projects", "named", "reason"),
+    [(True, True, True, 1, False, "1 个进行中项目，决策人、公司和产业的需求均已写明"),
+     (True, True, False, 1, True, "1 个进行中项目，未写明产业的需求"),
+     (False, True, True, 3, True, "3 个进行中项目，未写明决策人的需求"),
+     (True, False, True, 2, True, "2 个进行中项目，未写明公司的需求"),
+     (False, False, False, 1, True, "1 个进行中项目，未写明决策人的需求、公司的需求、产业的需求"),
+     (False, False, False, 0, False, "没有进行中的项目"),
+     (True, True, False, 0, False, "没有进行中的项目")],
+    ids=["all-three", "two-of-three", "no-decider", "no-company", "none", "none-no-project", "two-no-project"],
+)
+def test_the_needs_check_names_a_customer_with_an_open_project_missing_one_of_its_three_needs(
+        decider, company, industry, open_projects, named, reason):
+    verdict = needs_check(decider_needs=decider, company_needs=company, industry_needs=industry,
+                          open_projects=open_projects)
+    assert (verdict.value, verdict.reason) == (named, reason)
 
 
 # --- roles and publicity -------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from customers.models import Contribution, Customer, Product
-from customers.selectors import bucket_rows, cell_rows
+from customers.selectors import period_sums
 from tsm.lib.periods import add_months, base_period
 
 PERIOD = base_period(dt.date(2026, 11, 27))  # 2025-11 .. 2026-10
@@ -27,13 +27,14 @@ def test_the_sums_give_the_cells_the_growth_buckets_and_the_months_with_revenue(
         row(p1, add_months(end, -6), "0.00", "3.00"),  # P, base, no revenue
         row(p1, end, "20.00", "1.00", "50.00"),  # R, base, arrears at the end
         row(p2, add_months(end, -2), "8.00"),  # R, base
+        row(p2, add_months(end, -14), "2.00", arrears="9.00"),  # Y only: no cell, counted in Y
     ])
-    cells = cell_rows(region_a, PERIOD)
+    cells, buckets = period_sums(region_a, PERIOD)
     assert sorted((x["product_id"], x["revenue"], x["cost"]) for x in cells) == [
         (p1.pk, Decimal("30.00"), Decimal("8.00")), (p2.pk, Decimal("13.00"), Decimal("0.00"))]
-    (b,) = bucket_rows(region_a, PERIOD)
+    (b,) = buckets
     assert (b["recent"], b["prior"], b["year_ago"], b["arrears_end"]) == (
-        Decimal("28.00"), Decimal("15.00"), Decimal("71.00"), Decimal("50.00"))
+        Decimal("28.00"), Decimal("15.00"), Decimal("73.00"), Decimal("50.00"))
     assert b["months_with_revenue"] == 3  # 2025-11, 2026-08, 2026-10
 
 

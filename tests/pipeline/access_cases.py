@@ -4,6 +4,9 @@ CUSTOMER_READERS = {"director", "manager_a1", "executive", "administrator"}
 
 CASES = {
     "funnel": Case(ok=REGION_A_READERS),
+    # 客户策略总结 and its Excel download (a manager gets their own customers in both)
+    "strategy_summary": Case(ok=REGION_A_READERS),
+    "strategy_summary_xlsx": Case(ok=REGION_A_READERS),
     # The director's checks panel (on 客户贡献分析) and a customer's projects panel (on its page).
     "director_checks": Case(ok=REGION_A_READERS),
     "customer_projects": Case(ok=CUSTOMER_READERS, kwargs=lambda w: {"region": "A", "code": "C1"}),

@@ -129,11 +129,11 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
     # the 17 of a visit (above), plus judging and storing the region's results: the claim;
-    # the region read; customers, cells, buckets, contacts, products, targets, open projects,
+    # the region read; customers, the contributions' one scan, contacts, products, targets, open projects,
     # snapshots, contact links, year-to-date revenue; the customers' upsert, gone customers,
     # cells replaced (2); the projects' upsert, closed projects' rows; the region marked and
     # read back — whatever the size
-    with django_assert_num_queries(38):
+    with django_assert_num_queries(37):
         assert client.get("/r/A/funnel/").status_code == 200
 
 
@@ -252,9 +252,13 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     client = client_for(director)
     client.get("/r/A/funnel/")  # the first visit stores the region's results
     # session, user, region + settings, managers; hare/rat counts per owner, coverage counts,
-    # missing scores per class (three GROUP BYs over the stored results); nav regions
-    with django_assert_num_queries(8):
-        assert client.get("/r/A/checks/", headers={"HX-Request": "true"}).status_code == 200
+    # missing scores per class (three GROUP BYs over the stored results); customers with an open
+    # project and those whose needs are not all written (one aggregate), the first of them named; nav regions
+    with django_assert_num_queries(10):
+        checks = client.get("/r/A/checks/", headers={"HX-Request": "true"})
+    assert checks.status_code == 200  # no needs written: every customer counted, at most 50 named
+    assert f"{n_customers} 个有进行中项目的客户中 {n_customers} 个未写全" in checks.content.decode()
+    assert checks.content.decode().count('/#needs">') == min(n_customers, 50)
     # session, user, region + settings, the customer, its open projects' ids; the projects
     # judged: rows, value class, targets, contacts, snapshots, links; names (2); nav regions
     with django_assert_num_queries(14):

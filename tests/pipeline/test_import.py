@@ -654,11 +654,11 @@ def test_an_edit_to_a_row_the_preview_showed_unchanged_survives_the_import(tmp_p
 def test_a_field_the_file_does_not_give_survives_when_the_row_is_updated(tmp_path, team, between_read_and_write):
     assert run(tmp_path).applied
     between_read_and_write(lambda: Customer.objects.filter(code="C1").update(
-        credit=Decimal("3.5"), key_needs="专线冗余"))
+        credit=Decimal("3.5"), decider_needs="专线冗余"))
     report = run(tmp_path, with_row("customers", 0, name="恒瑞物流（更正）"))
     assert report.applied
     c1 = Customer.objects.get(code="C1")
-    assert (c1.name, c1.credit, c1.key_needs) == ("恒瑞物流（更正）", Decimal("3.5"), "专线冗余")
+    assert (c1.name, c1.credit, c1.decider_needs) == ("恒瑞物流（更正）", Decimal("3.5"), "专线冗余")
 
 
 def test_an_update_writes_only_the_fields_the_file_changes(tmp_path, team):

@@ -121,7 +121,7 @@ def test_an_edit_to_rows_the_import_does_not_touch_survives_it(previewed):
         tick("J2", "E4")  # a project the file leaves as it is
         set_amount("J2", Decimal("85000.00"))
         with transaction.atomic():  # a field the file does not carry, of a customer it renames
-            Customer.objects.filter(code="C2").update(key_needs="同城双活")
+            Customer.objects.filter(code="C2").update(company_needs="同城双活")
 
     elsewhere(edit)
     report = confirm(previewed)
@@ -130,7 +130,7 @@ def test_an_edit_to_rows_the_import_does_not_touch_survives_it(previewed):
     j2 = Project.objects.get(code="J2")
     assert (j2.amount, j2.evidence) == (Decimal("85000.00"), ["E4"])
     c2 = Customer.objects.get(code="C2")
-    assert (c2.name, c2.key_needs) == ("无锡华信银行（总行）", "同城双活")
+    assert (c2.name, c2.company_needs) == ("无锡华信银行（总行）", "同城双活")
 
 
 def test_an_edit_committed_while_the_confirmation_parses_the_file_stops_it(previewed, monkeypatch):

@@ -42,6 +42,11 @@ CASES = {
     "special_action_add": _director_post(data={"family": "pull", "kind": "广告", "title": "行业广告",
                                                "month": "2027-03", "budget": "100"}),
     "special_action_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["special_action"].pk}),
+    # A customer's page loads the actions aimed at it: whoever reads the customer (C1 is manager_a1's).
+    "planning:customer_actions": Case(ok={"director", "manager_a1", "executive", "administrator"},
+                                      kwargs=lambda w: {"region": "A", "code": "C1"}),
+    "planning:customer_publicity": Case(ok={"director", "manager_a1", "executive", "administrator"},
+                                        kwargs=lambda w: {"region": "A", "code": "C1"}),
 }
 
 
@@ -64,4 +69,5 @@ def extend_world(world) -> dict:
     )
     action = SpecialAction.objects.create(region=region, family="push", kind="促单", title="季末促单",
                                           month=dt.date(2027, 3, 1))
+    action.target_customers.add(world["customer"])
     return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action}

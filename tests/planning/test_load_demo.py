@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from customers.models import Customer
+from customers.models import Competitor, Customer
 from teams.models import Region, Role, User
 
 from tests.conftest import make_region
@@ -80,3 +80,33 @@ def test_a_manager_without_a_region_is_not_pulled_into_the_demo(db):
     with pytest.raises(CommandError, match="manager2"):
         load_demo()
     assert not User.objects.get(username="manager2").regions.exists()
+
+
+def test_demo_customers_have_needs_texts_and_some_lack_one_for_the_directors_check(db):
+    load_demo()
+    customers = list(Customer.objects.filter(region__code="DEMO"))
+    complete = [c for c in customers if c.decider_needs and c.company_needs and c.industry_needs]
+    assert len(customers) == 12 and 0 < len(complete) < 12
+    bank = next(c for c in complete if c.industry == "金融")
+    assert "同城双活" in bank.decider_needs and "灾备" in bank.company_needs and "监管" in bank.industry_needs
+    assert all(c.procurement_procedure for c in complete)
+    assert all(c.needs_version == 0 for c in customers)
+
+
+def test_running_it_again_keeps_needs_someone_wrote(db):
+    load_demo()
+    Customer.objects.filter(region__code="DEMO", code="C0001").update(
+        decider_needs="我写的", company_needs="", industry_needs="", procurement_procedure="")
+    load_demo()
+    c1 = Customer.objects.get(region__code="DEMO", code="C0001")
+    assert (c1.decider_needs, c1.company_needs, c1.procurement_procedure) == ("我写的", "", "")
+
+
+def test_demo_competitors_have_a_goal_a_reaction_profile_and_trends(db):
+    load_demo()
+    first = Competitor.objects.get(region__code="DEMO", product_series="数据业务", rank=1)
+    assert (first.get_goal_display(), first.get_reaction_display()) == ("长期市场", "凶猛")
+    assert first.goal_note and first.reaction_note
+    assert first.trend_product and first.trend_operation and first.trend_organisation
+    third = Competitor.objects.get(region__code="DEMO", product_series="数据业务", rank=3)
+    assert (third.goal, third.reaction) == ("short_term_profit", "laid_back")

@@ -1,7 +1,9 @@
 """SWOT suggestions and competitive position (DOMAIN.md §3.4, §4.5)."""
 
+import json
 from dataclasses import replace
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from planning.rules import (
     SwotSuggestion,
     advanced_swot_valid,
     competitive_position,
+    strategy_choice,
     swot_suggestions,
 )
 from tsm.lib.thresholds import DEFAULTS
@@ -92,3 +95,44 @@ def test_a_higher_nicher_share_turns_a_follower_into_a_nicher():
 def test_every_position_has_strategy_options():
     assert set(STRATEGY_OPTIONS) == {"leader", "challenger", "nicher", "follower"}
     assert STRATEGY_OPTIONS["leader"]["保护份额"] == ("阵地防御", "机动防御", "防守反击", "以攻为守")
+    assert STRATEGY_OPTIONS["follower"] == {"跟随领导者的市场动作": ("展会", "活动", "宣传", "促销")}
+    assert STRATEGY_OPTIONS["nicher"] == {"专攻方向": ("客户", "渠道", "新品")}
+
+
+def test_the_shipped_catalogue_holds_the_options_of_the_rules_and_no_other():
+    catalogue = json.loads((Path(__file__).resolve().parents[2] / "fixtures" / "catalogues.json").read_text())
+    shipped = {(r["fields"]["position"], r["fields"]["group"], r["fields"]["name"])
+               for r in catalogue if r["model"] == "planning.strategyoption"}
+    assert shipped == {(position, group, name) for position, groups in STRATEGY_OPTIONS.items()
+                       for group, names in groups.items() for name in names}
+
+
+# --- strategies chosen for a position: a nicher picks one way and names its segment -------------------
+
+L, C, F, N = "leader", "challenger", "follower", "nicher"
+
+
+@pytest.mark.parametrize(("position", "chosen", "segment", "ok", "reason"), [
+    # any options of the position, none yet included
+    (L, [], "", True, "领导者：尚未选择策略"),
+    (L, [(L, "新用户"), (L, "阵地防御")], "", True, "领导者：新用户、阵地防御"),
+    (F, [(F, "展会"), (F, "活动"), (F, "宣传"), (F, "促销")], "", True, "追随者：展会、活动、宣传、促销"),
+    (None, [], "", True, "竞争地位未定：尚未选择策略"),
+    # options of another position, or no position at all
+    (C, [(F, "展会")], "", False, "所选策略与竞争地位“挑战者”不符：展会（追随者）"),
+    (None, [(L, "新用户")], "", False, "还没有竞争地位（请填写我方份额或选择竞争地位），不能选择策略"),
+    # a nicher: exactly one way, with its segment
+    (N, [(N, "客户")], "金融行业", True, "专攻者：按客户专攻“金融行业”"),
+    (N, [(N, "新品")], "  云专线 ", True, "专攻者：按新品专攻“云专线”"),
+    (N, [], "", True, "专攻者：尚未选择专攻方向"),
+    (N, [(N, "客户")], "", False, "专攻者按客户专攻，请写明专攻的细分市场（哪一类客户）"),
+    (N, [(N, "渠道")], "   ", False, "专攻者按渠道专攻，请写明专攻的细分市场（哪一类渠道）"),
+    (N, [(N, "客户"), (N, "渠道")], "金融行业", False, "专攻者只选一个专攻方向（客户、渠道、新品之一）：现选了 客户、渠道"),
+    (N, [], "金融行业", False, "请先选择专攻方向（客户、渠道、新品之一），再写专攻的细分市场"),
+    # only a nicher names a segment
+    (F, [(F, "展会")], "金融行业", False, "专攻的细分市场只用于专攻者（当前竞争地位：追随者），请清空后再保存"),
+    (None, [], "金融行业", False, "专攻的细分市场只用于专攻者（当前竞争地位：未定），请清空后再保存"),
+])
+def test_strategy_choice(position, chosen, segment, ok, reason):
+    verdict = strategy_choice(position, chosen, segment)
+    assert (verdict.value, verdict.reason) == (ok, reason)

@@ -98,13 +98,13 @@ def test_the_director_overrides_the_position_and_picks_its_strategies(client_for
 
 
 def test_a_new_share_is_taken_with_the_suggestion_it_leads_to(client_for, director, region_a, market):
-    nicher_option = _option("扬长避短、均衡推进", "nicher")
+    nicher_option = _option("客户", "nicher")
     response = client_for(director).post("/r/A/strategy/position/", {
-        "product_series": SERIES, "our_share": "5", "position": "", "strategies": [nicher_option.pk], "version": "0"},
-        headers=HTMX)
+        "product_series": SERIES, "our_share": "5", "position": "", "niche": nicher_option.pk,
+        "niche_segment": "金融行业", "version": "0"}, headers=HTMX)
     body = response.content.decode()
     # 5 % < 50 % and capability 4 ≥ 3: still a challenger, so the nicher's option is refused
-    assert "数据业务：所选策略与竞争地位“挑战者”不符：扬长避短、均衡推进（专攻者）" in body
+    assert "数据业务：所选策略与竞争地位“挑战者”不符：客户（专攻者）" in body
     assert CompetitivePosition.objects.get().our_share == Decimal("0.3")
 
 
@@ -154,14 +154,14 @@ def test_a_stance_toward_a_competitor_is_saved_with_targets_and_expectation(clie
     first, second, _ = market
     client = client_for(director)
     response = client.post(f"/r/A/strategy/competitors/{first.pk}/stance/", {
-        "stance": "focused_attack", "target_customers": "金融行业客户", "expected_result": "份额 +5%", "version": "0"})
+        "stance": "focused_attack", "target_note": "金融行业客户", "expected_result": "份额 +5%", "version": "0"})
     assert response.status_code == 302
     stance = CompetitorStance.objects.get(competitor=first)
-    assert (stance.stance, stance.target_customers, stance.expected_result) == (
+    assert (stance.stance, stance.target_note, stance.expected_result) == (
         "focused_attack", "金融行业客户", "份额 +5%")
     rows = _rows(client.get("/r/A/strategy/?format=xlsx&table=stances"))
-    assert rows[1] == (SERIES, 1, "对手甲", 0.5, "重点进攻", "金融行业客户", "份额 +5%")
-    assert rows[2] == (SERIES, 2, "对手乙", 0.2, None, None, None)
+    assert rows[1] == (SERIES, 1, "对手甲", 0.5, "重点进攻", "金融行业客户", "份额 +5%", None)
+    assert rows[2] == (SERIES, 2, "对手乙", 0.2, None, None, None, None)
 
 
 def test_an_unknown_stance_is_refused(client_for, director, region_a, market):
@@ -179,7 +179,7 @@ def test_another_regions_competitor_is_not_found(client_for, director, region_a,
 
 
 def test_managers_read_the_strategy_without_forms(client_for, manager_a1, region_a, market):
-    CompetitorStance.objects.create(competitor=market[0], stance="hold", target_customers="老客户")
+    CompetitorStance.objects.create(competitor=market[0], stance="hold", target_note="老客户")
     body = client_for(manager_a1).get("/r/A/strategy/").content.decode()
     assert "坚守防御" in body and "老客户" in body and "挑战者" in body
     assert "保存定位" not in body and "添加" not in body and "<textarea" not in body
@@ -201,7 +201,7 @@ def test_a_special_action_is_added_and_listed_with_its_budget(client_for, direct
     row = re.search(rf'<tr id="action-{action.pk}">.*?</tr>', body, re.S).group(0)
     assert "拉" in row and "通信展" in row and "2027-05" in row and "25,000.50" in row and "二级 投入类" in row
     rows = _rows(client.get("/r/A/strategy/?format=xlsx&table=actions"))
-    assert rows[1] == ("拉", "展览", "通信展", "2027-05", 20, "manager_a1", 25000.5, "二级 投入类")
+    assert rows[1] == ("拉", "展览", "通信展", "2027-05", 20, "manager_a1", 25000.5, "二级 投入类", None)
 
 
 @pytest.mark.parametrize("changes,message", [
@@ -424,24 +424,31 @@ def test_the_positions_export_carries_the_suggestion_the_choice_and_the_4p1s(cli
     assert rows[1][10] == "金融"
 
 
-@pytest.mark.parametrize("n", [1, 12])
+@pytest.mark.parametrize("n,n_customers", [(1, 3), (12, 40)])
 def test_the_strategy_page_query_count_does_not_grow_with_the_data(client_for, director, manager_a1, region_a,
-                                                                   django_assert_num_queries, n):
-    factories.products(1)
+                                                                   django_assert_num_queries, n, n_customers):
+    customers = factories.seed(region_a, manager_a1, n_customers, factories.products(2), projects_per_customer=0)
     for s in range(n):
         series = f"系列{s}"
         CompetitivePosition.objects.create(region=region_a, product_series=series, our_share=Decimal("0.2"))
         for rank in (1, 2, 3):
             rival = Competitor.objects.create(region=region_a, name=f"对手{rank}", product_series=series, rank=rank,
                                               market_share=Decimal("0.1") * rank)
-            CompetitorStance.objects.create(competitor=rival, stance="hold")
+            stance = CompetitorStance.objects.create(competitor=rival, stance="hold")
+            stance.target_customers.set(customers[:rank])
             _score_all(region_a, rival, rank, series)
         _score_all(region_a, None, 3, series)
-        SpecialAction.objects.create(region=region_a, family="push", kind="促单", title=f"动作{s}",
-                                     month=dt.date(2027, 1, 1), owner=manager_a1)
+        action = SpecialAction.objects.create(region=region_a, family="push", kind="促单", title=f"动作{s}",
+                                              month=dt.date(2027, 1, 1), owner=manager_a1)
+        action.target_customers.set(customers[:2])
     client = client_for(director)
-    # session, user, region + settings, nav regions, competitors + stances, product series (one UNION),
-    # positions, their strategies, comparison scores, strategy options, region people, special actions
-    with django_assert_num_queries(12):
+    client.get("/r/A/strategy/")  # the customers' stored results are judged once
+    # session, user, region + settings, nav regions, competitors + stances, the customers they name,
+    # product series (one UNION), positions, their strategies, comparison scores, strategy options,
+    # region people, special actions, the customers they name, value classes per series, value classes
+    # of all customers, the region's customers for the picker
+    with django_assert_num_queries(17):
         response = client.get("/r/A/strategy/")
-    assert response.content.decode().count('<article class="card series"') == n + 1  # + 数据业务 of the products
+    body = response.content.decode()
+    assert body.count('<article class="card series"') == n + 1  # + 数据业务 of the products
+    assert body.count("<option value=\"A-manager_a1-C") == n_customers  # the picker lists every customer once

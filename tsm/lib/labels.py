@@ -7,16 +7,30 @@ the module — so a lookup here translates at the moment it is made."""
 
 from collections.abc import Mapping
 
+from django.utils.translation import get_language
+
 
 class Labels(Mapping):
-    __slots__ = ("_choices",)
+    __slots__ = ("_choices", "_texts")
 
     def __init__(self, choices):
         """`choices`: a TextChoices class, or (value, label) pairs."""
         self._choices = dict(getattr(choices, "choices", choices))
+        self._texts: dict[str | None, dict] = {}  # language -> value -> label text
 
     def __getitem__(self, value) -> str:
-        return str(self._choices[value])
+        # The rules read labels thousands of times a region (one per reason):
+        # each language's texts are translated once, on first use.
+        language = get_language()
+        texts = self._texts.get(language)
+        if texts is None:
+            texts = self._texts[language] = {key: str(label) for key, label in self._choices.items()}
+        return texts[value]
+
+    def __contains__(self, value) -> bool:
+        # Mapping's own __contains__ looks the label up (a translation) just
+        # to answer yes or no; `held & ROLES.keys()` asks this for every role.
+        return value in self._choices
 
     def __iter__(self):
         return iter(self._choices)

@@ -34,8 +34,10 @@ def parse_money(raw) -> Decimal:
 
 def group(value: Decimal, places: int = 2) -> str:
     """12345678.9 -> '12,345,678.90' (exact, no float)."""
-    q = Decimal(1).scaleb(-places) if places else Decimal(1)
-    return f"{Decimal(value).quantize(q, rounding=ROUND_HALF_UP):,.{places}f}"
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    q = FEN if places == 2 else (Decimal(1).scaleb(-places) if places else Decimal(1))
+    return f"{value.quantize(q, rounding=ROUND_HALF_UP):,.{places}f}"
 
 
 def format_money(value, unit: str = "yuan") -> str:

@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from customers.models import ComparisonScore, Competitor, Dimension
+from customers.models import ComparisonScore, Competitor, Customer, Dimension
 from pipeline.import_services import workbook_import
 from pipeline.workbook import write_csv_zip
-from planning.models import CompetitivePosition
+from planning.models import CompetitivePosition, CompetitorStance, SpecialAction
+from tsm.lib.periods import add_months
 from teams.models import Region, Role, User
 from tsm import demo
 from tsm.lib import dbstats
@@ -50,8 +51,11 @@ class Command(BaseCommand):
             region = Region.objects.get(code="DEMO")
             self._users(region, existing)
             self._competitors(region)
+            self._needs(region, rows["customers"])
+            self._strategy(region, today)
             # Fresh planner statistics once committed: the import does its own tables.
-            dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition])
+            dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition,
+                             CompetitorStance, SpecialAction])
         self.stdout.write(self.style.SUCCESS(
             f"演示区域 DEMO 已就绪：{len(rows['customers'])} 个客户，{len(rows['contributions']):,} 条资费记录，"
             f"{len(rows['projects'])} 个项目，{len(rows['contacts'])} 位联系人。"))
@@ -100,19 +104,31 @@ class Command(BaseCommand):
             if role != Role.EXECUTIVE:
                 user.regions.add(region)
 
+    def _needs(self, region, customers):
+        """The demo customers' needs texts (the workbook does not carry them),
+        for the customers whose four texts are all blank: a re-run leaves a
+        text someone wrote meanwhile as it is."""
+        texts = demo.needs(customers)
+        blank = Customer.objects.filter(region=region, **{field: "" for field in demo.NEEDS_FIELDS})
+        changed = []
+        for customer in blank.only("pk", "code"):
+            if any(texts.get(customer.code, {}).values()):
+                for field, text in texts[customer.code].items():
+                    setattr(customer, field, text)
+                changed.append(customer)
+        Customer.objects.bulk_update(changed, list(demo.NEEDS_FIELDS), batch_size=500)
+
     def _competitors(self, region):
         dims = list(Dimension.values)
         for series, rivals in demo.COMPETITORS.items():
             for name, rank, share, scores in rivals:
                 competitor, _ = Competitor.objects.update_or_create(
                     region=region, product_series=series, name=name,
-                    defaults={"rank": rank, "market_share": share,
-                              "goals": f"巩固{series}存量客户，争夺重点行业新增需求",
-                              "posture": "以价格换份额，重点冲击我方大客户" if rank == 1 else "局部跟进，择机渗透",
+                    defaults={"rank": rank, "market_share": share, **demo.COMPETITOR_PROFILES[rank],
+                              "goal_note": f"巩固{series}存量客户，争夺重点行业新增需求",
                               "service_features": "7×24 小时客服，行业解决方案团队",
                               "operating_means": "高层公关、捆绑优惠、免费试用",
-                              "local_organisation": "本地政企团队约 20 人",
-                              "trends": "加大云网融合投入，价格可能继续下探"},
+                              "local_organisation": "本地政企团队约 20 人"},
                 )
                 for dim, score in zip(dims, scores):
                     ComparisonScore.objects.update_or_create(
@@ -123,3 +139,26 @@ class Command(BaseCommand):
                     region=region, product_series=series, competitor=None, dimension=dim, defaults={"score": score})
             CompetitivePosition.objects.update_or_create(
                 region=region, product_series=series, defaults={"our_share": demo.OUR_SHARE[series]})
+
+    def _strategy(self, region, today):
+        """A stance that names its target customers, and push and pull actions
+        aimed at named customers and at a class. The customers named are the
+        first with contacts — the region's and the first manager's — whose
+        pages a first look opens; a re-run leaves what is there."""
+        with_contacts = Customer.objects.filter(region=region, contacts__isnull=False).distinct().order_by("code")
+        named = list(with_contacts[:2]) + list(with_contacts.filter(owner__username=demo.MANAGERS[0][0])[:1])
+        rival = Competitor.objects.get(region=region, product_series="数据业务", rank=1)
+        stance, created = CompetitorStance.objects.get_or_create(competitor=rival, defaults={
+            "stance": "focused_attack", "target_note": "金融与政务行业里对手正在接触的重点客户",
+            "expected_result": "年内守住这些客户的数据专线份额，并争取对手 2 个行业客户"})
+        if created:
+            stance.target_customers.set(named)
+        month = add_months(today.replace(day=1), 1)
+        visit, created = SpecialAction.objects.get_or_create(region=region, title="重点客户高层拜访", defaults={
+            "family": "push", "kind": "有效接触", "month": month, "budget": "30000.00",
+            "owner": User.objects.filter(username=demo.DIRECTOR[0], role=Role.DIRECTOR, regions=region).first()})
+        if created:
+            visit.target_customers.set(named)
+        SpecialAction.objects.get_or_create(region=region, title="行业解决方案巡展", defaults={
+            "family": "pull", "kind": "展览", "month": add_months(month, 1), "budget": "80000.00",
+            "target_class": "invest"})
