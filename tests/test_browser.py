@@ -246,3 +246,28 @@ def test_a_customer_page_loads_the_actions_aimed_at_it_and_a_stance_names_custom
     page.keyboard.press("Enter")
     page.locator(f"#competitor-{rival.pk} input[name=target_customers][checked]").wait_for(timeout=5000)
     assert [c.code for c in CompetitorStance.objects.get(competitor=rival).target_customers.all()] == [customer.code]
+
+
+def test_the_director_accepts_a_misfit_in_place_and_undoes_it(demo_site, page):
+    """On the value grid, 接受 moves a misfit to the accepted list without a
+    page load and puts the focus on the message; 撤销接受 lists it again."""
+    from planning.models import ValueFitAcceptance
+
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    page.goto(f"{demo_site}/r/DEMO/value-grid/")
+    page.locator("[data-chart] .main-svg").first.wait_for(timeout=5000)
+    row = page.locator("#fit-lists tr[id^=misfit-]").first
+    code = row.get_attribute("id").removeprefix("misfit-")
+    row.locator("button").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#accepted-{code}").wait_for(timeout=5000)
+    assert page.locator(f"#misfit-{code}").count() == 0
+    assert page.evaluate("document.activeElement.matches('#fit-lists p.messages')")
+    assert ValueFitAcceptance.objects.filter(customer__code=code, customer__region__code="DEMO").exists()
+    page.locator(f"#accepted-{code} button").click()
+    page.locator(f"#misfit-{code}").wait_for(timeout=5000)
+    assert not ValueFitAcceptance.objects.filter(customer__code=code).exists()
+    assert errors == []
