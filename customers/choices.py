@@ -63,6 +63,11 @@ VALUE_PENDING = _("待评估")
 # 客户策略总结 (§4.2): a 巩固类 or 投入类 customer whose publicity leaves roles unmet.
 FOCUS_LABEL = _("重点：加强宣传接触")
 
+# Whether a customer's contribution class is one the course expects of its value class (§4.1).
+VALUE_FIT = _("符合")
+VALUE_MISFIT = _("不符合")
+VALUE_FIT_NONE = _("不判断")
+
 
 class Dimension(TextChoices):
     """Nine comparison dimensions (§3.3), in three groups."""

@@ -20,7 +20,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import (
-    FOCUS_LABEL, VALUE_CLASS_RANK, VALUE_PENDING, BuyingRole, Combination, ContributionClass, Dimension, Performance, Publicity,
+    FOCUS_LABEL, VALUE_CLASS_RANK, VALUE_FIT, VALUE_FIT_NONE, VALUE_MISFIT, VALUE_PENDING, BuyingRole, Combination,
+    ContributionClass, Dimension, Performance, Publicity,
     ValueClass,
 )
 from tsm.lib.labels import Labels
@@ -79,6 +80,10 @@ VALUE_CLASS_LABELS = Labels((value, format_lazy("{} {}", VALUE_CLASS_RANK[value]
                             for value, label in ValueClass.choices)
 VALUE_PENDING_LABEL = VALUE_PENDING
 
+# (attractiveness high, advantage high) -> value class: the grid's four quadrants.
+VALUE_CLASS_BY_AXES = {(True, True): "consolidate", (True, False): "invest", (False, True): "harvest",
+                       (False, False): "maintain"}
+
 # Recommended market actions (numbers into MARKET_ACTIONS) and why, per class.
 VALUE_CLASS_ACTIONS = {
     "consolidate": (4, 7, 9, 16),
@@ -92,6 +97,22 @@ VALUE_CLASS_REASONS = {
     "harvest": ("提高份额难、收益差", "一锤子买卖，重现实利润", "我们有优势地位"),
     "maintain": ("数量多但利润小", "强力覆盖得不偿失", "采购易受诱导", "持续采购可能性小", "甚至考虑撤出"),
 }
+
+# §4.1 客户群价值类别与贡献类别: the contribution classes the course expects of
+# each value class, and the course's words for why. Any other pair does not fit.
+VALUE_FIT_EXPECTED = {
+    "consolidate": ("fat_sheep", "reindeer"),
+    "invest": ("hound", "reindeer"),
+    "harvest": ("fat_sheep", "rat"),
+    "maintain": ("hare", "rat"),
+}
+VALUE_FIT_COURSE = {
+    "consolidate": "未来或可能带来更多的肥羊",
+    "invest": "从猎狗到驯鹿的培养",
+    "harvest": "现实的肥羊或未来的小老鼠",
+    "maintain": "永远的野兔和老鼠",
+}
+VALUE_FIT_LABELS = {True: VALUE_FIT, False: VALUE_MISFIT, None: VALUE_FIT_NONE}
 
 # The nine comparison dimensions of §3.3, in the slides' order, and their groups.
 DIMENSIONS = Labels(Dimension)
@@ -388,9 +409,7 @@ def value_class(
     high = t.value_high
     a_high = a_sum >= high * len(ATTRACTIVENESS_FACTORS)
     b_high = b_sum >= high * len(ADVANTAGE_FACTORS)
-    cls = {(True, True): "consolidate", (True, False): "invest", (False, True): "harvest", (False, False): "maintain"}[
-        (a_high, b_high)
-    ]
+    cls = VALUE_CLASS_BY_AXES[a_high, b_high]
     a_mean = a_sum / len(ATTRACTIVENESS_FACTORS)
     b_mean = b_sum / len(ADVANTAGE_FACTORS)
     return Verdict.of(
@@ -429,6 +448,27 @@ def suggest_continuous_purchase(months_with_revenue: int) -> Verdict:
         raise ValueError(f"months_with_revenue {months_with_revenue} outside 0–12")
     score = (Decimal(months_with_revenue) * 5 / 12).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return Verdict(score, f"建议 {score} 分：基期 12 个月中 {months_with_revenue} 个月有收入（{months_with_revenue}/12 × 5）")
+
+
+def value_fit(value_class: str | None, contribution_class: str | None) -> Verdict:
+    """Whether the contribution class is one the course expects of the value
+    class (巩固类 — 肥羊、驯鹿; 投入类 — 猎狗、驯鹿; 收获类 — 肥羊、硕鼠; 兼顾类 —
+    野兔、硕鼠): True, False, or None — no verdict — for a customer without a
+    value class (待评估) or without a contribution class (未分类)."""
+    if value_class is not None and value_class not in VALUE_FIT_EXPECTED:
+        raise ValueError(f"unknown value class {value_class!r}")
+    if contribution_class is not None and contribution_class not in CONTRIBUTION_CLASS_LABELS:
+        raise ValueError(f"unknown contribution class {contribution_class!r}")
+    if value_class is None:
+        return Verdict(None, f"{VALUE_FIT_NONE}：{VALUE_PENDING_LABEL}，还没有价值类别", VALUE_FIT_NONE)
+    if contribution_class in (None, ContributionClass.UNCLASSIFIED):
+        return Verdict(None, f"{VALUE_FIT_NONE}：{ContributionClass.UNCLASSIFIED.label}，基期内无资费数据",
+                       VALUE_FIT_NONE)
+    expected = VALUE_FIT_EXPECTED[value_class]
+    fits = contribution_class in expected
+    why = (f"{VALUE_CLASS_SHORT[value_class]}应是{'或'.join(str(CONTRIBUTION_CLASS_LABELS[c]) for c in expected)}"
+           f"（{VALUE_FIT_COURSE[value_class]}），此客户是{CONTRIBUTION_CLASS_LABELS[contribution_class]}")
+    return Verdict(fits, f"{VALUE_FIT_LABELS[fits]}：{why}", VALUE_FIT_LABELS[fits])
 
 
 # --- §4.2 customer strategy summary (客户策略总结) ------------------------------------------------------

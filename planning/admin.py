@@ -23,7 +23,7 @@ class StrategyOptionAdmin(admin.ModelAdmin):
 
 
 for model in (m.SwotItem, m.SwotAction, m.CompetitivePosition, m.CompetitorStance, m.SpecialAction,
-              m.TargetPart, m.TargetSignoff):
+              m.TargetPart, m.TargetSignoff, m.ValueFitAcceptance):
     admin.site.register(model, RegionDataAdmin)
 
 

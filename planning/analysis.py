@@ -10,6 +10,7 @@ import datetime as dt
 
 from customers.selectors import compute_customer_analysis
 from pipeline.analysis import ProjectAnalysis
+from customers.rules import value_fit
 from pipeline.selectors import compute_project_analysis, project_analysis
 from teams import permissions
 
@@ -45,6 +46,7 @@ def to_json(analysis: RegionAnalysis, user=None) -> dict:
                 "contribution_class": c.contribution_class.value,
                 "value_class": c.value_class.value,
                 "publicity": c.publicity.value,
+                "value_fit": value_fit(c.value_class.value, c.contribution_class.value).value,
                 "revenue": f"{c.revenue:.2f}",
                 "profit": f"{c.profit:.2f}",
             }

@@ -122,7 +122,7 @@ def _document(latest: str) -> dict:
     customer = {
         "type": "object",
         "required": ["code", "combination", "scale", "growth", "contribution_class", "value_class", "publicity",
-                     "revenue", "profit"],
+                     "value_fit", "revenue", "profit"],
         "properties": {
             "code": {"type": "string"},
             "combination": _nullable(["high_profit", "profitable", "loss"]),
@@ -130,6 +130,8 @@ def _document(latest: str) -> dict:
             "contribution_class": {"type": "string", "enum": CLASS_VALUES},
             "value_class": _nullable(["consolidate", "invest", "harvest", "maintain"]),
             "publicity": {"type": "string", "enum": ["broad", "partial", "blank"]},
+            "value_fit": {"type": ["boolean", "null"],
+                          "description": "贡献类别是否为价值类别所期望的（DOMAIN §4.1）；缺少任一类别时为 null"},
             "revenue": money, "profit": money}}
     project = {
         "type": "object",

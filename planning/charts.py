@@ -3,18 +3,19 @@ pages as (headers, rows) for Excel. Names from users are escaped with `esc`
 before they enter a figure: plotly renders HTML in hover text."""
 
 import math
+from decimal import ROUND_FLOOR, Decimal
 
 import plotly.graph_objects as go
+from django.utils import timezone
 
-from customers.models import FACTORS
 from customers.rules import (
-    CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_ACTIONS, VALUE_CLASS_LABELS, VALUE_CLASS_REASONS, fmt_num, fmt_score,
+    CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_ACTIONS, VALUE_CLASS_BY_AXES, VALUE_CLASS_LABELS, VALUE_CLASS_REASONS,
+    VALUE_FIT_COURSE, fmt_num, fmt_score,
 )
 from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance
 from planning.rules import SWOT_KIND_LABELS
 from planning.services import POSITIONING_FIELDS, TARGET_CLASSES
 from tsm.lib.charts import esc, figure_json
-from tsm.lib.money import format_money
 
 CLASS_COLOURS = {
     "fat_sheep": "#2f855a", "reindeer": "#3182ce", "hound": "#d69e2e", "hare": "#a0aec0", "rat": "#c53030",
@@ -24,18 +25,15 @@ SIZE_MIN, SIZE_MAX = 8, 40  # marker diameter in px
 
 
 # --- §4.1 value grid ------------------------------------------------------------------------------
+#
+# Drawn as the course draws it: attractiveness (客户群本身的吸引力) across,
+# our relative advantage (我们的相对优势) up, so 巩固类 is top right, 收获类
+# top left, 投入类 bottom right and 兼顾类 bottom left.
 
-
-def assessed(customers) -> list:
-    return [c for c in customers if c.value_class.value is not None]
-
-
-def pending(customers) -> list:
-    return [c for c in customers if c.value_class.value is None]
-
-
-def missing_factors(c) -> list[str]:
-    return [label for field, label in FACTORS if c.scores.get(field) is None]
+AXIS_ATTRACTIVENESS = "客户群本身的吸引力"
+AXIS_ADVANTAGE = "我们的相对优势"
+# value class -> (attractiveness high, advantage high): where its quadrant lies.
+QUADRANT_OF = {cls: axes for axes, cls in VALUE_CLASS_BY_AXES.items()}
 
 
 def _sizes(revenues) -> list[float]:
@@ -46,51 +44,64 @@ def _sizes(revenues) -> list[float]:
     return [SIZE_MIN + (SIZE_MAX - SIZE_MIN) * math.sqrt(max(float(r), 0) / float(top)) for r in revenues]
 
 
-def value_grid_figure(customers, *, high) -> dict:
-    """One dot per assessed customer: x = relative advantage, y = attractiveness,
-    sized by base-period revenue, coloured by contribution class; the quadrant
-    lines sit at the region's threshold."""
-    points = assessed(customers)
-    sizes = dict(zip((c.id for c in points), _sizes([c.revenue for c in points])))
-    fig = go.Figure()
+def _axis(mean: Decimal) -> float:
+    """A mean as the reasons write it (2 places, rounded down, fmt_score): the
+    dot and its hover never cross the line that its class did not."""
+    return float(mean.quantize(Decimal("0.01"), ROUND_FLOOR))
+
+
+def value_grid_figure(points, *, high) -> dict:
+    """One dot per assessed customer (selectors.GridPoint): x = attractiveness,
+    y = relative advantage, sized by base-period revenue, coloured by
+    contribution class; the quadrant lines at the region's threshold `high`,
+    each quadrant's class in its outer corner.
+
+    The traces are written as plain data: plotly's validation of 5,000 points
+    took longer than the rest of the page."""
+    sizes = _sizes([p.revenue for p in points])
+    values = dict(VALUE_CLASS_LABELS.items())  # translated once, not once per dot
+    traces = []
     for klass, label in CONTRIBUTION_CLASS_LABELS.items():
-        group = [c for c in points if c.contribution_class.value == klass]
+        group = [(p, size) for p, size in zip(points, sizes) if p.contribution_class == klass]
         if not group:
             continue
-        fig.add_trace(go.Scatter(
-            name=label, mode="markers",
-            x=[float(c.advantage) for c in group], y=[float(c.attractiveness) for c in group],
-            marker={"size": [sizes[c.id] for c in group], "color": CLASS_COLOURS[klass], "opacity": 0.75,
-                    "line": {"width": 1, "color": "white"}},
-            customdata=[[esc(c.name), esc(c.code), VALUE_CLASS_LABELS[c.value_class.value], esc(c.value_class.reason),
-                         label, format_money(c.revenue)] for c in group],
-            hovertemplate=("<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]} · %{customdata[4]}"
-                           "<br>%{customdata[3]}<br>基期收入 %{customdata[5]} 元<extra></extra>"),
-        ))
+        traces.append({
+            "type": "scatter", "name": label, "mode": "markers",
+            "x": [_axis(p.attractiveness) for p, _ in group], "y": [_axis(p.advantage) for p, _ in group],
+            "marker": {"size": [round(size, 1) for _, size in group], "color": CLASS_COLOURS[klass],
+                       "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            # name, code, value class, revenue; the contribution class is the trace's
+            "customdata": [[esc(p.name), esc(p.code), values[p.value_class], float(p.revenue)] for p, _ in group],
+            "hovertemplate": ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{x:.2f} · 相对优势 %{y:.2f}"
+                              f"<br>%{{customdata[2]}} · {esc(label)}<br>基期收入 %{{customdata[3]:,.2f}} 元"
+                              "<extra></extra>"),
+        })
     h = float(high)
     line = {"color": "#b3261e", "width": 1.5, "dash": "dash"}
+    fig = go.Figure()
     fig.add_shape(type="line", x0=h, x1=h, y0=0, y1=5, line=line)
     fig.add_shape(type="line", x0=0, x1=5, y0=h, y1=h, line=line)
-    for klass, x, y in (("consolidate", 5, 5), ("invest", 0, 5), ("harvest", 5, 0), ("maintain", 0, 0)):
-        fig.add_annotation(x=x, y=y, text=VALUE_CLASS_LABELS[klass], showarrow=False, opacity=0.6,
-                           xanchor="right" if x else "left", yanchor="top" if y else "bottom")
+    for klass, (attractive, advantaged) in QUADRANT_OF.items():
+        fig.add_annotation(x=5 if attractive else 0, y=5 if advantaged else 0, text=VALUE_CLASS_LABELS[klass],
+                           showarrow=False, opacity=0.6, xanchor="right" if attractive else "left",
+                           yanchor="top" if advantaged else "bottom")
     fig.update_layout(
         height=480, title=f"客户价值评估（分界线 {fmt_num(high)}）", legend_title_text="贡献类别",
-        xaxis={"title": "我们的相对优势", "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
-        yaxis={"title": "客户群本身的吸引力", "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
+        showlegend=True,
+        xaxis={"title": AXIS_ATTRACTIVENESS, "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
+        yaxis={"title": AXIS_ADVANTAGE, "range": [-0.2, 5.2], "zeroline": False, "gridcolor": "#edf2f7"},
     )
-    return figure_json(fig)
+    return figure_json(fig) | {"data": traces}
 
 
-def quadrants(customers, action_texts: dict[int, str]) -> list[dict]:
-    """The four value classes: how many customers, the recommended market actions and why."""
-    counts = {k: 0 for k in VALUE_CLASS_LABELS}
-    for c in assessed(customers):
-        counts[c.value_class.value] += 1
+def quadrants(counts: dict[str, int], action_texts: dict[int, str]) -> list[dict]:
+    """The four value classes, 一级 first: how many customers, where the
+    quadrant lies, the recommended market actions and why."""
     return [
-        {"class": k, "label": label, "count": counts[k],
+        {"class": k, "label": label, "count": counts.get(k, 0),
+         "attractive": QUADRANT_OF[k][0], "advantaged": QUADRANT_OF[k][1],
          "actions": [(n, action_texts.get(n, "")) for n in VALUE_CLASS_ACTIONS[k]],
-         "reasons": VALUE_CLASS_REASONS[k]}
+         "reasons": VALUE_CLASS_REASONS[k], "course": VALUE_FIT_COURSE[k]}
         for k, label in VALUE_CLASS_LABELS.items()
     ]
 
@@ -104,16 +115,47 @@ def quadrant_table(rows):
 def customer_table(customers):
     headers = ["客户编码", "客户名称", "客户经理", "贡献类别", "基期收入（元）", "吸引力", "相对优势", "价值类别",
                "理由"]
-    return headers, [[c.code, c.name, c.owner, CONTRIBUTION_CLASS_LABELS[c.contribution_class.value], c.revenue,
+    return headers, [[c.code, c.name, c.owner, c.contribution_class.label, c.revenue,
                       float(fmt_score(c.attractiveness)), float(fmt_score(c.advantage)),
-                      VALUE_CLASS_LABELS[c.value_class.value], c.value_class.reason]
-                     for c in assessed(customers)]
+                      c.value_class.label, c.value_class.reason] for c in customers]
 
 
-def pending_table(customers):
+def pending_table(rows):
+    """rows: (customer, the factors it misses)."""
     headers = ["客户编码", "客户名称", "客户经理", "缺少评分的因素", "数据建议"]
-    return headers, [[c.code, c.name, c.owner, "、".join(missing_factors(c)),
-                      "；".join(v.reason for v in c.suggestions.values())] for c in pending(customers)]
+    return headers, [[c.code, c.name, c.owner, "、".join(missing), "；".join(v.reason for v in c.suggestions.values())]
+                     for c, missing in rows]
+
+
+def fit_table(table):
+    """客户群价值类别与贡献类别: a count and a revenue column per contribution class, expected pairs marked."""
+    headers = ["价值类别"]
+    for cell in table.totals:
+        headers += [f"{cell.label}（客户数）", f"{cell.label}（收入，元）"]
+    rows = []
+    for line in table.lines:
+        row = [line.label]
+        for cell in line.cells:
+            row += [f"{cell.count}（期望）" if cell.expected else cell.count, cell.revenue]
+        rows.append(row)
+    total = ["合计"]
+    for cell in table.totals:
+        total += [cell.count, cell.revenue]
+    return headers + ["说明"], [r + [""] for r in rows] + [total + ["标“期望”的是课程期望的组合"]]
+
+
+def misfit_table(rows):
+    """Every misfit, accepted or not (selectors.FitRow)."""
+    headers = ["客户编码", "客户名称", "客户经理", "基期收入（元）", "价值类别", "价值类别理由", "贡献类别",
+               "贡献类别理由", "为什么不符", "已接受", "接受人", "接受时间"]
+    out = []
+    for r in rows:
+        c, a = r.customer, r.acceptance if r.accepted else None
+        out.append([c.code, c.name, c.owner, c.revenue, c.value_class.label, c.value_class.reason,
+                    c.contribution_class.label, c.contribution_class.reason, r.fit.reason, a is not None,
+                    str(a.accepted_by or "") if a else "",
+                    timezone.localtime(a.accepted_at).strftime("%Y-%m-%d %H:%M") if a else ""])
+    return headers, out
 
 
 # --- §3.4 SWOT ----------------------------------------------------------------------------------

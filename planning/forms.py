@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.choices import ValueClass
+from customers.choices import ContributionClass, ValueClass
 from customers.models import FACTORS
 from planning import selectors
 from planning.models import ActionFamily, OpportunitySource, Pairing, Position, Stance, SwotKind, TargetClass
@@ -151,6 +151,28 @@ class SuggestionAcceptForm(forms.Form):
     factor = forms.ChoiceField(choices=[(f, f) for f in SUGGESTED_FACTORS],
                                error_messages={"invalid_choice": "“%(value)s”没有数据建议", "required": "缺少评分因素"})
     score = forms.CharField(error_messages={"required": "缺少建议分数"})
+
+
+class FitPagesForm(forms.Form):
+    """Which page of the two misfit lists the accept / undo buttons were on
+    (to show the same pages again); absent is the first."""
+
+    fit_page = forms.IntegerField(required=False, min_value=1, error_messages={
+        "invalid": _("不符客户的页码应为正整数"), "min_value": _("不符客户的页码应为正整数")})
+    accepted_page = forms.IntegerField(required=False, min_value=1, error_messages={
+        "invalid": _("已接受客户的页码应为正整数"), "min_value": _("已接受客户的页码应为正整数")})
+
+    def pages(self) -> dict[str, int]:
+        return {k: self.cleaned_data.get(k) or 1 for k in ("fit_page", "accepted_page")}
+
+
+class ValueFitAcceptForm(FitPagesForm):
+    """接受: the value class and contribution class the page showed for the customer."""
+
+    value_class = forms.ChoiceField(choices=ValueClass.choices, error_messages={
+        "required": _("缺少价值类别"), "invalid_choice": _("未知的价值类别“%(value)s”")})
+    contribution_class = forms.ChoiceField(choices=ContributionClass.choices, error_messages={
+        "required": _("缺少贡献类别"), "invalid_choice": _("未知的贡献类别“%(value)s”")})
 
 
 # --- competition strategy and push/pull ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customers.choices import ContributionClass, ValueClass
 from teams.models import Region
 
 
@@ -220,6 +221,30 @@ class SpecialAction(models.Model):
         verbose_name = _("市场推拉动作")
         verbose_name_plural = _("市场推拉动作")
         ordering = ["region", "month"]
+
+
+class ValueFitAcceptance(models.Model):
+    """The director accepted that a customer's value class and contribution
+    class do not fit (§4.1: "for the director to re-score or accept").
+
+    It holds the pair accepted and counts only while the customer still has
+    that pair: when either class changes the customer is listed again. One
+    per customer: accepting again replaces it, undoing deletes it."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.CASCADE, primary_key=True,
+                                    related_name="value_fit_acceptance", verbose_name=_("客户"))
+    value_class = models.CharField(_("价值类别"), max_length=16, choices=ValueClass.choices)
+    contribution_class = models.CharField(_("贡献类别"), max_length=16, choices=ContributionClass.choices)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("接受人"))
+    accepted_at = models.DateTimeField(_("接受时间"))
+
+    class Meta:
+        verbose_name = _("已接受的价值与贡献类别不符")
+        verbose_name_plural = _("已接受的价值与贡献类别不符")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.value_class}/{self.contribution_class}"
 
 
 # --- plan ------------------------------------------------------------------------

@@ -6,23 +6,33 @@ the bottom combine those rows with the rules of `planning.rules`.
 """
 
 import datetime as dt
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from customers import selectors as csel
+from customers.analysis import CustomerResult
+from customers.choices import ContributionClass
 from customers.models import (
-    ComparisonScore, Competitor, Contribution, Customer, CustomerCell, CustomerStanding, Product,
+    FACTORS, ComparisonScore, Competitor, Contribution, Customer, CustomerCell, CustomerStanding, Product,
 )
-from customers.rules import DIMENSIONS, VALUE_CLASS_LABELS, VALUE_PENDING_LABEL
+from customers.rules import (
+    CONTRIBUTION_CLASS_LABELS, DIMENSIONS, VALUE_CLASS_LABELS, VALUE_FIT_EXPECTED, VALUE_PENDING_LABEL, value_fit,
+)
 from planning import rules
 from pipeline.models import Project
 from pipeline.rules import LAYER_LABELS
 from planning.models import (
     CompetitivePosition, CompetitorStance, MarketAction, SpecialAction, StrategyOption, SwotAction, SwotItem,
+    ValueFitAcceptance,
 )
 from teams.models import Role, User
 from tsm.lib.periods import BasePeriod, base_period
@@ -232,6 +242,187 @@ def region_people(region) -> list[User]:
 def market_action_texts() -> dict[int, str]:
     """The market-action catalogue as the admin edited it (one query)."""
     return dict(MarketAction.objects.values_list("number", "text"))
+
+
+# --- §4.1 the value grid: the customers' stored results, summed and paged in SQL -------------------------
+#
+# The page reads customers.CustomerStanding (what the customer floor judged and
+# stored) and never judges a customer itself: the cross-table is one GROUP BY,
+# the lists are paged in SQL, the chart reads the few columns of its points.
+
+VALUE_ORDER = list(VALUE_CLASS_LABELS)  # 一级 … 四级
+CONTRIBUTION_ORDER = [c for c in CONTRIBUTION_CLASS_LABELS if c != ContributionClass.UNCLASSIFIED]
+
+# The pairs of value_fit in SQL, built from the rule's own table (a test checks
+# the two agree on every pair): judged = both classes present; fits = expected.
+JUDGED = Q(value_class__isnull=False) & ~Q(contribution_class=ContributionClass.UNCLASSIFIED)
+FITS = reduce(operator.or_, (Q(value_class=v, contribution_class__in=cs) for v, cs in VALUE_FIT_EXPECTED.items()))
+MISFIT = JUDGED & ~FITS
+_VALUE_RANK = Case(*(When(value_class=v, then=Value(i)) for i, v in enumerate(VALUE_ORDER)), default=Value(9))
+
+
+def _accepted():
+    """The customer's acceptance holds the pair it has now (one that no longer does, counts no more)."""
+    return Exists(ValueFitAcceptance.objects.filter(
+        customer_id=OuterRef("pk"), value_class=OuterRef("value_class"),
+        contribution_class=OuterRef("contribution_class")))
+
+
+def value_contribution_sums(standings) -> list[tuple[str | None, str, int, Decimal]]:
+    """(value class or None for 待评估, contribution class, customers, revenue) in one GROUP BY."""
+    rows = standings.values("value_class", "contribution_class").annotate(n=Count("pk"), revenue=Sum("revenue"))
+    return [(r["value_class"], r["contribution_class"], r["n"], r["revenue"]) for r in rows.order_by()]
+
+
+class GridPoint(NamedTuple):
+    code: str
+    name: str
+    value_class: str
+    contribution_class: str
+    attractiveness: Decimal
+    advantage: Decimal
+    revenue: Decimal
+
+
+def grid_points(standings) -> list[GridPoint]:
+    """Every assessed customer's dot: only the columns the chart draws (one query)."""
+    rows = standings.filter(value_class__isnull=False).order_by("code").values_list(*GridPoint._fields)
+    return [GridPoint(*row) for row in rows]
+
+
+def assessed(standings):
+    """The assessed customers by value class (一级 first), then code: a queryset to page."""
+    return standings.filter(value_class__isnull=False).select_related("owner").order_by(_VALUE_RANK, "code")
+
+
+def pending(standings):
+    """The 待评估 customers by code, with their factor scores (to name the ones missing)."""
+    return standings.filter(value_class__isnull=True).select_related("owner", "customer").order_by("code")
+
+
+def pending_rows(page) -> list[tuple[CustomerResult, list[str]]]:
+    """(result, the factors not yet scored) of stored results read by `pending`."""
+    return [(c, [label for f, label in FACTORS if getattr(s.customer, f) is None])
+            for s, c in zip(page, csel.results_of(page, []))]
+
+
+def misfits(standings):
+    """Customers whose two classes do not fit and whose pair nobody accepted:
+    largest revenue first (a queryset to page)."""
+    return (standings.filter(MISFIT).exclude(_accepted()).order_by("-revenue", "code")
+            .select_related("owner", "customer__value_fit_acceptance__accepted_by"))
+
+
+def accepted_misfits(standings):
+    """Misfits the director accepted, the pair still the customer's: latest first."""
+    return (standings.filter(MISFIT).filter(_accepted())
+            .select_related("owner", "customer__value_fit_acceptance__accepted_by")
+            .order_by("-customer__value_fit_acceptance__accepted_at", "code"))
+
+
+@dataclass(frozen=True)
+class FitRow:
+    """A customer of the misfit lists: its classes with their reasons, why
+    they do not fit, and its acceptance — the one that counts (accepted
+    list), or one whose pair the customer no longer has (listed again)."""
+
+    customer: CustomerResult
+    fit: Verdict
+    acceptance: ValueFitAcceptance | None
+
+    @property
+    def accepted(self) -> bool:
+        a = self.acceptance
+        return a is not None and (a.value_class, a.contribution_class) == (
+            self.customer.value_class.value, self.customer.contribution_class.value)
+
+
+def fit_rows(page) -> list[FitRow]:
+    """FitRows of stored results read by `misfits` or `accepted_misfits`."""
+    return [FitRow(c, value_fit(c.value_class.value, c.contribution_class.value), _acceptance_of(s))
+            for s, c in zip(page, csel.results_of(page, []))]
+
+
+def _acceptance_of(standing: CustomerStanding) -> ValueFitAcceptance | None:
+    try:
+        return standing.customer.value_fit_acceptance
+    except ObjectDoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class FitCell:
+    contribution_class: str
+    label: str
+    count: int
+    revenue: Decimal
+    expected: bool  # a pair the course expects (value_fit True)
+
+
+@dataclass(frozen=True)
+class FitLine:
+    value_class: str
+    label: str
+    cells: list[FitCell]
+    unclassified: int  # of this value class but 未分类: no verdict
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.cells)
+
+    @property
+    def revenue(self) -> Decimal:
+        return sum((c.revenue for c in self.cells), Decimal("0"))
+
+
+@dataclass(frozen=True)
+class FitTable:
+    """客户群价值类别与贡献类别: value class × contribution class."""
+
+    lines: list[FitLine]
+    totals: list[FitCell]  # per contribution class
+    pending: int  # 待评估 customers (no value class)
+
+    @property
+    def count(self) -> int:
+        return sum(c.count for c in self.totals)
+
+    @property
+    def revenue(self) -> Decimal:
+        return sum((c.revenue for c in self.totals), Decimal("0"))
+
+    @property
+    def unclassified(self) -> int:
+        return sum(line.unclassified for line in self.lines)
+
+    @property
+    def misfits(self) -> int:
+        return sum(c.count for line in self.lines for c in line.cells if not c.expected)
+
+
+def fit_table(sums: list[tuple]) -> FitTable:
+    """The cross-table from value_contribution_sums, every cell present (zero when empty)."""
+    found = {(v, c): (n, revenue or Decimal("0")) for v, c, n, revenue in sums}
+    zero = (0, Decimal("0"))
+    lines = [
+        FitLine(v, VALUE_CLASS_LABELS[v], [
+            FitCell(c, CONTRIBUTION_CLASS_LABELS[c], *found.get((v, c), zero), value_fit(v, c).value is True)
+            for c in CONTRIBUTION_ORDER], found.get((v, ContributionClass.UNCLASSIFIED), zero)[0])
+        for v in VALUE_ORDER
+    ]
+    totals = [FitCell(c, CONTRIBUTION_CLASS_LABELS[c], sum(line.cells[i].count for line in lines),
+                      sum((line.cells[i].revenue for line in lines), Decimal("0")), False)
+              for i, c in enumerate(CONTRIBUTION_ORDER)]
+    return FitTable(lines, totals, sum(n for v, _, n, _ in sums if v is None))
+
+
+def value_class_counts(sums: list[tuple]) -> dict[str, int]:
+    """Assessed customers per value class (未分类 included)."""
+    counts = dict.fromkeys(VALUE_ORDER, 0)
+    for v, _, n, _ in sums:
+        if v is not None:
+            counts[v] += n
+    return counts
 
 
 # --- pure helpers over those rows ------------------------------------------------------------------

@@ -15,14 +15,17 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from customers.models import FACTORS, Competitor, Customer
-from customers.rules import SCORE_MAX
+from customers.rules import SCORE_MAX, value_fit
 from pipeline.models import RevenueTarget
 from planning import rules, selectors
 from planning.models import (
     ActionFamily, CompetitivePosition, CompetitorStance, OpportunitySource, Pairing, Plan, PlanStatus, Position,
     SpecialAction, Stance, StrategyOption, SwotAction, SwotItem, SwotKind, TargetClass, TargetFamily, TargetPart,
+    ValueFitAcceptance,
 )
 from teams.models import Role, User
 from tsm.lib.numbers import fmt_num, fmt_rate
@@ -409,6 +412,37 @@ def special_action_delete(*, region, action: SpecialAction) -> None:
     with transaction.atomic():
         action.delete()
         region.touch()
+
+
+# --- §4.1 value class and contribution class: the director accepts a misfit -----------------------------
+#
+# One value per customer, set or removed in one statement: never refused for
+# a version, and two directors accepting at once both land (the later wins).
+# The acceptance holds the pair the page showed; it counts only while the
+# customer still has that pair, so accepting a pair that changed meanwhile
+# leaves the customer listed. It is no input of any analysis: no touch().
+
+
+def value_fit_accept(*, customer: Customer, value_class: str, contribution_class: str, user) -> ValueFitAcceptance:
+    try:
+        verdict = value_fit(value_class, contribution_class)
+    except ValueError:
+        raise ValidationError(gettext("%(name)s：未知的类别 %(value)s/%(contribution)s") % {
+            "name": customer.name, "value": value_class, "contribution": contribution_class}) from None
+    if verdict.value is not False:
+        raise ValidationError(gettext("%(name)s：%(reason)s，没有需要接受的不符") % {
+            "name": customer.name, "reason": verdict.reason})
+    acceptance = ValueFitAcceptance(customer=customer, value_class=value_class, contribution_class=contribution_class,
+                                    accepted_by=user, accepted_at=timezone.now())
+    ValueFitAcceptance.objects.bulk_create(
+        [acceptance], update_conflicts=True, unique_fields=["customer"],
+        update_fields=["value_class", "contribution_class", "accepted_by", "accepted_at"])
+    return acceptance
+
+
+def value_fit_undo(*, customer: Customer) -> None:
+    """Withdraw the acceptance (none is fine: undoing twice is undoing once)."""
+    ValueFitAcceptance.objects.filter(customer=customer).delete()
 
 
 # --- targets handed down to the pipeline floor (§4.2, §4.3, §6.1) -------------------------------------

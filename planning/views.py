@@ -9,21 +9,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import rules as crules
 from customers.models import Competitor, Customer
 from customers.rules import (
-    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num, fmt_score,
+    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num,
 )
 from pipeline.standings import customer_changed
 from planning import charts, selectors, services
 from customers.access import customer_for, customer_for_update
+from customers import selectors as csel
 from customers.standings import customers_ensure
 from planning.analysis import region_analysis
 from planning.forms import (
-    ExportForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
-    SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm,
+    ExportForm, FitPagesForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
+    SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm, ValueFitAcceptForm,
 )
 from planning.models import OpportunitySource, Pairing, Position, SpecialAction, Stance, SwotItem
 from planning.rules import SWOT_KIND_LABELS, advanced_swot_valid
@@ -181,8 +183,10 @@ def swot_action(request, region):
 
 # --- §4.1 customer value grid ---------------------------------------------------------------------
 
-GRID_TABLES = {"customers": "客户价值评估", "quadrants": "四类客户与市场动作", "pending": "待评估客户"}
-CLASS_ORDER = list(VALUE_CLASS_LABELS)
+GRID_TABLES = {"customers": "客户价值评估", "quadrants": "四类客户与市场动作", "pending": "待评估客户",
+               "fit": "价值类别与贡献类别", "misfits": "价值类别与贡献类别不符的客户"}
+GRID_PAGE = 100
+FIT_PAGE = 50
 
 
 def _customer_for(request, region, code: str, *, write: bool = False) -> Customer:
@@ -190,38 +194,122 @@ def _customer_for(request, region, code: str, *, write: bool = False) -> Custome
     return customer_for_update(request, region, code) if write else customer_for(request, region, code)
 
 
-def _visible_results(analysis, user) -> list:
-    return permissions.own_part(user, analysis.customers.values())
+def _page(qs, number, per_page, *, count: int | None = None):
+    """A page of a queryset, paged in SQL; its count is a query unless the
+    cross-table's GROUP BY already gave it."""
+    paginator = Paginator(qs, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not counted again
+    return paginator.get_page(number)
 
 
-GRID_PAGE = 100
+def _fit_context(request, region, visible, *, pages: dict, errors=(), done: str = "", misfits=None) -> dict:
+    """The two misfit lists (not yet accepted; accepted), each paged in SQL;
+    given all misfits (the cross-table's count), the open ones are not counted again."""
+    accepted_page = _page(selectors.accepted_misfits(visible), pages.get("accepted_page"), FIT_PAGE)
+    open_count = None if misfits is None else misfits - accepted_page.paginator.count
+    open_page = _page(selectors.misfits(visible), pages.get("fit_page"), FIT_PAGE, count=open_count)
+    return {"region": region, "can_accept": permissions.can_edit_plan(request.user, region),
+            "misfits": selectors.fit_rows(open_page.object_list), "misfits_page": open_page,
+            "accepted": selectors.fit_rows(accepted_page.object_list), "accepted_page": accepted_page,
+            "fit_errors": list(errors), "fit_done": done,
+            "value_labels": VALUE_CLASS_LABELS, "class_labels": CONTRIBUTION_CLASS_LABELS}
+
+
+def _grid_tables(visible, fit, quadrants) -> dict:
+    """Every table of the page, whole, for Excel (a download reads every row once)."""
+    return {
+        "customers": lambda: charts.customer_table(csel.results_of(selectors.assessed(visible), [])),
+        "quadrants": lambda: charts.quadrant_table(quadrants),
+        "pending": lambda: charts.pending_table(selectors.pending_rows(selectors.pending(visible))),
+        "fit": lambda: charts.fit_table(fit),
+        "misfits": lambda: charts.misfit_table(selectors.fit_rows(selectors.accepted_misfits(visible))
+                                               + selectors.fit_rows(selectors.misfits(visible))),
+    }
+
+
+def _grid_summary(request, region) -> dict:
+    """What the page and its exports share: the visible stored results, the
+    cross-table and the quadrants' counts (one GROUP BY)."""
+    freshness = customers_ensure(region, timezone.localdate())
+    visible = csel.standings(region, request.user)
+    sums = selectors.value_contribution_sums(visible)
+    fit = selectors.fit_table(sums)
+    quadrants = charts.quadrants(selectors.value_class_counts(sums), selectors.market_action_texts())
+    return {"region": region, "freshness": freshness, "as_of": freshness.as_of or timezone.localdate(),
+            "visible": visible, "fit": fit, "quadrants": quadrants, "customers": sum(n for _, _, n, _ in sums),
+            "assessed": fit.count + fit.unclassified, "tables": _grid_tables(visible, fit, quadrants)}
+
+
+def _grid_context(request, region, summary, *, fit_pages=None, fit_errors=()) -> dict:
+    """The page: the chart's columns, the lists paged in SQL."""
+    visible, high = summary["visible"], region.thresholds().value_high
+    fit = summary["fit"]
+    rows = _page(selectors.assessed(visible), request.GET.get("page"), GRID_PAGE, count=summary["assessed"])
+    pending = _page(selectors.pending(visible), request.GET.get("pending_page"), GRID_PAGE, count=fit.pending)
+    pages = fit_pages or {k: request.GET.get(k) for k in ("fit_page", "accepted_page")}
+    return {
+        **summary, "high": fmt_num(high),
+        "rows": csel.results_of(rows.object_list, []), "rows_page": rows,
+        "pending": selectors.pending_rows(pending.object_list), "pending_page": pending,
+        "chart": charts.value_grid_figure(selectors.grid_points(visible), high=high) if summary["assessed"] else None,
+        **_fit_context(request, region, visible, pages=pages, errors=fit_errors, misfits=fit.misfits),
+    }
 
 
 def value_grid(request, region):
-    """客户价值评估: the grid, the four classes and their market actions, the 待评估 customers."""
+    """客户价值评估: the grid, the four classes and their market actions, the
+    value × contribution cross-table and its misfits, the 待评估 customers."""
     region = region_for(request, region)
-    analysis = region_analysis(region, timezone.localdate())
-    customers = _visible_results(analysis, request.user)
-    assessed = sorted(charts.assessed(customers), key=lambda c: (CLASS_ORDER.index(c.value_class.value), c.code))
-    quadrants = charts.quadrants(customers, selectors.market_action_texts())
-    exported = _export(request, filename=f"客户价值评估-{region.code}", titles=GRID_TABLES, tables={
-        "customers": lambda: charts.customer_table(assessed), "quadrants": lambda: charts.quadrant_table(quadrants),
-        "pending": lambda: charts.pending_table(customers)})
-    if exported:
-        return exported
-    # A region has thousands of customers: the tables page, the chart is built once per analysis.
-    rows = Paginator(assessed, GRID_PAGE).get_page(request.GET.get("page"))
-    pending = Paginator(charts.pending(customers), GRID_PAGE).get_page(request.GET.get("pending_page"))
-    chart = analysis.memo(("value_grid", permissions.owner_scope(request.user)), lambda: (
-        charts.value_grid_figure(customers, high=analysis.thresholds.value_high) if assessed else None))
-    return render(request, "planning/value_grid.html", {
-        "region": region, "analysis": analysis, "customers": customers, "assessed": assessed,
-        "rows": [(c, fmt_score(c.attractiveness), fmt_score(c.advantage)) for c in rows], "rows_page": rows,
-        "pending": [(c, charts.missing_factors(c)) for c in pending], "pending_page": pending,
-        "quadrants": quadrants, "chart": chart,
-        "high": fmt_num(analysis.thresholds.value_high), "class_labels": CONTRIBUTION_CLASS_LABELS,
-        "value_labels": VALUE_CLASS_LABELS,
-    })
+    summary = _grid_summary(request, region)
+    exported = _export(request, filename=f"客户价值评估-{region.code}", titles=GRID_TABLES, tables=summary["tables"])
+    return exported or render(request, "planning/value_grid.html", _grid_context(request, region, summary))
+
+
+def _fit_answer(request, region, form, *, error=None, done=""):
+    """After an accept or undo: the value grid at the lists' pages (normal
+    request), or the lists' fragment (htmx); a refusal says why, nothing written."""
+    pages = form.pages() if form.is_valid() else {}
+    errors = error.messages if error else []
+    if request.htmx:
+        customers_ensure(region, timezone.localdate())
+        visible = csel.standings(region, request.user)
+        return render(request, "planning/value_grid.html#fit", _fit_context(
+            request, region, visible, pages=pages, errors=errors, done=done))
+    if error:
+        return render(request, "planning/value_grid.html", _grid_context(
+            request, region, _grid_summary(request, region), fit_pages=pages, fit_errors=errors), status=400)
+    query = "&".join(f"{k}={v}" for k, v in pages.items() if v != 1)
+    return redirect(reverse("value_grid", args=[region.code]) + (f"?{query}" if query else "") + "#fit")
+
+
+@require_POST
+def value_fit_accept(request, region, code):
+    """接受: the director accepts the pair of classes the page showed (a toggle: never refused for a version)."""
+    region = region_for_director(request, region)
+    customer = _customer_for(request, region, code)
+    form = ValueFitAcceptForm(request.POST)
+    try:
+        _check(form)
+        services.value_fit_accept(customer=customer, user=request.user, value_class=form.cleaned_data["value_class"],
+                                  contribution_class=form.cleaned_data["contribution_class"])
+    except ValidationError as error:
+        return _fit_answer(request, region, form, error=error)
+    return _fit_answer(request, region, form, done=gettext("已接受%(name)s的类别不符") % {"name": customer.name})
+
+
+@require_POST
+def value_fit_undo(request, region, code):
+    """撤销接受: the customer is listed as a misfit again."""
+    region = region_for_director(request, region)
+    customer = _customer_for(request, region, code)
+    form = FitPagesForm(request.POST)
+    try:
+        _check(form)
+        services.value_fit_undo(customer=customer)
+    except ValidationError as error:
+        return _fit_answer(request, region, form, error=error)
+    return _fit_answer(request, region, form, done=gettext("已撤销对%(name)s的接受") % {"name": customer.name})
 
 
 def _score_panel(request, region, customer, *, form=None, error=None, saved="", status=200):

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "logout", "set_language", "set_money_unit", "api_analysis", "api_schema", "import_confirm", "import_template",
     "customer_needs", "contact_add", "competitor_add", "comparison_scores", "intelligence_add",
     "swot_item_add", "swot_item_delete", "swot_advanced", "swot_action", "value_grid_accept",
+    "value_fit_accept", "value_fit_undo",
     "strategy_positioning", "strategy_position", "strategy_stance", "special_action_add", "special_action_delete",
     "strategy_summary_xlsx",
 }
@@ -241,6 +242,8 @@ def _scan_htmx_editors(scanner, pages) -> None:
     if scanner.who == "director":
         editors.append(("competitors", "article.competitor p a", "article.competitor.editing", "article.editing form"))
         editors.append(("customer_detail", "p.actions a[hx-get]", "#customer-record", "#customer-record form"))
+        # 接受 a misfit: the button is gone with its row, the focus goes to the message (and the accepted list)
+        editors.append(("value_grid", "#fit-lists form button", "#fit-lists", "#fit-lists .messages .success"))
     editors.append(("decision_customer", "#contacts td a", "tr.editing", "tr.editing form"))
     for name, link, container, ready in editors:
         page.goto(scanner.base + paths[name])

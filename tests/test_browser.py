@@ -280,3 +280,28 @@ def test_a_new_projects_contacts_follow_the_customer_chosen(demo_site, page):
     page.locator("select[name=customer]").select_option(str(contact.customer_id))
     page.locator(f"#project-contacts label", has_text=contact.name).first.wait_for()
     assert page.locator("#project-contacts input").count() == contact.customer.contacts.count()
+
+
+def test_the_director_accepts_a_misfit_in_place_and_undoes_it(demo_site, page):
+    """On the value grid, 接受 moves a misfit to the accepted list without a
+    page load and puts the focus on the message; 撤销接受 lists it again."""
+    from planning.models import ValueFitAcceptance
+
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, demo_site)
+    page.wait_for_url(f"{demo_site}/r/DEMO/")
+    page.goto(f"{demo_site}/r/DEMO/value-grid/")
+    page.locator("[data-chart] .main-svg").first.wait_for(timeout=5000)
+    row = page.locator("#fit-lists tr[id^=misfit-]").first
+    code = row.get_attribute("id").removeprefix("misfit-")
+    row.locator("button").focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#accepted-{code}").wait_for(timeout=5000)
+    assert page.locator(f"#misfit-{code}").count() == 0
+    assert page.evaluate("document.activeElement.matches('#fit-lists p.messages')")
+    assert ValueFitAcceptance.objects.filter(customer__code=code, customer__region__code="DEMO").exists()
+    page.locator(f"#accepted-{code} button").click()
+    page.locator(f"#misfit-{code}").wait_for(timeout=5000)
+    assert not ValueFitAcceptance.objects.filter(customer__code=code).exists()
+    assert errors == []

@@ -26,10 +26,10 @@ from pipeline import services as pipeline_services
 from pipeline.models import Project
 from planning import services as planning_services
 from planning.forms import ScoresForm
-from planning.models import SwotAction, SwotItem
+from planning.models import SwotAction, SwotItem, ValueFitAcceptance
 from teams import services as team_services
 from teams.forms import RegionSettingsForm
-from teams.models import Region, RegionSettings
+from teams.models import Region, RegionSettings, Role, User
 from tsm.lib.versions import StaleEdit
 
 pytestmark = [
@@ -299,3 +299,43 @@ def test_a_handover_and_an_edit_of_one_customer_at_once_one_lands(region_a, mana
         assert edited.message == "此记录已被他人修改：客户经理 现为 manager_a2。请核对后再保存。"
     else:  # the edit first: its name stays and the handover moves the version on again
         assert (stored.name, stored.version) == ("客户一（改）", 2)
+
+
+# --- (c) a toggle: accepting a misfit of value class and contribution class ------------------------------------
+
+
+def test_two_directors_accepting_one_misfit_at_once_both_land_as_one_acceptance(region_a):
+    customer = Customer.objects.create(region=region_a, code="C1", name="客户一")
+    directors = [User.objects.create_user(f"d{i}", role=Role.DIRECTOR) for i in range(2)]
+
+    def accepter(user, value_class):
+        def person(ready):
+            mine = Customer.objects.get(pk=customer.pk)
+            ready()
+            return planning_services.value_fit_accept(customer=mine, value_class=value_class,
+                                                      contribution_class="fat_sheep", user=user)
+        return person
+
+    # neither has an acceptance to read: the first insert of each races, never refused
+    outcomes = at_once(accepter(directors[0], "maintain"), accepter(directors[1], "invest"))
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    (stored,) = ValueFitAcceptance.objects.all()
+    assert (stored.value_class, stored.accepted_by_id) in (("maintain", directors[0].pk), ("invest", directors[1].pk))
+
+
+def test_accepting_and_undoing_one_misfit_at_once_get_no_error(region_a):
+    customer = Customer.objects.create(region=region_a, code="C1", name="客户一")
+    director = User.objects.create_user("d0", role=Role.DIRECTOR)
+
+    def accept(ready):
+        ready()
+        return planning_services.value_fit_accept(customer=customer, value_class="maintain",
+                                                  contribution_class="fat_sheep", user=director)
+
+    def undo(ready):
+        ready()
+        return planning_services.value_fit_undo(customer=customer)
+
+    outcomes = at_once(accept, undo)
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    assert ValueFitAcceptance.objects.count() in (0, 1)

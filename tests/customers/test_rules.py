@@ -30,6 +30,7 @@ from customers.rules import (
     suggest_profit_contribution,
     value_axes,
     value_class,
+    value_fit,
 )
 from tsm.lib.thresholds import DEFAULTS
 
@@ -418,3 +419,51 @@ def test_profit_percentiles_rank_customers_with_ties_sharing_a_place():
     ranks = profit_percentiles({"a": D("-5"), "b": D("10"), "c": D("10"), "d": D("30"), "e": D("0")})
     assert ranks == {"a": D("0"), "b": D("0.5"), "c": D("0.5"), "d": D("1"), "e": D("0.25")}
     assert profit_percentiles({"only": D("1")}) == {"only": D("1")}
+
+
+# --- §4.1 value class and contribution class ----------------------------------------------------
+
+# Every pair of the four value classes and the five contribution classes: the
+# course expects 巩固类 — 肥羊、驯鹿; 投入类 — 猎狗、驯鹿; 收获类 — 肥羊、硕鼠; 兼顾类 — 野兔、硕鼠.
+FITS = {
+    ("consolidate", "fat_sheep"): True, ("consolidate", "reindeer"): True, ("consolidate", "hound"): False,
+    ("consolidate", "hare"): False, ("consolidate", "rat"): False,
+    ("invest", "fat_sheep"): False, ("invest", "reindeer"): True, ("invest", "hound"): True,
+    ("invest", "hare"): False, ("invest", "rat"): False,
+    ("harvest", "fat_sheep"): True, ("harvest", "reindeer"): False, ("harvest", "hound"): False,
+    ("harvest", "hare"): False, ("harvest", "rat"): True,
+    ("maintain", "fat_sheep"): False, ("maintain", "reindeer"): False, ("maintain", "hound"): False,
+    ("maintain", "hare"): True, ("maintain", "rat"): True,
+}
+
+
+@pytest.mark.parametrize(("value", "contribution"), list(FITS))
+def test_value_fit_of_every_pair_is_the_courses(value, contribution):
+    verdict = value_fit(value, contribution)
+    assert verdict.value is FITS[value, contribution]
+    assert verdict.label == ("符合" if FITS[value, contribution] else "不符合")
+
+
+def test_value_fit_names_what_the_value_class_expects_and_what_the_customer_is():
+    assert value_fit("maintain", "fat_sheep").reason == "不符合：兼顾类应是野兔或硕鼠（永远的野兔和老鼠），此客户是肥羊"
+    assert value_fit("consolidate", "rat").reason == "不符合：巩固类应是肥羊或驯鹿（未来或可能带来更多的肥羊），此客户是硕鼠"
+    assert value_fit("invest", "hound").reason == "符合：投入类应是猎狗或驯鹿（从猎狗到驯鹿的培养），此客户是猎狗"
+    assert value_fit("harvest", "rat").reason == "符合：收获类应是肥羊或硕鼠（现实的肥羊或未来的小老鼠），此客户是硕鼠"
+
+
+@pytest.mark.parametrize(("value", "contribution", "reason"), [
+    (None, "fat_sheep", "不判断：待评估，还没有价值类别"),
+    (None, "unclassified", "不判断：待评估，还没有价值类别"),
+    (None, None, "不判断：待评估，还没有价值类别"),
+    ("consolidate", "unclassified", "不判断：未分类，基期内无资费数据"),
+    ("maintain", None, "不判断：未分类，基期内无资费数据"),
+])
+def test_without_a_value_class_or_a_contribution_class_there_is_no_verdict(value, contribution, reason):
+    verdict = value_fit(value, contribution)
+    assert (verdict.value, verdict.reason, verdict.label) == (None, reason, "不判断")
+
+
+@pytest.mark.parametrize(("value", "contribution"), [("gold", "fat_sheep"), ("consolidate", "sheep"), ("", "rat")])
+def test_value_fit_refuses_a_class_that_does_not_exist(value, contribution):
+    with pytest.raises(ValueError):
+        value_fit(value, contribution)

@@ -30,6 +30,10 @@ CASES = {
     "value_grid_accept": Case(ok={"director", "manager_a1"}, method="post", ok_status=(302,),
                               kwargs=lambda w: {"region": "A", "code": "C-GRID"},
                               data={"factor": "continuous_purchase", "score": "5"}),
+    # The director accepts a misfit pair (or undoes it); a one-value toggle, so no version is posted.
+    "value_fit_accept": _director_post(kwargs=lambda w: {"region": "A", "code": "C-GRID"},
+                                       data={"value_class": "maintain", "contribution_class": "fat_sheep"}),
+    "value_fit_undo": _director_post(kwargs=lambda w: {"region": "A", "code": "C-GRID"}),
     "strategy": Case(ok=REGION_A_READERS),
     "strategy_positioning": _director_post(data={"product_series": "数据", "target_market": "金融行业", "version": "0"}),
     "strategy_position": _director_post(data={"product_series": "数据", "our_share": "30", "version": "0"}),

@@ -57,13 +57,13 @@ EXPECTED = {
     "customers": [
         # small: one cell — (500-100 ≥ 0), one cell — (100-300 < 0): profitable; 600 of 126,600
         {"code": "C0001", "combination": "profitable", "scale": False, "growth": False,
-         "contribution_class": "hare", "value_class": None, "publicity": "blank",
+         "contribution_class": "hare", "value_class": None, "publicity": "blank", "value_fit": None,
          "revenue": "7200.00", "profit": "2400.00"},
         {"code": "C0002", "combination": "high_profit", "scale": True, "growth": False,
-         "contribution_class": "fat_sheep", "value_class": "consolidate", "publicity": "partial",
+         "contribution_class": "fat_sheep", "value_class": "consolidate", "publicity": "partial", "value_fit": True,
          "revenue": "120000.00", "profit": "72000.00"},
         {"code": "C0003", "combination": None, "scale": False, "growth": False,
-         "contribution_class": "unclassified", "value_class": None, "publicity": "blank",
+         "contribution_class": "unclassified", "value_class": None, "publicity": "blank", "value_fit": None,
          "revenue": "0.00", "profit": "0.00"},
     ],
     "projects": [

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -78,12 +79,63 @@ def test_each_assessed_customer_is_a_dot_at_its_axis_means_sized_by_revenue_colo
     traces = {t["name"]: t for t in fig["data"]}
     assert set(traces) == {"肥羊", "野兔"}
     fat, hare = traces["肥羊"], traces["野兔"]
-    assert (fat["x"], fat["y"]) == ([3.0], [4.0]) and (hare["x"], hare["y"]) == ([4.0], [2.0])
+    # as the course draws it: x = attractiveness (大客户 4, 小客户 2), y = relative advantage (3, 4)
+    assert (fat["x"], fat["y"]) == ([4.0], [3.0]) and (hare["x"], hare["y"]) == ([2.0], [4.0])
+    assert fig["layout"]["xaxis"]["title"]["text"] == "客户群本身的吸引力"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "我们的相对优势"
     # sized by base-period revenue: 120,000 is the largest dot; 1,200 is sqrt(1 %) of the way up
-    assert fat["marker"]["size"] == [40] and hare["marker"]["size"] == [pytest.approx(11.2)]
+    assert fat["marker"]["size"] == [40] and hare["marker"]["size"] == [11.2]
     assert fat["marker"]["color"] != hare["marker"]["color"]
-    assert fat["customdata"][0][:3] == ["大客户", "C01", "一级 巩固类"]
-    assert "一级 巩固类：吸引力 4.00 ≥ 2.5，相对优势 3.00 ≥ 2.5" in fat["customdata"][0][3]
+    # hover: name, code, both scores (the dot's x and y), both classes, revenue
+    assert fat["customdata"][0] == ["大客户", "C01", "一级 巩固类", 120000.0]
+    assert hare["customdata"][0] == ["小客户", "C02", "三级 收获类", 1200.0]
+    assert hare["hovertemplate"] == ("<b>%{customdata[0]}</b> (%{customdata[1]})<br>吸引力 %{x:.2f} · 相对优势 %{y:.2f}"
+                                     "<br>%{customdata[2]} · 野兔<br>基期收入 %{customdata[3]:,.2f} 元<extra></extra>")
+
+
+def test_a_dot_never_crosses_the_line_its_class_did_not(client_for, director, region_a, manager_a1):
+    # attractiveness 22.4 / 9 = 2.4888…: shown (and drawn) as 2.48, never as 2.49 or 2.5
+    customer(region_a, manager_a1, "EDGE", "边界", revenue="100",
+             **scores(Decimal("2.5"), 3) | {"high_ground": Decimal("2.4")})
+    fig = _chart(client_for(director).get("/r/A/value-grid/").content.decode())
+    (trace,) = fig["data"]
+    assert trace["x"] == [2.48] and trace["y"] == [3.0] and trace["customdata"][0][2] == "三级 收获类"
+
+
+def test_the_quadrants_lie_where_the_course_draws_them(client_for, director, region_a, grid):
+    """巩固类 top right, 收获类 top left, 投入类 bottom right, 兼顾类 bottom left."""
+    fig = _chart(client_for(director).get("/r/A/value-grid/").content.decode())
+    labels = {a["text"]: (a["x"], a["y"], a["xanchor"], a["yanchor"]) for a in fig["layout"]["annotations"]}
+    assert labels == {"一级 巩固类": (5, 5, "right", "top"), "三级 收获类": (0, 5, "left", "top"),
+                      "二级 投入类": (5, 0, "right", "bottom"), "四级 兼顾类": (0, 0, "left", "bottom")}
+    # and each customer's dot lies in its own class's quadrant: 巩固类 right of and above the lines,
+    # 收获类 left of the vertical line and above the horizontal one
+    fat, hare = ({t["name"]: t for t in fig["data"]}[k] for k in ("肥羊", "野兔"))
+    assert fat["x"][0] >= 2.5 and fat["y"][0] >= 2.5 and fat["customdata"][0][2] == "一级 巩固类"
+    assert hare["x"][0] < 2.5 and hare["y"][0] >= 2.5 and hare["customdata"][0][2] == "三级 收获类"
+
+
+def test_every_class_lands_in_its_quadrant(client_for, director, region_a, manager_a1):
+    for code, (a, b) in {"CON": (4, 4), "INV": (4, 1), "HAR": (1, 4), "MAI": (1, 1)}.items():
+        customer(region_a, manager_a1, code, code, revenue="100", **scores(a, b))
+    fig = _chart(client_for(director).get("/r/A/value-grid/").content.decode())
+    corners = {a["text"]: (a["x"], a["y"]) for a in fig["layout"]["annotations"]}
+    for trace in fig["data"]:
+        for x, y, data in zip(trace["x"], trace["y"], trace["customdata"]):
+            corner = corners[data[2]]  # the corner labelled with the dot's value class
+            assert (x >= 2.5) == (corner[0] == 5) and (y >= 2.5) == (corner[1] == 5), data
+
+
+def test_the_quadrant_cards_are_laid_out_as_the_grid(client_for, director, region_a, grid):
+    body = client_for(director).get("/r/A/value-grid/").content.decode()
+    where = dict(re.findall(r'<article class="quadrant q-(\w+)"[^>]*>.*?<p class="where">(.*?)</p>', body, re.S))
+    assert where == {"consolidate": "吸引力高，相对优势高", "invest": "吸引力高，相对优势低",
+                     "harvest": "吸引力低，相对优势高", "maintain": "吸引力低，相对优势低"}
+    css = (settings.BASE_DIR / "static/css/planning.css").read_text(encoding="utf-8")
+    # the top row holds the high advantage (收获 left, 巩固 right), the bottom row the low
+    assert 'grid-template-areas:"harvest consolidate" "maintain invest"' in css
+    for klass in ("consolidate", "invest", "harvest", "maintain"):
+        assert f".quadrant.q-{klass} {{ grid-area:{klass}; }}" in css
 
 
 def test_the_quadrant_lines_sit_at_the_regions_threshold(client_for, director, region_a, grid):
@@ -388,15 +440,23 @@ def test_customer_suggestion_accept_writes_only_the_score_the_user_saw(region_a,
 @pytest.mark.parametrize("n_customers", [3, 60])
 def test_the_grid_query_count_does_not_grow_with_the_customers(client_for, director, manager_a1, region_a,
                                                                django_assert_num_queries, n_customers):
+    """Read from the stored results: no customer is judged for the page."""
     for i in range(n_customers):
         customer(region_a, manager_a1, f"C{i:03d}", f"客户{i}", revenue=str(100 + i),
                  **(scores(i % 5, (i * 2) % 5) if i % 3 else {}))
+    for code in ("BIG1", "BIG2"):  # 兼顾类 肥羊: two misfits, one of them accepted
+        customer(region_a, manager_a1, code, code, revenue="100000", **scores(1, 1))
     client = client_for(director)
-    client.get("/r/A/value-grid/")  # the analysis is cached per region and data version
-    # session, user, region + settings, nav regions, market-action catalogue
-    with django_assert_num_queries(5):
+    client.get("/r/A/value-grid/")  # the first visit stores the customers' results
+    client.post("/r/A/value-grid/BIG1/fit/accept/", {"value_class": "maintain", "contribution_class": "fat_sheep"})
+    # session, user, region + settings; the cross-table's GROUP BY, the market-action catalogue;
+    # a page of assessed customers, a page of pending ones, the chart's points; the accepted
+    # misfits' count and their page, a page of open misfits; nav regions — whatever the size
+    with django_assert_num_queries(12):
         response = client.get("/r/A/value-grid/")
-    assert response.content.decode().count('<tr id="customer-') == n_customers - len(range(0, n_customers, 3))
+    body = response.content.decode()
+    assert body.count('<tr id="customer-') == n_customers - len(range(0, n_customers, 3)) + 2
+    assert '<tr id="accepted-BIG1">' in body and '<tr id="misfit-BIG2">' in body
 
 
 @pytest.mark.parametrize("n_customers", [3, 60])
@@ -405,7 +465,7 @@ def test_the_scoring_form_query_count_does_not_grow_with_the_region(client_for, 
     for i in range(n_customers):
         customer(region_a, manager_a1, f"C{i:03d}", f"客户{i}", revenue="100")
     client = client_for(director)
-    client.get("/r/A/value-grid/")
+    client.get("/r/A/value-grid/C000/")  # the analysis is cached per region and data version
     # session, user, region + settings, the customer, nav regions
     with django_assert_num_queries(5):
         assert client.get("/r/A/value-grid/C001/").status_code == 200
