@@ -7,12 +7,16 @@ the pipeline floor the projects, reading the customers' classes
 version by tsm.lib.cache. This floor only puts them together."""
 
 import datetime as dt
+import functools
 
-from customers.selectors import compute_customer_analysis
-from pipeline.analysis import ProjectAnalysis
+from customers import selectors as csel
 from customers.rules import value_fit
+from customers.selectors import compute_customer_analysis
+from pipeline import selectors as psel
+from pipeline.analysis import ProjectAnalysis
 from pipeline.selectors import compute_project_analysis, project_analysis
 from teams import permissions
+from tsm.lib.periods import base_period
 
 RegionAnalysis = ProjectAnalysis
 
@@ -62,7 +66,40 @@ def to_json(analysis: RegionAnalysis, user=None) -> dict:
                 "category": p.category.value,
                 "tactic": p.tactic.value,
                 "conclusion": p.conclusion.value,
+                "role_coverage": p.coverage.value,
             }
             for p in sorted(projects, key=lambda p: p.code)
+        ],
+    }
+
+
+_fit = functools.cache(lambda value_class, contribution_class: value_fit(value_class, contribution_class).value)
+
+
+def stored_json(region, as_of: dt.date, user=None) -> dict:
+    """The same document from the stored results (they must be as of `as_of`,
+    results_ensure says so): two ordered reads, no judgement — what the API
+    answers for today instead of analysing the whole region again."""
+    customers = csel.standings(region, user).order_by("code").values_list(
+        "code", "combination", "scale", "growth", "contribution_class", "value_class", "publicity", "revenue",
+        "profit")
+    projects = psel.standings(region, user).order_by("code").values_list(
+        "code", "win_rate", "layer", "overdue", "amount_class", "category", "tactic", "conclusion", "coverage")
+    return {
+        "region": region.code,
+        "as_of": as_of.isoformat(),
+        "base_period": base_period(as_of).as_dict(),
+        "customers": [
+            {"code": code, "combination": combination, "scale": scale, "growth": growth,
+             "contribution_class": contribution_class, "value_class": value_class, "publicity": publicity,
+             "value_fit": _fit(value_class, contribution_class), "revenue": f"{revenue:.2f}",
+             "profit": f"{profit:.2f}"}
+            for code, combination, scale, growth, contribution_class, value_class, publicity, revenue, profit
+            in customers
+        ],
+        "projects": [
+            {"code": code, "win_rate": win_rate, "layer": layer, "overdue": overdue, "amount_class": amount_class,
+             "category": category, "tactic": tactic, "conclusion": conclusion, "role_coverage": coverage}
+            for code, win_rate, layer, overdue, amount_class, category, tactic, conclusion, coverage in projects
         ],
     }

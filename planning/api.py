@@ -13,10 +13,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from planning.analysis import region_analysis, to_json
+from pipeline.standings import results_ensure
+from planning.analysis import region_analysis, stored_json, to_json
 from planning.forms import AS_OF_EARLIEST, AsOfForm, as_of_latest
 from teams.access import region_for
 
@@ -68,7 +70,11 @@ def analysis_api(request, region):
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return _error(form.errors["as_of"][0], 400)
-    doc = to_json(region_analysis(region, form.cleaned_data["as_of"]), request.user)
+    as_of = form.cleaned_data["as_of"]
+    if as_of == timezone.localdate() and not results_ensure(region, as_of).updating:
+        doc = stored_json(region, as_of, request.user)  # today's results are stored: read, not judged
+    else:
+        doc = to_json(region_analysis(region, as_of), request.user)
     return JsonResponse(doc, json_dumps_params={"ensure_ascii": False})
 
 
@@ -135,7 +141,8 @@ def _document(latest: str) -> dict:
             "revenue": money, "profit": money}}
     project = {
         "type": "object",
-        "required": ["code", "win_rate", "layer", "overdue", "amount_class", "category", "tactic", "conclusion"],
+        "required": ["code", "win_rate", "layer", "overdue", "amount_class", "category", "tactic", "conclusion",
+                     "role_coverage"],
         "properties": {
             "code": {"type": "string"},
             "win_rate": {"type": "integer", "enum": [0, 20, 40, 60, 80]},
@@ -144,7 +151,9 @@ def _document(latest: str) -> dict:
             "amount_class": {"type": "string", "enum": ["A", "B", "C"]},
             "category": {"type": "string", "enum": ["strategic", "killer", "revenue", "suicide"]},
             "tactic": {"type": "string", "enum": ["defense", "guerrilla", "storming", "blitz", "positional"]},
-            "conclusion": {"type": "string", "enum": ["intensive_attack", "active_investment", "inquire", "wait"]}}}
+            "conclusion": {"type": "string", "enum": ["intensive_attack", "active_investment", "inquire", "wait"]},
+            "role_coverage": {"type": "integer", "minimum": 0, "maximum": 5,
+                              "description": "项目联系人覆盖的五个关键角色数（DOMAIN §3.2）"}}}
     analysis = {
         "type": "object",
         "required": ["region", "as_of", "base_period", "customers", "projects"],

@@ -69,7 +69,8 @@ EXPECTED = {
     "projects": [
         # 60 %, 14 days to close: bottom; no target: ¥1,000,000 is A; consolidate: 密集进攻
         {"code": "P0001", "win_rate": 60, "layer": "bottom", "overdue": False, "amount_class": "A",
-         "category": "strategic", "tactic": "blitz", "conclusion": "intensive_attack"},
+         "category": "strategic", "tactic": "blitz", "conclusion": "intensive_attack",
+         "role_coverage": 2},
     ],
 }
 

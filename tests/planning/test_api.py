@@ -264,3 +264,22 @@ def test_the_as_of_pattern_admits_exactly_the_allowed_dates(latest):
         day += dt.timedelta(days=1)
     assert wrong == []
     assert pattern.match("1999-12-31") is None and pattern.match("12026-01-01") is None
+
+
+# --- today: read from the stored results, the same document -------------------------------------
+
+def test_today_is_read_from_the_stored_results_and_says_the_same_as_a_fresh_analysis(
+        client_for, personas, second_owner, django_assert_num_queries):
+    from planning.analysis import compute, to_json
+    from teams.models import Region
+
+    region = Region.objects.get(code="A")
+    today = timezone.localdate()
+    for persona in ("director", "manager_a1", "manager_a2"):
+        client = client_for(personas[persona])
+        client.get(URL)  # the first call stores today's results
+        # session, user, region + settings, customers, projects — whatever the region's size
+        with django_assert_num_queries(5):
+            doc = client.get(URL).json()
+        assert doc == to_json(compute(region, today), personas[persona])
+        assert doc["projects"] and all("role_coverage" in p for p in doc["projects"])
