@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from customers import rules as crules
-from customers.models import Competitor, Customer
+from customers.models import Competitor, Customer, CustomerStanding
 from customers.rules import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, CONTRIBUTION_CLASS_LABELS, VALUE_CLASS_LABELS, fmt_num,
 )
@@ -22,7 +22,6 @@ from planning import charts, selectors, services
 from customers.access import customer_for, customer_for_update
 from customers import selectors as csel
 from customers.standings import customers_ensure
-from planning.analysis import region_analysis
 from planning.forms import (
     ExportForm, FitPagesForm, PositionForm, PositioningForm, ScoresForm, SpecialActionForm, StanceForm,
     SuggestionAcceptForm, SwotActionForm, SwotAdvancedForm, SwotItemForm, ValueFitAcceptForm,
@@ -312,9 +311,17 @@ def value_fit_undo(request, region, code):
     return _fit_answer(request, region, form, done=gettext("已撤销对%(name)s的接受") % {"name": customer.name})
 
 
+def _stored_result(region, customer):
+    """The customer's stored result (classes, reasons, the data's suggestions),
+    None while it has never been judged — not the whole region's analysis."""
+    customers_ensure(region)
+    standing = CustomerStanding.objects.filter(pk=customer.pk).select_related("owner").first()
+    return csel.result_of(standing, {}) if standing else None
+
+
 def _score_panel(request, region, customer, *, form=None, error=None, saved="", status=200):
     """The scoring form with the data's suggestions; the page, or its panel for htmx."""
-    result = region_analysis(region, timezone.localdate()).customers.get(customer.pk)
+    result = _stored_result(region, customer)
     form = form or ScoresForm(initial={f: getattr(customer, f) for f, _ in ATTRACTIVENESS_FACTORS + ADVANTAGE_FACTORS})
     can_edit = permissions.can_edit_customer(request.user, customer)
     for field in form.fields.values():
@@ -366,7 +373,7 @@ def value_grid_accept(request, region, code):
     region = region_for(request, region)
     customer = _customer_for(request, region, code, write=True)
     form = SuggestionAcceptForm(request.POST)
-    result = region_analysis(region, timezone.localdate()).customers.get(customer.pk)
+    result = _stored_result(region, customer)
     try:
         _check(form)
         services.customer_suggestion_accept(customer=customer, suggestions=result.suggestions if result else {},

@@ -465,7 +465,7 @@ def test_the_scoring_form_query_count_does_not_grow_with_the_region(client_for, 
     for i in range(n_customers):
         customer(region_a, manager_a1, f"C{i:03d}", f"客户{i}", revenue="100")
     client = client_for(director)
-    client.get("/r/A/value-grid/C000/")  # the analysis is cached per region and data version
-    # session, user, region + settings, the customer, nav regions
-    with django_assert_num_queries(5):
+    client.get("/r/A/value-grid/C000/")  # the first visit stores the customers' results
+    # session, user, region + settings, the customer, its stored result (+ owner), nav regions
+    with django_assert_num_queries(6):
         assert client.get("/r/A/value-grid/C001/").status_code == 200
