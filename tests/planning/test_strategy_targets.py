@@ -127,15 +127,6 @@ def test_the_value_classes_are_exported_whole_region_first(client_for, director,
     assert (DATA, "待评估", 1, 12) in rows and (VOICE, "二级 投入类", 1, 240) in rows
 
 
-def test_the_strategy_page_reads_stored_results_not_the_regions_analysis(client_for, director, region_a, book,
-                                                                         monkeypatch):
-    def whole_region(*args, **kwargs):
-        raise AssertionError("the strategy page judged the whole region again")
-
-    monkeypatch.setattr(views, "region_analysis", whole_region)
-    assert client_for(director).get("/r/A/strategy/").status_code == 200
-
-
 # --- follower and nicher options ------------------------------------------------------------------------
 
 
