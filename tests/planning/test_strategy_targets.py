@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from customers.models import (
     ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Competitor, Contribution, Customer, CustomerStanding, Product,
 )
-from planning import views
 from planning.models import CompetitivePosition, CompetitorStance, SpecialAction, StrategyOption
 from teams.models import Region
 from tests.html_forms import form_posting_to
