@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils.translation import gettext_lazy as _
+
 from customers.rules import DIMENSIONS
 from tsm.lib.numbers import fmt_num, fmt_pct, fmt_rate, fmt_score
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
@@ -267,3 +269,57 @@ def suggested_headcount(
         f"建议 {needed} 人：客户 {customers} ÷ 每人 {customers_per_manager} → {by_customers} 人，"
         f"进行中项目 {open_projects} ÷ 每人 {projects_per_manager} → {by_projects} 人",
     )
+
+
+# --- §7 control cadence: the five reviews' dates ---------------------------------------------------
+
+REVIEW_KINDS = (
+    ("weekly", _("每周检查话费收入进程")),
+    ("biweekly", _("双周检查项目推进进程")),
+    ("monthly", _("月度核查财务指标")),
+    ("quarterly", _("每季全面四项审核")),
+    ("half_year", _("半年扫描“竞争对手、客户趋势、自己平台”")),
+)
+REVIEW_LABELS = dict(REVIEW_KINDS)
+
+
+class Review(NamedTuple):
+    day: date
+    kind: str
+    reason: str
+
+
+def _first_monday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(7 - first.weekday()) % 7)
+
+
+def review_dates(start: date, end: date) -> list[Review]:
+    """The dates of §7's five reviews in [start, end], by the one rule the
+    plan's section 9 and the director's calendar share: the weekly check every
+    Monday; the biweekly review every second Monday from the period's first
+    Monday; the monthly check on the first Monday of each month; the quarterly
+    audit on the first Monday of each quarter; the half-year scan on the first
+    Monday of January and July. Sorted by date, then in the order above."""
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    order = {kind: i for i, (kind, _label) in enumerate(REVIEW_KINDS)}
+    first = start + timedelta(days=(7 - start.weekday()) % 7)
+    out: list[Review] = []
+    monday, n = first, 0
+    while monday <= end:
+        out.append(Review(monday, "weekly", "每周一"))
+        if n % 2 == 0:
+            out.append(Review(monday, "biweekly", f"自计划期第一个周一（{first.isoformat()}）起每隔一周"))
+        monday, n = monday + timedelta(weeks=1), n + 1
+    year, month = start.year, start.month
+    while date(year, month, 1) <= end:
+        day = _first_monday(year, month)
+        if start <= day <= end:
+            out.append(Review(day, "monthly", f"{year} 年 {month} 月的第一个周一"))
+            if month in (1, 4, 7, 10):
+                out.append(Review(day, "quarterly", f"{year} 年第 {(month - 1) // 3 + 1} 季度的第一个周一"))
+            if month in (1, 7):
+                out.append(Review(day, "half_year", f"{year} 年{'上' if month == 1 else '下'}半年的第一个周一"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(out, key=lambda r: (r.day, order[r.kind]))
