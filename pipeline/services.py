@@ -27,6 +27,7 @@ from pipeline.rules import EVIDENCE
 from pipeline.standings import customer_changed, project_standings_rejudge
 from teams import permissions
 from teams.models import User
+from tsm.lib.numbers import fmt_money
 from tsm.lib.versions import StaleEdit, update_at_version, what_changed
 
 
@@ -290,7 +291,7 @@ def _project_show() -> dict:
             "competitors": _names(Competitor), "contacts": _names(Contact), "lost_to": _names(Competitor),
             "tariff_effect": lambda v: str(TariffEffect(v).label) if v in TariffEffect.values else v,
             "kill_degree": lambda v: str(KillDegree(v).label) if v in KillDegree.values else v,
-            "expected_close": lambda day: day.isoformat()}
+            "expected_close": lambda day: day.isoformat(), "amount": fmt_money}
 
 
 def _project_stale(project: Project, fields, seen: Mapping) -> StaleEdit:

@@ -267,7 +267,7 @@ def test_two_edits_of_one_project_read_at_one_version_at_once_one_lands(region_a
     assert stored.version == 1
     if landed == 0:
         assert (stored.name, stored.amount) == ("专线扩容", Decimal("300000.00"))
-        assert refused.message == "此记录已被他人修改：项目金额 现为 300000.00。请核对后再保存。"
+        assert refused.message == "此记录已被他人修改：项目金额 现为 300,000.00。请核对后再保存。"
     else:
         assert (stored.name, stored.amount) == ("专线扩容二期", Decimal("100000.00"))
         assert refused.message == "此记录已被他人修改：项目名称 现为“专线扩容二期”。请核对后再保存。"

@@ -168,7 +168,7 @@ def test_an_edit_read_before_anothers_is_refused_naming_what_changed(book, direc
     with pytest.raises(StaleEdit) as refused:
         services.project_save(project=mine, version=0, seen=seen, by=manager_a1,
                               **_edit_values(mine, name="改名", contacts=[book["wang"]]))
-    assert refused.value.message == "此记录已被他人修改：项目金额 现为 300000，相关联系人 现为 王总、李工。请核对后再保存。"
+    assert refused.value.message == "此记录已被他人修改：项目金额 现为 300,000.00，相关联系人 现为 王总、李工。请核对后再保存。"
     stored = Project.objects.get(code="X1")
     assert (stored.name, stored.amount, stored.version) == ("专线扩容", Decimal("300000.00"), 1)
     assert Region.objects.get(pk=region_a.pk).data_version == version
@@ -337,7 +337,7 @@ def test_the_edit_page_saves_and_a_stale_one_answers_409_with_the_project_as_it_
     assert theirs.post(EDIT, form.post(amount="300000")).status_code == 302
     response = client_for(director).post(EDIT, mine.post(name="专线扩容二期"))
     body = response.content.decode()
-    assert response.status_code == 409 and "此记录已被他人修改：项目金额 现为 300000。请核对后再保存。" in body
+    assert response.status_code == 409 and "此记录已被他人修改：项目金额 现为 300,000.00。请核对后再保存。" in body
     fresh = form_posting_to(body, EDIT)
     assert fresh.data["version"] == ["1"] and fresh.data["amount"] == ["300000.00"]
     assert Project.objects.get(code="X1").name == "专线扩容"
