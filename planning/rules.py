@@ -267,3 +267,27 @@ def suggested_headcount(
         f"建议 {needed} 人：客户 {customers} ÷ 每人 {customers_per_manager} → {by_customers} 人，"
         f"进行中项目 {open_projects} ÷ 每人 {projects_per_manager} → {by_projects} 人",
     )
+
+
+# --- §6.1 the revenue target's decomposition ------------------------------------------------------
+
+
+def split_blockers(*, total: Decimal | None, parts_sum: Decimal, signatures: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What keeps the revenue decomposition from a submission, as (code, reason):
+    the total is not set; the parts do not add up to it to the fen (by how
+    much); a manager with parts has no valid signature. `signatures`: each
+    manager with parts (a display name) -> 'valid', 'void' (changed since
+    signing) or 'missing'."""
+    blockers: list[tuple[str, str]] = []
+    if total is None:
+        return [("total_missing", "公司领导尚未设定区域整体资费贡献总目标")]
+    off = parts_sum - total
+    if off:
+        more = "多" if off > 0 else "少"
+        blockers.append(("parts_off", f"分解合计 {parts_sum:,.2f} 元，比总目标 {total:,.2f} 元{more} {abs(off):,.2f} 元"))
+    for name, state in sorted(signatures.items()):
+        if state == "void":
+            blockers.append(("signature_void", f"{name}的签字已失效（签字后目标有改动），需重新签字"))
+        elif state != "valid":
+            blockers.append(("signature_missing", f"{name}尚未签字确认自己的目标"))
+    return blockers
