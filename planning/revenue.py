@@ -137,7 +137,12 @@ class Row:
 
     @property
     def total(self) -> Decimal:
-        return sum((a for _, a in self.cells if a is not None), Decimal("0.00"))
+        return sum((a for _, a in self.cells if isinstance(a, Decimal)), Decimal("0.00"))
+
+    @property
+    def suggested_total(self) -> Decimal | None:
+        amounts = [a for _, a in self.suggested if a is not None]
+        return sum(amounts, Decimal("0.00")) if amounts else None
 
 
 @dataclass
