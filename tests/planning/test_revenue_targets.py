@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from customers.models import Contribution, Customer, Product
-from pipeline.models import Project, RevenueTarget
+from pipeline.models import Project, ProjectStanding, RevenueTarget
 from pipeline.selectors import manager_revenue_targets
 from planning import revenue
 from planning.models import Plan, TargetPart, TargetSignoff
@@ -98,7 +98,6 @@ def test_by_project_in_owner_row_and_close_month(plan, base, manager_a1, product
     c1 = Customer.objects.get(code="C1")
     project = Project.objects.create(region=plan.region, code="X1", name="项目一", customer=c1, product=products[0],
                                      owner=manager_a1, expected_close=dt.date(2027, 4, 20), amount=Decimal("500"))
-    from pipeline.models import ProjectStanding  # noqa: PLC0415 (test only)
     ProjectStanding.objects.create(project=project, region=plan.region, as_of=AS_OF, version=0, code="X1",
                                    customer=c1, owner=manager_a1, amount=Decimal("500"),
                                    expected_close=project.expected_close, win_rate=40, layer="L2", overdue=False,
