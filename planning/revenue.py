@@ -22,7 +22,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from customers.models import Contribution, Product
-from pipeline.models import Project, ProjectStanding
+from pipeline.models import Project, ProjectStanding, RevenueTarget
 from pipeline.choices import Status
 from planning import rules, split
 from planning.models import Plan, Target, TargetFamily, TargetPart, TargetSignoff
@@ -154,6 +154,7 @@ class Decomposition:
     rows: list
     suggestion_error: str = ""
     signatures: dict = field(default_factory=dict)  # manager -> (state, signoff | None)
+    handed: dict = field(default_factory=dict)  # manager id -> pipeline's RevenueTarget (amount, draft)
 
     @property
     def total(self) -> Decimal | None:
@@ -167,11 +168,12 @@ class Decomposition:
     def off(self) -> Decimal | None:
         return None if self.total is None else self.parts_sum - self.total
 
-    def by_manager(self) -> list[tuple[User, Decimal]]:
+    def by_manager(self) -> list[tuple[User, Decimal, RevenueTarget | None]]:
+        """Each manager's sum, and the revenue target pipeline holds for them (草稿 while the plan is not approved)."""
         sums: dict = {}
         for r in self.rows:
             sums[r.manager] = sums.get(r.manager, Decimal("0.00")) + r.total
-        return sorted(sums.items(), key=lambda kv: kv[0].username)
+        return [(m, amount, self.handed.get(m.pk)) for m, amount in sorted(sums.items(), key=lambda kv: kv[0].username)]
 
     def by_month(self) -> list[tuple[dt.date, Decimal]]:
         return [(m, sum((r.cells[i][1] or Decimal(0) for r in self.rows), Decimal("0.00")))
@@ -250,6 +252,10 @@ def decomposition(plan: Plan, *, mode: str | None = None, manager_id: int | None
     out.sort(key=lambda r: (r.manager.username, r.item_code))
     result = Decomposition(plan=plan, mode=mode, months=months, target=target, rows=out, suggestion_error=error)
     result.signatures = signatures(plan, target, manager_id=manager_id)
+    handed = RevenueTarget.objects.filter(region=plan.region, period=plan.period)
+    if manager_id is not None:
+        handed = handed.filter(manager_id=manager_id)
+    result.handed = {t.manager_id: t for t in handed}
     return result
 
 

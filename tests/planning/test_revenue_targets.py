@@ -76,6 +76,9 @@ def test_adopt_suggestion_writes_the_split_and_hands_down(plan, base, manager_a1
     assert manager_revenue_targets(plan.region, dt.date(2027, 3, 1)) == {
         manager_a1.pk: Decimal("750.01"), manager_a2.pk: Decimal("250.00")}
     d = revenue.decomposition(plan)
+    assert [(m.pk, a, (h.amount, h.draft)) for m, a, h in d.by_manager()] == [
+        (manager_a1.pk, Decimal("750.01"), (Decimal("750.01"), True)),
+        (manager_a2.pk, Decimal("250.00"), (Decimal("250.00"), True))]
     assert d.off == 0 and [c for c, _ in d.blockers()] == ["signature_missing", "signature_missing"]
 
 
@@ -192,3 +195,23 @@ def test_xlsx_export(plan, client_for, director, manager_a1, products):
     response = client_for(director).get(_url("revenue_xlsx", plan))
     assert response.status_code == 200 and response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml")
+
+
+def test_hand_down_of_an_approved_plan_is_no_draft(plan, manager_a1, products):
+    revenue.total_set(plan=plan, value="100")
+    Plan.objects.filter(pk=plan.pk).update(status="approved")
+    plan.refresh_from_db()
+    revenue.row_save(plan=plan, mode="product", manager=manager_a1, item_id=products[0].pk, values={"2027-05": "100"})
+    assert list(RevenueTarget.objects.values_list("manager_id", "amount", "draft")) == [
+        (manager_a1.pk, Decimal("100.00"), False)]
+
+
+def test_rows_stay_in_one_table(plan, manager_a1, products):
+    revenue.total_set(plan=plan, value="100")
+    revenue.row_save(plan=plan, mode="product", manager=manager_a1, item_id=products[0].pk, values={"2027-05": "1"})
+    customer = Customer.objects.create(region=plan.region, code="C9", name="客户九", owner=manager_a1)
+    project = Project.objects.create(region=plan.region, code="X9", name="项目九", customer=customer,
+                                     product=products[0], owner=manager_a1, expected_close=dt.date(2027, 5, 1))
+    with pytest.raises(ValidationError, match="按产品"):
+        revenue.row_save(plan=plan, mode="project", manager=manager_a1, item_id=project.pk, values={"2027-05": "1"})
+    assert TargetPart.objects.count() == 1
