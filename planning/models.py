@@ -270,6 +270,9 @@ class Plan(models.Model):
     as_of = models.DateField(_("分析基准日"))
     status = models.CharField(_("状态"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     revenue_target = models.DecimalField(_("收入总目标"), max_digits=16, decimal_places=2, default=Decimal("0"))
+    # 建议: the director's proposal while the executive has set no total (§6.1).
+    revenue_proposal = models.DecimalField(_("建议收入总目标"), max_digits=16, decimal_places=2, null=True,
+                                           blank=True)
     sections = models.JSONField(_("各节文字"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -323,3 +323,27 @@ def review_dates(start: date, end: date) -> list[Review]:
                 out.append(Review(day, "half_year", f"{year} 年{'上' if month == 1 else '下'}半年的第一个周一"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return sorted(out, key=lambda r: (r.day, order[r.kind]))
+
+
+# --- §6.1 the revenue target's decomposition ------------------------------------------------------
+
+
+def split_blockers(*, total: Decimal | None, parts_sum: Decimal, signatures: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What keeps the revenue decomposition from a submission, as (code, reason):
+    the total is not set; the parts do not add up to it to the fen (by how
+    much); a manager with parts has no valid signature. `signatures`: each
+    manager with parts (a display name) -> 'valid', 'void' (changed since
+    signing) or 'missing'."""
+    blockers: list[tuple[str, str]] = []
+    if total is None:
+        return [("total_missing", "公司领导尚未设定区域整体资费贡献总目标")]
+    off = parts_sum - total
+    if off:
+        more = "多" if off > 0 else "少"
+        blockers.append(("parts_off", f"分解合计 {parts_sum:,.2f} 元，比总目标 {total:,.2f} 元{more} {abs(off):,.2f} 元"))
+    for name, state in sorted(signatures.items()):
+        if state == "void":
+            blockers.append(("signature_void", f"{name}的签字已失效（签字后目标有改动），需重新签字"))
+        elif state != "valid":
+            blockers.append(("signature_missing", f"{name}尚未签字确认自己的目标"))
+    return blockers

@@ -27,6 +27,7 @@ urlpatterns = [
     path("strategy/competitors/<int:pk>/stance/", views.strategy_stance, name="strategy_stance"),
     path("strategy/actions/", views.special_action_add, name="special_action_add"),
     path("strategy/actions/<int:pk>/delete/", views.special_action_delete, name="special_action_delete"),
+    path("plans/<str:period>/revenue/", include("planning.revenue_urls")),
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),

@@ -35,6 +35,7 @@ NOT_PAGES = {
     "value_fit_accept", "value_fit_undo",
     "strategy_positioning", "strategy_position", "strategy_stance", "special_action_add", "special_action_delete",
     "strategy_summary_xlsx",
+    "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -42,9 +43,26 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close"}
+           "project_add", "project_edit", "project_close", "revenue_split"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
                  "customer_edit", "customer_transfer"}
+
+
+def _revenue_plan_path() -> str:
+    """The demo region's 2027 plan, its total set and the suggested split adopted
+    (so the director's grid has rows and manager1 has parts to sign)."""
+    from django.utils import timezone
+
+    from planning import revenue
+    from planning.models import Plan
+    from teams.models import Region
+
+    plan, created = Plan.objects.get_or_create(region=Region.objects.get(code="DEMO"), period="2027",
+                                               defaults={"as_of": timezone.localdate()})
+    if created:
+        revenue.total_set(plan=plan, value="12000000")
+        revenue.suggestion_adopt(plan=plan, mode="product")
+    return reverse("revenue_split", kwargs={"region": "DEMO", "period": "2027"})
 
 
 def pages_for(username: str) -> list[tuple]:
@@ -95,6 +113,7 @@ def pages_for(username: str) -> list[tuple]:
         ("project_add", reverse("project_add", kwargs=r) + f"?customer={customer.code}"),
         ("project_edit", reverse("project_edit", kwargs={**r, "code": project.code})),
         ("project_close", reverse("project_close", kwargs={**r, "code": project.code})),
+        ("revenue_split", _revenue_plan_path()),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]

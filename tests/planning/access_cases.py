@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
-from planning.models import SpecialAction, SwotItem
+from planning.models import Plan, SpecialAction, SwotItem, Target, TargetPart
 from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
@@ -47,6 +47,20 @@ CASES = {
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),
     "planning:customer_publicity": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                         kwargs=lambda w: {"region": "A", "code": "C1"}),
+    # 收入目标分解 of plan A 2027 (a total of 1000.00, manager_a1's one part);
+    # the executive sets totals, the director proposes (2027H1 has none), saves and adopts;
+    # a manager reads and signs their own rows only.
+    "revenue_split": Case(ok=REGION_A_READERS, kwargs=lambda w: {"region": "A", "period": "2027"}),
+    "revenue_xlsx": Case(ok=REGION_A_READERS, kwargs=lambda w: {"region": "A", "period": "2027"}),
+    "revenue_total": Case(ok={"executive"}, method="post", ok_status=(302,),
+                          kwargs=lambda w: {"region": "A", "period": "2027"}, data={"value": "2000"}),
+    "revenue_propose": _director_post(kwargs=lambda w: {"region": "A", "period": "2027H1"}, data={"value": "500"}),
+    "revenue_adopt": _director_post(kwargs=lambda w: {"region": "A", "period": "2027"}, data={"by": "product"}),
+    # No row named: refused with 400, which only a director reaches.
+    "revenue_row": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(400,),
+                        kwargs=lambda w: {"region": "A", "period": "2027"}, data={"by": "product"}),
+    "revenue_sign": Case(ok={"manager_a1"}, method="post", ok_status=(302,),
+                         kwargs=lambda w: {"region": "A", "period": "2027", "manager": w["manager_a1"].pk}),
 }
 
 
@@ -70,4 +84,9 @@ def extend_world(world) -> dict:
     action = SpecialAction.objects.create(region=region, family="push", kind="促单", title="季末促单",
                                           month=dt.date(2027, 3, 1))
     action.target_customers.add(world["customer"])
+    plan = Plan.objects.create(region=region, period="2027", as_of=timezone.localdate(), revenue_target=Decimal("1000"))
+    Plan.objects.create(region=region, period="2027H1", as_of=timezone.localdate())
+    target = Target.objects.create(plan=plan, family="finance", name="区域整体资费贡献", value=Decimal("1000.00"))
+    TargetPart.objects.create(target=target, manager=world["manager_a1"], product=world["product"],
+                              month=dt.date(2027, 1, 1), amount=Decimal("1000.00"))
     return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action}
