@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
-from planning.models import SpecialAction, SwotItem
+from planning.models import Indicator, Plan, PlanIndicator, SpecialAction, SwotItem, Target
 from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
@@ -42,12 +42,28 @@ CASES = {
     "special_action_add": _director_post(data={"family": "pull", "kind": "广告", "title": "行业广告",
                                                "month": "2027-03", "budget": "100"}),
     "special_action_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["special_action"].pk}),
+    # A region's plans: its readers; the plan in draft: not the executive (managers see their own targets).
+    "plans": Case(ok=REGION_A_READERS),
+    "plan": Case(ok={"director", "manager_a1", "manager_a2", "administrator"}, kwargs=lambda w: _plan_kwargs()),
+    "plan_indicator_confirm": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["indicator"].pk},
+                                             data={"confirmed": "1"}),
+    "plan_indicator_responsible": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["indicator"].pk},
+                                                 data={"responsible": ""}),
+    "plan_target_add": _director_post(kwargs=lambda w: _plan_kwargs(),
+                                      data={"family": "growth", "name": "新增客户", "value": "5", "unit": "个"}),
+    "plan_target_edit": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk},
+                                       data={"name": "新增客户", "value": "6", "unit": "个", "version": "0"}),
+    "plan_target_delete": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk}),
     # A customer's page loads the actions aimed at it: whoever reads the customer (C1 is manager_a1's).
     "planning:customer_actions": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),
     "planning:customer_publicity": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                         kwargs=lambda w: {"region": "A", "code": "C1"}),
 }
+
+
+def _plan_kwargs() -> dict:
+    return {"region": "A", "period": "2027"}
 
 
 def extend_world(world) -> dict:
@@ -70,4 +86,9 @@ def extend_world(world) -> dict:
     action = SpecialAction.objects.create(region=region, family="push", kind="促单", title="季末促单",
                                           month=dt.date(2027, 3, 1))
     action.target_customers.add(world["customer"])
-    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action}
+    plan = Plan.objects.create(region=region, period="2027", as_of=timezone.localdate())
+    indicator = Indicator.objects.order_by("pk").first()
+    PlanIndicator.objects.create(plan=plan, indicator=indicator)
+    target = Target.objects.create(plan=plan, family="growth", name="新增客户", value=Decimal("3"), unit="个")
+    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
+            "plan": plan, "indicator": indicator, "target": target}
