@@ -14,11 +14,12 @@ def region_plans(region, user) -> list[Plan]:
             or permissions.can_read_own_targets(user, region)]
 
 
-def indicator_board(plan: Plan) -> list[dict]:
+def indicator_board(plan: Plan, catalogue: list[Indicator] | None = None) -> list[dict]:
     """弹钢琴: the four categories side by side, each with the catalogue's
-    indicators and, for a confirmed one, its row (responsible person) — two queries."""
+    indicators and, for a confirmed one, its row (responsible person) — two
+    queries, one if the catalogue is given."""
     confirmed = {pi.indicator_id: pi for pi in PlanIndicator.objects.filter(plan=plan).select_related("responsible")}
-    catalogue = list(Indicator.objects.order_by("order", "pk"))
+    catalogue = indicators() if catalogue is None else catalogue
     return [{"family": family.value, "label": family.label,
              "indicators": [(i, confirmed.get(i.pk)) for i in catalogue if i.family == family.value],
              "confirmed": sum(1 for i in catalogue if i.family == family.value and i.pk in confirmed)}

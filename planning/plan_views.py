@@ -63,7 +63,7 @@ def _plan_context(request, plan, *, errors=None, add_form=None) -> dict:
         "families": TargetFamily.choices,
     }
     if full:
-        context["board"] = sel.indicator_board(plan)
+        context["board"] = sel.indicator_board(plan, indicators or None)
         context["blockers"] = rules.submission_blockers(sel.plan_facts(plan)) if sel.is_draft(plan) else []
     if can_edit:
         context["people"] = selectors.region_people(region)
