@@ -90,7 +90,8 @@ def _answer(request, plan, section: str, error: ValidationError | None = None, p
     status = 409 if isinstance(error, StaleEdit) else (400 if error else 200)
     context = _plan_context(request, plan, errors=errors, add_form=add_form)
     if request.htmx:
-        return render(request, f"planning/plan.html#{section}", context, status=409 if status == 409 else 200)
+        # the whole work area: a toggle or a target also changes 提交前还需完成
+        return render(request, "planning/plan.html#work", context, status=409 if status == 409 else 200)
     return render(request, "planning/plan.html", context, status=status)
 
 

@@ -109,6 +109,9 @@ def test_the_director_confirms_an_indicator_with_one_click_and_names_its_respons
     response = client.post(confirm, form.post(), headers=HTMX)
     assert response.status_code == 200 and 'id="plan-indicators"' in response.content.decode()
     assert "<html" not in response.content.decode()
+    # the answer carries 提交前还需完成 as it now is
+    assert "市场类还没有确认的指标" not in response.content.decode()
+    assert "财务类还没有确认的指标" in response.content.decode()
     responsible = _url("plan_indicator_responsible", plan, pk=indicator.pk)
     form = form_posting_to(response.content.decode(), responsible)
     assert client.post(responsible, form.post(responsible=str(manager_a1.pk))).status_code == 302
