@@ -5,23 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from planning import plan_services as services
 from planning.models import Indicator, Plan, PlanIndicator, Target
 from tsm.lib.versions import StaleEdit
 
-HTMX = {"HX-Request": "true"}
 TODAY = dt.date(2026, 11, 29)
 
 
 @pytest.fixture
 def plan(region_a):
     return services.plan_create(region=region_a, period="2027", today=TODAY)
-
-
-def _url(name, plan, **kwargs):
-    return reverse(name, kwargs={"region": plan.region.code, "period": plan.period, **kwargs})
 
 
 def _indicator(family, name=None):
