@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import ContributionClass, ValueClass
+from planning.choices import IndicatorFamily, TargetFamily  # noqa: F401 (re-exported)
 from teams.models import Region
 
 
@@ -25,13 +26,6 @@ class MarketAction(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text}"
-
-
-class IndicatorFamily(models.TextChoices):
-    FINANCE = "finance", _("财务类")
-    IMAGE = "image", _("形象类")
-    MANAGEMENT = "management", _("管理类")
-    MARKET = "market", _("市场类")
 
 
 class Indicator(models.Model):
@@ -311,13 +305,6 @@ class PlanVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
 
 
-class TargetFamily(models.TextChoices):
-    FINANCE = "finance", _("财务贡献")
-    GROWTH = "growth", _("客户增长")
-    SATISFACTION = "satisfaction", _("客户满意")
-    MANAGEMENT = "management", _("管理动作")
-
-
 class Target(models.Model):
     """目标: one indicator's target in a plan."""
 
@@ -327,10 +314,31 @@ class Target(models.Model):
     name = models.CharField(_("目标"), max_length=200)
     value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
     unit = models.CharField(_("单位"), max_length=16, default="元")
+    # Moved by every save of the target's form (name, value, unit, indicator).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("目标")
         verbose_name_plural = _("目标")
+
+
+class PlanIndicator(models.Model):
+    """职责确认 (§5): an indicator of the catalogue the region answers for in
+    this plan, and who is responsible for it. Confirming is adding the row,
+    unconfirming deleting it; the responsible person is one value of its own."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"))
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("负责人"))
+
+    class Meta:
+        verbose_name = _("确认的指标")
+        verbose_name_plural = _("确认的指标")
+        constraints = [models.UniqueConstraint(fields=["plan", "indicator"], name="plan_indicator_unique")]
+
+    def __str__(self):
+        return f"{self.plan} {self.indicator}"
 
 
 class TargetPart(models.Model):

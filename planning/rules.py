@@ -5,7 +5,8 @@ override a suggestion; the reason tells them what it was based on.
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -13,6 +14,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext_lazy as _
 
 from customers.rules import DIMENSIONS
+from planning.choices import IndicatorFamily, TargetFamily
 from tsm.lib.numbers import fmt_num, fmt_pct, fmt_rate, fmt_score
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
@@ -347,3 +349,42 @@ def split_blockers(*, total: Decimal | None, parts_sum: Decimal, signatures: Map
         elif state != "valid":
             blockers.append(("signature_missing", f"{name}尚未签字确认自己的目标"))
     return blockers
+
+
+# --- §5, §6.1 what a plan still needs before it is submitted -----------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the submission checks read of a plan, as plain values. A check
+    added later adds its own field here, with a default."""
+
+    confirmed_categories: frozenset[str] = frozenset()  # IndicatorFamily values with a confirmed indicator
+    target_families: frozenset[str] = frozenset()  # TargetFamily values with at least one target
+
+
+def _every_category_confirmed(facts: PlanFacts) -> list[Verdict]:
+    """弹钢琴 (§5): at least one confirmed indicator in each of the four categories."""
+    return [Verdict(f"no_indicator:{family.value}",
+                    f"{family.label}还没有确认的指标：职责确认要照顾到四类指标，每类至少确认一项",
+                    family.label)
+            for family in IndicatorFamily if family.value not in facts.confirmed_categories]
+
+
+def _every_family_targeted(facts: PlanFacts) -> list[Verdict]:
+    """The targets' basic content (§6.1): at least one target in each of the four families."""
+    return [Verdict(f"no_target:{family.value}",
+                    f"{family.label}还没有目标：目标的基础内容包括财务贡献、客户增长、客户满意和管理动作",
+                    family.label)
+            for family in TargetFamily if family.value not in facts.target_families]
+
+
+# In the order the page lists them; each check returns its blockers (none when satisfied).
+SUBMISSION_CHECKS: list[Callable[[PlanFacts], list[Verdict]]] = [_every_category_confirmed, _every_family_targeted]
+
+
+def submission_blockers(facts: PlanFacts, checks: Iterable[Callable[[PlanFacts], list[Verdict]]] = ()) -> list[Verdict]:
+    """提交前还需完成: every reason the plan cannot be submitted yet, each a
+    Verdict(code, reason, label); an empty list when it can. `checks` run
+    after the standard ones."""
+    return [blocker for check in [*SUBMISSION_CHECKS, *checks] for blocker in check(facts)]

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from planning import api, views
+from planning import api, plan_views, views
 
 api_urlpatterns = [
     path("regions/<str:region>/analysis", api.analysis_api, name="api_analysis"),
@@ -27,6 +27,15 @@ urlpatterns = [
     path("strategy/competitors/<int:pk>/stance/", views.strategy_stance, name="strategy_stance"),
     path("strategy/actions/", views.special_action_add, name="special_action_add"),
     path("strategy/actions/<int:pk>/delete/", views.special_action_delete, name="special_action_delete"),
+    path("plans/", plan_views.plans, name="plans"),
+    path("plans/<str:period>/", plan_views.plan, name="plan"),
+    path("plans/<str:period>/indicators/<int:pk>/confirm/", plan_views.plan_indicator_confirm,
+         name="plan_indicator_confirm"),
+    path("plans/<str:period>/indicators/<int:pk>/responsible/", plan_views.plan_indicator_responsible,
+         name="plan_indicator_responsible"),
+    path("plans/<str:period>/targets/", plan_views.plan_target_add, name="plan_target_add"),
+    path("plans/<str:period>/targets/<int:pk>/", plan_views.plan_target_edit, name="plan_target_edit"),
+    path("plans/<str:period>/targets/<int:pk>/delete/", plan_views.plan_target_delete, name="plan_target_delete"),
     path("plans/<str:period>/revenue/", include("planning.revenue_urls")),
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([

@@ -36,6 +36,8 @@ NOT_PAGES = {
     "strategy_positioning", "strategy_position", "strategy_stance", "special_action_add", "special_action_delete",
     "strategy_summary_xlsx",
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
+    "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
+    "plan_target_edit", "plan_target_delete",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -43,7 +45,7 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close", "revenue_split"}
+           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
                  "customer_edit", "customer_transfer"}
 
@@ -80,6 +82,7 @@ def pages_for(username: str) -> list[tuple]:
     contact = Contact.objects.filter(customer=customer).order_by("pk").first()
     competitor = Competitor.objects.filter(region__code="DEMO").order_by("pk").first()
     c = {**r, "code": customer.code}
+    plan = _demo_plan()
     pages = [
         ("home", reverse("home")),
         ("region_home", reverse("region_home", kwargs=r)),
@@ -114,12 +117,32 @@ def pages_for(username: str) -> list[tuple]:
         ("project_edit", reverse("project_edit", kwargs={**r, "code": project.code})),
         ("project_close", reverse("project_close", kwargs={**r, "code": project.code})),
         ("revenue_split", _revenue_plan_path()),
+        ("plans", reverse("plans", kwargs=r)),
+        ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]
     if username != "director":
         pages = [p for p in pages if p[0] not in DIRECTOR_ONLY]
     return pages
+
+
+def _demo_plan():
+    """A draft plan of the demo region with an indicator confirmed and a target
+    in each family, so that the plan page shows its toggles, selects and forms."""
+    from planning import plan_services
+    from planning.models import Indicator, Plan
+
+    plan = Plan.objects.filter(region__code="DEMO", period="2027").first()
+    if plan is None:
+        from teams.models import Region
+
+        plan = plan_services.plan_create(region=Region.objects.get(code="DEMO"), period="2027", today=dt.date.today())
+        plan_services.plan_indicator_confirm(plan=plan, indicator=Indicator.objects.order_by("pk").first(),
+                                             confirmed=True)
+        for family in ("finance", "growth"):
+            plan_services.target_add(plan=plan, family=family, name=f"{family} 目标", value="1", unit="个")
+    return plan
 
 
 def test_every_page_is_scanned():

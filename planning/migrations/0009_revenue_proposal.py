@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0007_value_fit_acceptance'),
+        ('planning', '0008_plan_indicators'),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
-from planning.models import Plan, SpecialAction, SwotItem, Target, TargetPart
+from planning.models import Indicator, Plan, PlanIndicator, SpecialAction, SwotItem, Target, TargetPart
 from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
@@ -42,6 +42,18 @@ CASES = {
     "special_action_add": _director_post(data={"family": "pull", "kind": "广告", "title": "行业广告",
                                                "month": "2027-03", "budget": "100"}),
     "special_action_delete": _director_post(kwargs=lambda w: {"region": "A", "pk": w["special_action"].pk}),
+    # A region's plans: its readers; the plan in draft: not the executive (managers see their own targets).
+    "plans": Case(ok=REGION_A_READERS),
+    "plan": Case(ok={"director", "manager_a1", "manager_a2", "administrator"}, kwargs=lambda w: _plan_kwargs()),
+    "plan_indicator_confirm": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["indicator"].pk},
+                                             data={"confirmed": "1"}),
+    "plan_indicator_responsible": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["indicator"].pk},
+                                                 data={"responsible": ""}),
+    "plan_target_add": _director_post(kwargs=lambda w: _plan_kwargs(),
+                                      data={"family": "growth", "name": "新增客户", "value": "5", "unit": "个"}),
+    "plan_target_edit": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk},
+                                       data={"name": "新增客户", "value": "6", "unit": "个", "version": "0"}),
+    "plan_target_delete": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk}),
     # A customer's page loads the actions aimed at it: whoever reads the customer (C1 is manager_a1's).
     "planning:customer_actions": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),
@@ -62,6 +74,10 @@ CASES = {
     "revenue_sign": Case(ok={"manager_a1"}, method="post", ok_status=(302,),
                          kwargs=lambda w: {"region": "A", "period": "2027", "manager": w["manager_a1"].pk}),
 }
+
+
+def _plan_kwargs() -> dict:
+    return {"region": "A", "period": "2027"}
 
 
 def extend_world(world) -> dict:
@@ -86,7 +102,11 @@ def extend_world(world) -> dict:
     action.target_customers.add(world["customer"])
     plan = Plan.objects.create(region=region, period="2027", as_of=timezone.localdate(), revenue_target=Decimal("1000"))
     Plan.objects.create(region=region, period="2027H1", as_of=timezone.localdate())
-    target = Target.objects.create(plan=plan, family="finance", name="区域整体资费贡献", value=Decimal("1000.00"))
-    TargetPart.objects.create(target=target, manager=world["manager_a1"], product=world["product"],
+    revenue = Target.objects.create(plan=plan, family="finance", name="区域整体资费贡献", value=Decimal("1000.00"))
+    TargetPart.objects.create(target=revenue, manager=world["manager_a1"], product=world["product"],
                               month=dt.date(2027, 1, 1), amount=Decimal("1000.00"))
-    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action}
+    indicator = Indicator.objects.order_by("pk").first()
+    PlanIndicator.objects.create(plan=plan, indicator=indicator)
+    target = Target.objects.create(plan=plan, family="growth", name="新增客户", value=Decimal("3"), unit="个")
+    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
+            "plan": plan, "indicator": indicator, "target": target}
