@@ -1,7 +1,7 @@
 """Reads of the plan pages: a region's plans, a plan's confirmed indicators
 (职责确认) and targets, and what it still needs before it is submitted."""
 
-from planning import rules
+from planning import revenue, rules
 from planning.choices import IndicatorFamily, TargetFamily
 from planning.models import Indicator, Plan, PlanIndicator, PlanStatus, Target
 from teams import permissions
@@ -38,11 +38,13 @@ def plan_targets(plan: Plan, *, manager_id: int | None = None) -> list[dict]:
 
 
 def plan_facts(plan: Plan) -> rules.PlanFacts:
-    """What the submission checks read, in two queries."""
+    """What the submission checks read: the confirmed categories, the target
+    families, and what the revenue decomposition still lacks."""
     return rules.PlanFacts(
         confirmed_categories=frozenset(PlanIndicator.objects.filter(plan=plan)
                                        .values_list("indicator__family", flat=True).distinct()),
         target_families=frozenset(Target.objects.filter(plan=plan).values_list("family", flat=True).distinct()),
+        revenue_split=tuple(revenue.decomposition(plan, with_suggestion=False).blockers()),
     )
 
 

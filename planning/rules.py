@@ -361,6 +361,7 @@ class PlanFacts:
 
     confirmed_categories: frozenset[str] = frozenset()  # IndicatorFamily values with a confirmed indicator
     target_families: frozenset[str] = frozenset()  # TargetFamily values with at least one target
+    revenue_split: tuple[tuple[str, str], ...] = ()  # split_blockers of the revenue target's decomposition
 
 
 def _every_category_confirmed(facts: PlanFacts) -> list[Verdict]:
@@ -379,8 +380,14 @@ def _every_family_targeted(facts: PlanFacts) -> list[Verdict]:
             for family in TargetFamily if family.value not in facts.target_families]
 
 
+def _revenue_split_ready(facts: PlanFacts) -> list[Verdict]:
+    """§6.1: the total set, the parts adding up to it to the fen, every manager with parts signed."""
+    return [Verdict(f"revenue:{code}", reason) for code, reason in facts.revenue_split]
+
+
 # In the order the page lists them; each check returns its blockers (none when satisfied).
-SUBMISSION_CHECKS: list[Callable[[PlanFacts], list[Verdict]]] = [_every_category_confirmed, _every_family_targeted]
+SUBMISSION_CHECKS: list[Callable[[PlanFacts], list[Verdict]]] = [
+    _every_category_confirmed, _every_family_targeted, _revenue_split_ready]
 
 
 def submission_blockers(facts: PlanFacts, checks: Iterable[Callable[[PlanFacts], list[Verdict]]] = ()) -> list[Verdict]:

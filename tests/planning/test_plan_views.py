@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Product
 from planning import plan_services as services
+from planning import revenue
 from planning.models import Indicator, Plan, PlanIndicator, Target, TargetPart
 from tests.html_forms import form_posting_to, htmx_swaps
 
@@ -25,12 +27,17 @@ def _url(name, plan=None, **kwargs):
     return reverse(name, kwargs={"region": plan.region.code, "period": plan.period, **kwargs})
 
 
-def _complete(plan):
+def _complete(plan, manager):
     for family in ("finance", "image", "management", "market"):
         services.plan_indicator_confirm(plan=plan, indicator=Indicator.objects.filter(family=family).first(),
                                         confirmed=True)
-    for family in ("finance", "growth", "satisfaction", "management"):
+    for family in ("growth", "satisfaction", "management"):
         services.target_add(plan=plan, family=family, name=f"{family} 目标", value="1", unit="个")
+    # 财务贡献: the region's revenue target, decomposed to the fen and signed by its one manager
+    target = revenue.total_set(plan=plan, value="1000.00")
+    TargetPart.objects.create(target=target, manager=manager, product=Product.objects.create(
+        code="PLAN-P", name="专线", series="数据"), month=dt.date(int(plan.period[:4]), 1, 1), amount=Decimal("1000.00"))
+    revenue.sign(plan=plan, manager=manager)
 
 
 # --- the list and creating a plan --------------------------------------------------------------------
@@ -95,8 +102,8 @@ def test_the_plan_page_shows_the_four_categories_and_what_blocks_submission(clie
     assert "提交前还需完成" in page and "市场类还没有确认的指标" in page and "客户增长还没有目标" in page
 
 
-def test_a_complete_plan_shows_no_blockers(client_for, director, plan):
-    _complete(plan)
+def test_a_complete_plan_shows_no_blockers(client_for, director, manager_a1, plan):
+    _complete(plan, manager_a1)
     assert "提交前还需完成" not in client_for(director).get(_url("plan", plan)).content.decode()
 
 
@@ -199,15 +206,17 @@ def test_a_manager_sees_only_their_own_targets_in_a_draft(client_for, manager_a1
     assert response.status_code == 404 and Target.objects.filter(pk=own.pk).exists()
 
 
-def test_the_plan_page_reads_in_a_constant_number_of_queries(client_for, director, plan, django_assert_num_queries):
-    _complete(plan)
+def test_the_plan_page_reads_in_a_constant_number_of_queries(client_for, director, manager_a1, plan,
+                                                             django_assert_num_queries):
+    _complete(plan, manager_a1)
     for n in range(30):
         services.target_add(plan=plan, family="growth", name=f"目标{n}", value="1", unit="个")
     client = client_for(director)
     client.get(_url("plan", plan))
     # session, user, region, plan; the catalogue, targets with their indicators, confirmed indicators with
-    # their responsible, the facts (categories, families), the region's people, the navigation's regions
-    with django_assert_num_queries(11):
+    # their responsible, the facts (categories, families, and the revenue decomposition's 10: its
+    # target, parts, managers, signatures, handed-down targets …), the region's people, the navigation's regions
+    with django_assert_num_queries(21):
         assert client.get(_url("plan", plan)).status_code == 200
 
 
