@@ -195,9 +195,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
-# Django's zh-hans formats print no thousands separator; ours do (tsm/formats).
+# Django's zh-hans formats print no thousands separator; ours do (tsm/formats)
+# where a template asks for a number to be shown (the money, count and number
+# filters). Not for every integer a template prints: a record's key in an id,
+# a form value or a URL must stay "1282", never "1,282".
 FORMAT_MODULE_PATH = ["tsm.formats"]
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
