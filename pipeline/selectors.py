@@ -191,9 +191,34 @@ def funnel_figures(qs) -> tuple[list[dict], dict[int, list[tuple[str, bool]]]]:
     return list(table.values()), by_owner, weighted_by_owner
 
 
+def target_periods(region, as_of: dt.date) -> dict[int, str]:
+    """The plan period of each manager's revenue target as of a date — the
+    half-year's when both a year and a half-year plan cover it (the same
+    choice as manager_revenue_targets)."""
+    year = str(as_of.year)
+    half = f"{year}H{1 if as_of.month <= 6 else 2}"
+    periods: dict[int, str] = {}
+    for manager_id, period in (RevenueTarget.objects.filter(region=region, period__in=[year, half])
+                               .values_list("manager_id", "period").distinct().order_by()):
+        if manager_id not in periods or len(period) > len(periods[manager_id]):
+            periods[manager_id] = period
+    return periods
+
+
+def period_start(period: str) -> dt.date:
+    """The first day of a plan period: '2027' and '2027H1' → 1 January, '2027H2' → 1 July."""
+    return dt.date(int(period[:4]), 7 if period.endswith("H2") else 1, 1)
+
+
 def revenue_done(region, as_of: dt.date) -> dict[int, Decimal]:
-    """What each manager's customers have brought in this year (the coverage's "met")."""
-    return csel.revenue_by_owner(region, dt.date(as_of.year, 1, 1), as_of)
+    """What each manager's customers have brought in since the first month
+    of the plan period their target belongs to (the coverage's "met",
+    DOMAIN §4.3): a second half-year counts from July, not from January."""
+    periods = target_periods(region, as_of)
+    by_start = {start: csel.revenue_by_owner(region, start, as_of)
+                for start in {period_start(p) for p in periods.values()}}
+    return {manager_id: by_start[period_start(period)].get(manager_id, Decimal("0"))
+            for manager_id, period in periods.items()}
 
 
 def names_of(projects) -> dict:

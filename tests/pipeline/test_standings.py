@@ -162,3 +162,28 @@ def test_a_tick_during_a_full_judgement_is_kept(region_a, manager_a1, director):
             t.join()
         assert errors == []
         assert ProjectStanding.objects.get(pk=project.pk).win_rate == 20  # the tick, whatever the order
+
+
+# --- coverage's "met": from the first month of the target's plan period (DOMAIN §4.3) --------------
+
+def test_a_second_half_year_target_counts_what_was_met_from_july(region_a, manager_a1):
+    import datetime as dt
+    from decimal import Decimal
+
+    from customers.models import Contribution, Customer, Product
+    from pipeline.models import RevenueTarget
+    from pipeline.selectors import period_start, revenue_done
+
+    customer = Customer.objects.create(region=region_a, code="C1", name="甲", owner=manager_a1)
+    product = Product.objects.create(code="P1", name="专线", series="数据")
+    for month, revenue in ((dt.date(2027, 6, 1), "100.00"), (dt.date(2027, 7, 1), "10.00"),
+                           (dt.date(2027, 8, 1), "1.00")):
+        Contribution.objects.create(region=region_a, customer=customer, product=product, month=month,
+                                    revenue=Decimal(revenue))
+    as_of = dt.date(2027, 9, 15)  # August is the last complete month
+    RevenueTarget.objects.create(region=region_a, manager=manager_a1, period="2027", amount=Decimal("1000"))
+    assert revenue_done(region_a, as_of) == {manager_a1.pk: Decimal("111.00")}  # the year: from January
+    RevenueTarget.objects.create(region=region_a, manager=manager_a1, period="2027H2", amount=Decimal("500"))
+    assert revenue_done(region_a, as_of) == {manager_a1.pk: Decimal("11.00")}  # the half-year: from July
+    assert (period_start("2027"), period_start("2027H1"), period_start("2027H2")) == (
+        dt.date(2027, 1, 1), dt.date(2027, 1, 1), dt.date(2027, 7, 1))
