@@ -47,11 +47,6 @@ from tsm.lib.versions import StaleEdit
 from tsm.lib.xlsx import xlsx_response
 
 
-def visible_customers(analysis, user) -> dict:
-    """The customers of the analysis the user may see (permissions.own_part)."""
-    return {r.id: r for r in permissions.own_part(user, analysis.customers.values())}
-
-
 def owner_names(managers, customers) -> dict:
     """Owner id -> name, for managers and for anyone else who owns a customer."""
     return {r.owner_id: r.owner for r in customers} | {m.pk: str(m) for m in managers} | {None: "（未分配）"}

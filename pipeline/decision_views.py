@@ -21,7 +21,7 @@ from customers import services as cservices
 from customers.access import contact_for_update, customer_for, customer_for_update
 from customers.forms import ContactEditForm, ContactForm, DecisionFilterForm, NeedsForm
 from customers.rules import PUBLICITY_LABELS, ROLES
-from customers.views import bad_filter, owner_names, visible_customers, with_roles
+from customers.views import bad_filter, owner_names, with_roles
 from customers.models import CustomerStanding
 from pipeline import selectors as psel
 from pipeline.standings import results_ensure
@@ -58,10 +58,9 @@ def decision(request, region):
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     standings = form.filter_standings(csel.standings(region, request.user)).select_related("owner")
-    names = {m.pk: str(m) for m in managers} | {None: "（未分配）"}
     if form.wants_xlsx:
         customers = csel.results_of(standings, [])
-        names |= {c.owner_id: c.owner for c in customers if c.owner_id not in names}
+        names = owner_names(managers, customers)
         contacts = defaultdict(list)
         for k in csel.region_contacts(region):
             contacts[k.customer_id].append(k)
@@ -70,7 +69,7 @@ def decision(request, region):
                                                      names))
     page = Paginator(standings, form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
     customers = csel.results_of(page.object_list, [])
-    names |= {c.owner_id: c.owner for c in customers if c.owner_id not in names}
+    names = owner_names(managers, customers)
     contacts = defaultdict(list)
     for k in csel.contacts_of(c.id for c in customers):
         contacts[k.customer_id].append(k)

@@ -516,16 +516,20 @@ def special_action_delete(request, region, pk):
 # --- a customer's page: the push and pull actions and the stances aimed at it -----------------------------
 
 
+def _actions_aimed_at(customer) -> list:
+    """The special actions aimed at a customer by name or by its value or contribution class."""
+    classes = {c for c in selectors.customer_classes(customer) if c in services.TARGET_CLASSES}
+    return selectors.actions_aimed_at(customer, classes=classes)
+
+
 def customer_publicity(request, region, code):
     """接触宣传's four elements for a customer, done or not yet (DOMAIN §3.2):
     on this floor because 结合新业务宣传 reads the special actions; the
     customer page loads it beside the publicity state."""
     region = region_for(request, region)
     customer = customer_for(request, region, code)
-    value_class, contribution_class = selectors.customer_classes(customer)
-    classes = {c for c in (value_class, contribution_class) if c in services.TARGET_CLASSES}
     elements = crules.publicity_elements(
-        actions_aimed=len(selectors.actions_aimed_at(customer, classes=classes)),
+        actions_aimed=len(_actions_aimed_at(customer)),
         last_met=customer.contacts.values_list("last_met", flat=True),
         procedure=customer.procurement_procedure,
         needs=[getattr(customer, field) for field, _label in crules.NEEDS],
@@ -540,11 +544,9 @@ def customer_actions(request, region, code):
     panel (customers is a lower floor); without JavaScript it is a page."""
     region = region_for(request, region)
     customer = customer_for(request, region, code)
-    value_class, contribution_class = selectors.customer_classes(customer)
-    classes = {c for c in (value_class, contribution_class) if c in services.TARGET_CLASSES}
     template = "planning/customer_actions.html" + ("#actions" if request.htmx else "")
     return render(request, template, {
         "region": region, "customer": customer, "target_classes": services.TARGET_CLASSES,
-        "actions": selectors.actions_aimed_at(customer, classes=classes),
+        "actions": _actions_aimed_at(customer),
         "stances": selectors.stances_naming(customer),
     })
