@@ -19,6 +19,7 @@ from planning.models import Plan
 from teams import permissions
 from teams.access import region_for
 from teams.models import User
+from tsm.lib.numbers import fmt_money
 from tsm.lib.periods import month_label
 from tsm.lib.xlsx import xlsx_response
 
@@ -90,7 +91,7 @@ def revenue_total(request, region, period):
         target = revenue.total_set(plan=plan, value=request.POST.get("value"))
     except ValidationError as error:
         return _back(request, plan, error)
-    return _back(request, plan, None, done=f"总目标已设定为 {target.value:,.2f} 元")
+    return _back(request, plan, None, done=f"总目标已设定为 {fmt_money(target.value)} 元")
 
 
 @require_POST
@@ -103,7 +104,7 @@ def revenue_propose(request, region, period):
         amount = revenue.total_propose(plan=plan, value=request.POST.get("value"))
     except ValidationError as error:
         return _back(request, plan, error)
-    return _back(request, plan, None, done=f"已提出建议总目标 {amount:,.2f} 元，待公司领导设定")
+    return _back(request, plan, None, done=f"已提出建议总目标 {fmt_money(amount)} 元，待公司领导设定")
 
 
 @require_POST

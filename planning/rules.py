@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.rules import DIMENSIONS
 from planning.choices import IndicatorFamily, TargetFamily
-from tsm.lib.numbers import fmt_num, fmt_pct, fmt_rate, fmt_score
+from tsm.lib.numbers import fmt_money, fmt_num, fmt_pct, fmt_rate, fmt_score
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
 
 # --- §3.4 SWOT --------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def split_blockers(*, total: Decimal | None, parts_sum: Decimal, signatures: Map
     off = parts_sum - total
     if off:
         more = "多" if off > 0 else "少"
-        blockers.append(("parts_off", f"分解合计 {parts_sum:,.2f} 元，比总目标 {total:,.2f} 元{more} {abs(off):,.2f} 元"))
+        blockers.append(("parts_off", f"分解合计 {fmt_money(parts_sum)} 元，比总目标 {fmt_money(total)} 元{more} {fmt_money(abs(off))} 元"))
     for name, state in sorted(signatures.items()):
         if state == "void":
             blockers.append(("signature_void", f"{name}的签字已失效（签字后目标有改动），需重新签字"))
