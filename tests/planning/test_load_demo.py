@@ -113,8 +113,6 @@ def test_demo_competitors_have_a_goal_a_reaction_profile_and_trends(db):
 
 
 def test_next_years_draft_is_complete_split_to_the_fen_and_signed_by_every_manager(db):
-    import datetime as dt
-
     from django.utils import timezone
 
     from planning import plan_selectors, revenue, rules
