@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,3 +287,121 @@ def test_an_answer_is_one_value_replaced(world, director):
     document_services.answer_save(plan=world, key="check:needs", text="本月补齐", user=director)
     document_services.answer_save(plan=world, key="check:needs", text="下月补齐", user=director)
     assert list(PlanAnswer.objects.filter(plan=world).values_list("key", "text")) == [("check:needs", "下月补齐")]
+
+
+# --- the pages ------------------------------------------------------------------------------------------------
+
+
+def _doc_url(plan, name="plan_document", **kwargs):
+    return reverse(name, kwargs={"region": plan.region.code, "period": plan.period, **kwargs})
+
+
+def test_the_director_reads_the_document_with_its_numbers_and_charts(client_for, world, director):
+    page = client_for(director).get(_doc_url(world)).content.decode()
+    assert "30,000.00" in page and "25.00 %" in page  # target and growth
+    assert 'data-chart="doc-funnel-data"' in page and 'id="doc-classes-data"' in page
+    assert "section-edit-summary" in page and "section-edit-capital" in page
+    assert 'name="key" value="overdue:LATE-1"' in page
+
+
+def test_user_text_is_shown_as_text(client_for, world, director):
+    document_services.section_text_save(plan=world, key="pnl", text="<script>alert(1)</script>", version=0)
+    PlanAnswer.objects.create(plan=world, key="overdue:LATE-1", text="<b>粗</b>")
+    type(world).objects.filter(pk=world.pk).update(status=PlanStatus.SUBMITTED)
+    page = client_for(director).get(_doc_url(world)).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert "&lt;b&gt;粗&lt;/b&gt;" in page
+    assert "section-edit-" not in page  # a submitted plan is read, not edited
+
+
+def test_the_summary_page(client_for, world, director):
+    page = client_for(director).get(_doc_url(world, "plan_summary")).content.decode()
+    assert "执行摘要" in page and "30,000.00" in page and "以优势抓机会" in page and "肥羊" in page
+
+
+def test_saving_a_section_on_the_page(client_for, world, director):
+    client = client_for(director)
+    page = client.get(_doc_url(world)).content.decode()
+    url = _doc_url(world, "plan_section_save", key="summary")
+    form = form_posting_to(page, url)
+    response = client.post(url, form.post(text="重点转向金融行业"))
+    assert response.status_code == 302 and response["Location"].endswith("#section-summary")
+    world.refresh_from_db()
+    assert world.sections["summary"] == "重点转向金融行业"
+    # the same form again, read at version 0: refused naming what the section holds now
+    stale = client.post(url, form.post(text="别的"), headers=HTMX)
+    assert stale.status_code == 409
+    assert "计划摘要 现为“重点转向金融行业”" in stale.content.decode()
+    world.refresh_from_db()
+    assert world.sections["summary"] == "重点转向金融行业"
+    # another section from the same old page lands
+    url_pnl = _doc_url(world, "plan_section_save", key="pnl")
+    assert client.post(url_pnl, form_posting_to(page, url_pnl).post(text="说明")).status_code == 302
+
+
+def test_a_stale_plain_post_shows_the_page_with_the_message(client_for, world, director):
+    client = client_for(director)
+    page = client.get(_doc_url(world)).content.decode()
+    url = _doc_url(world, "plan_section_save", key="milestones")
+    form = form_posting_to(page, url)
+    document_services.section_text_save(plan=world, key="milestones", text="他人写的", version=0)
+    response = client.post(url, form.post(text="我写的"))
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "里程碑与控制手段 现为“他人写的”" in body and "我写的" in body  # what was posted is kept to copy
+
+
+def test_bad_capital_is_refused_with_its_name(client_for, world, director):
+    url = _doc_url(world, "plan_section_save", key="capital")
+    response = client_for(director).post(url, {"text": "十万", "version": "0"}, headers=HTMX)
+    assert response.status_code == 400 and "资金占用" in response.content.decode()
+    world.refresh_from_db()
+    assert "capital" not in world.sections
+
+
+def test_answering_a_flagged_item(client_for, world, director):
+    client = client_for(director)
+    url = _doc_url(world, "plan_answer_save")
+    response = client.post(url, {"key": "check:needs", "text": "月底前补齐"})
+    assert response.status_code == 302
+    assert PlanAnswer.objects.get(plan=world, key="check:needs").text == "月底前补齐"
+    fragment = client.post(url, {"key": "check:needs", "text": "改为下月"}, headers=HTMX)
+    assert fragment.status_code == 200 and "改为下月" in fragment.content.decode()
+    assert PlanAnswer.objects.get(plan=world, key="check:needs").text == "改为下月"
+
+
+def test_executives_never_see_a_draft_and_managers_read_it_once_submitted(client_for, world, executive, manager_a1,
+                                                                          director):
+    assert client_for(executive).get(_doc_url(world)).status_code == 404
+    assert client_for(executive).get(_doc_url(world, "plan_summary")).status_code == 404
+    assert client_for(manager_a1).get(_doc_url(world)).status_code == 404
+    type(world).objects.filter(pk=world.pk).update(status=PlanStatus.SUBMITTED)
+    assert client_for(executive).get(_doc_url(world, "plan_summary")).status_code == 200
+    assert client_for(manager_a1).get(_doc_url(world)).status_code == 200
+    # submitted: the director's texts are frozen
+    response = client_for(director).post(
+        _doc_url(world, "plan_section_save", key="summary"), {"text": "x", "version": "0"})
+    assert response.status_code == 404
+
+
+def test_the_document_page_costs_the_same_queries_whatever_the_region_holds(client_for, world, director,
+                                                                             manager_a2):
+    """The plan document page: session, user, region, plan, results freshness, then the content's reads
+    (a few GROUP BYs over the stored results, the plan's rows, the answers) — fixed, not per customer or project."""
+    client = client_for(director)
+    client.get(_doc_url(world))  # the region judged, the session read
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_doc_url(world)).status_code == 200
+        return len(queries.captured_queries)
+
+    small = count()
+    p0, p1 = factories.products(2)
+    factories.seed(world.region, manager_a2, 6, [p0, p1])
+    SpecialAction.objects.create(region=world.region, family="pull", kind="广告", title="再一个",
+                                 month=dt.date(2027, 4, 1), budget=D("1.00"))
+    region_results_refresh(world.region, timezone.localdate())
+    client.get(_doc_url(world))
+    assert 30 <= small <= 70, small
+    assert count() <= small  # (one region-membership read may be answered from the request's memo)
