@@ -27,7 +27,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ from customers.models import Contribution, Product
 from customers.rules import CONTRIBUTION_CLASS_LABELS, value_fit
 from customers import rules as crules
 from pipeline import rules as prules
+from pipeline.choices import Conclusion
 from pipeline import selectors as psel
 from pipeline.analysis import coverage_check_of, focus_check_of, needs_check_of
 from customers.analysis import missing_scores_check_of
@@ -83,6 +84,7 @@ TEXT_KEYS = (*SECTION_TITLES, CAPITAL)
 
 ORGANISATION_CHAIN = ("部门价值", "职能设计", "管理流程", "操作规范", "岗位设置", "管理表单", "人员数量")
 LISTED_MAX = 20  # flagged customers / overdue projects named in 问题分析 (the count says how many in all)
+SALES_MAX = 100  # 销售活动: projects named (the funnel page lists them all)
 COMING_DAYS = 28  # 市场行动计划: the coming weeks, shown by day
 ZERO = Decimal("0")
 
@@ -371,21 +373,28 @@ def _special_action(a: SpecialAction) -> dict:
             "target_customers": [f"{c.name}（{c.code}）" for c in a.target_customers.all()]}
 
 
+_CONCLUSION_RANK = Case(*(When(conclusion=value, then=Value(rank)) for rank, value in enumerate(Conclusion.values)),
+                        default=Value(9), output_field=IntegerField())
+
+
 # --- 6 市场行动计划 ------------------------------------------------------------------------------------------
 
 
 def _actions(plan, projects, special, start, end) -> dict:
-    """{sales [{project, name, customer, owner, layer, expected_close, amount, conclusion, tactic}],
+    """{sales [{project, name, customer, owner, layer, expected_close, amount, conclusion, tactic}] — the
+    open projects, most pressing conclusion first (密集进攻 … 等待观察), then by close date, at most
+    SALES_MAX named; sales_total: how many in all;
     market [special actions in the period], calendar [{month, entries [{kind, week, day, title, owner,
     budget}]}] with a day for what falls in the coming weeks, coming_until}"""
-    rows = (projects.order_by("expected_close", "code")
+    total = projects.count()
+    rows = (projects.order_by(_CONCLUSION_RANK, "expected_close", "code")
             .values("code", "project__name", "customer__code", "customer__name", "owner__username",
                     "owner__display_name", "layer", "expected_close", "amount", "conclusion", "tactic"))
     sales = [{"project": r["code"], "name": r["project__name"], "customer": f"{r['customer__name']}（{r['customer__code']}）",
               "owner": r["owner__display_name"] or r["owner__username"] or "", "layer": str(prules.LAYER_LABELS[r["layer"]]),
               "expected_close": r["expected_close"].isoformat(), "amount": _money(r["amount"]),
               "conclusion": str(prules.CONCLUSION_LABELS[r["conclusion"]]),
-              "tactic": str(prules.TACTIC_LABELS[r["tactic"]])} for r in rows]
+              "tactic": str(prules.TACTIC_LABELS[r["tactic"]])} for r in rows[:SALES_MAX]]
     first, last = start.strftime("%Y-%m"), end.strftime("%Y-%m")
     market = [a for a in special if first <= a["month"] <= last]
     coming_until = plan.as_of + dt.timedelta(days=COMING_DAYS)
@@ -401,7 +410,7 @@ def _actions(plan, projects, special, start, end) -> dict:
         calendar[a["month"]].append({"kind": a["family"], "week": a["week"], "day": None,
                                      "title": f"{a['family_label']}·{a['kind']}：{a['title']}", "owner": a["owner"],
                                      "budget": a["budget"]})
-    return {"sales": sales, "market": market, "coming_until": coming_until.isoformat(),
+    return {"sales": sales, "sales_total": total, "market": market, "coming_until": coming_until.isoformat(),
             "calendar": [{"month": m, "entries": sorted(calendar[m], key=lambda e: (e["week"] or 9, e["day"] or "",
                                                                                    e["title"]))}
                          for m in sorted(calendar)]}

@@ -202,7 +202,7 @@ def test_strategy_and_actions(world):
     assert sum(layer["count"] for layer in strategy["funnel"]) == 5
     assert [a["title"] for a in strategy["special_actions"]] == ["去年的广告", "春季促销"]
     actions = _section(content, "actions")
-    assert len(actions["sales"]) == 5 and actions["sales"][0]["project"] == "LATE-1"
+    assert len(actions["sales"]) == actions["sales_total"] == 5 and actions["sales"][0]["project"] == "LATE-1"
     assert [a["title"] for a in actions["market"]] == ["春季促销"]  # only the period's
     march = next(m for m in actions["calendar"] if m["month"] == "2027-03")
     assert [(e["kind"], e["week"], e["owner"], e["budget"]) for e in march["entries"]] == [
