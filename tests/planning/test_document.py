@@ -405,3 +405,13 @@ def test_the_document_page_costs_the_same_queries_whatever_the_region_holds(clie
     client.get(_doc_url(world))
     assert 30 <= small <= 70, small
     assert count() <= small  # (one region-membership read may be answered from the request's memo)
+
+
+def test_the_document_figures_are_drawn_from_the_content(world):
+    from planning import charts
+
+    figures = charts.document_figures(document.plan_content(world))
+    assert set(figures) == {"funnel", "classes", "value_classes"}
+    assert sum(figures["funnel"]["data"][0]["x"]) == 5  # projects by layer
+    classes = dict(zip(figures["classes"]["data"][0]["x"], figures["classes"]["data"][0]["y"]))
+    assert classes["肥羊"] == 2 and "未分类" not in classes  # an empty 未分类 is left out
