@@ -37,6 +37,7 @@ urlpatterns = [
     path("plans/<str:period>/targets/<int:pk>/", plan_views.plan_target_edit, name="plan_target_edit"),
     path("plans/<str:period>/targets/<int:pk>/delete/", plan_views.plan_target_delete, name="plan_target_delete"),
     path("plans/<str:period>/revenue/", include("planning.revenue_urls")),
+    path("plans/<str:period>/", include("planning.document_urls")),
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),

@@ -37,7 +37,7 @@ NOT_PAGES = {
     "strategy_summary_xlsx",
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
-    "plan_target_edit", "plan_target_delete",
+    "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -45,9 +45,11 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan"}
+           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_document",
+           "plan_summary"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
-                 "customer_edit", "customer_transfer"}
+                 "customer_edit", "customer_transfer",
+                 "plan_document", "plan_summary"}  # the plan is a draft: only its director reads it whole
 
 
 def _revenue_plan_path() -> str:
@@ -119,6 +121,8 @@ def pages_for(username: str) -> list[tuple]:
         ("revenue_split", _revenue_plan_path()),
         ("plans", reverse("plans", kwargs=r)),
         ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
+        ("plan_document", reverse("plan_document", kwargs={**r, "period": plan.period})),
+        ("plan_summary", reverse("plan_summary", kwargs={**r, "period": plan.period})),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]
