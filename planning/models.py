@@ -268,6 +268,11 @@ class Plan(models.Model):
     revenue_proposal = models.DecimalField(_("建议收入总目标"), max_digits=16, decimal_places=2, null=True,
                                            blank=True)
     sections = models.JSONField(_("各节文字"), default=dict, blank=True)
+    # The version readers, the API and the amount class use: the latest
+    # approved one. It stands while a revision of the plan is drafted,
+    # submitted or returned, until that revision is approved (planning.workflow).
+    approved_version = models.ForeignKey("PlanVersion", on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+", verbose_name=_("生效版本"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,6 +303,8 @@ class PlanVersion(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("批示"), blank=True)
+    # The executive's comments per section: {section key of planning.document.SECTIONS: text}.
+    section_comments = models.JSONField(_("分节批示"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("计划版本")
