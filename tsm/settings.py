@@ -249,10 +249,12 @@ if os.environ.get("TASKS_BACKEND") == "immediate":
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Mail of the plan's workflow (planning.notify): the console for the demo;
-# a deployment names its SMTP server (EMAIL_HOST etc.) and EMAIL_BACKEND.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# a deployment names its backend and SMTP server (EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT).
+MAILERS = {"default": {
+    "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    "OPTIONS": ({"host": os.environ.get("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
+                if os.environ.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend") else {}),
+}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsm@localhost")
 
 
