@@ -51,10 +51,10 @@ def overview(user, period: str) -> list[OverviewRow]:
     a draft), then none — four queries whatever the number of regions."""
     regions = list(Region.objects.visible_to(user).order_by("code"))
     plans = {p.region_id: p for p in Plan.objects.filter(period=period, region__in=regions)
-             .select_related("approved_version")}
+             .select_related("approved_version").defer("approved_version__pdf")}
     submitted = {v.plan_id: v for v in PlanVersion.objects.filter(
         plan__in=[p for p in plans.values() if p.status == PlanStatus.SUBMITTED], status=PlanStatus.SUBMITTED)
-        .order_by("number")}
+        .defer("pdf").order_by("number")}
     rows = []
     for region in regions:
         plan = plans.get(region.pk)
