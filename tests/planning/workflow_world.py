@@ -16,7 +16,9 @@ def ready_plan(region, manager, *, period: str = "2027", product=None) -> Plan:
     product = product or Product.objects.get_or_create(code="P-WF", defaults={"name": "专线", "series": "数据"})[0]
     plan = Plan.objects.create(region=region, period=period, as_of=dt.date(2026, 11, 27))
     for family in IndicatorFamily:
-        PlanIndicator.objects.create(plan=plan, indicator=Indicator.objects.filter(family=family).first())
+        indicator = (Indicator.objects.filter(family=family).first()  # the catalogue, unless a flush emptied it
+                     or Indicator.objects.create(family=family, name=f"{family.label}指标"))
+        PlanIndicator.objects.create(plan=plan, indicator=indicator)
     revenue.total_set(plan=plan, value="1000")
     for family in ("growth", "satisfaction", "management"):
         Target.objects.create(plan=plan, family=family, name=f"{family} 目标", value=1, unit="个")
