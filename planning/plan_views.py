@@ -92,7 +92,9 @@ def _workflow_context(user, plan, full: bool) -> dict:
         "can_decide": can_decide,
         "can_revise": permissions.can_submit_plan(user, region) and plan.status == PlanStatus.APPROVED,
         "decision_form": DecisionForm(sections=SECTIONS) if can_decide else None,
-        "versions": wsel.plan_versions(plan, user) if full or plan.approved_version_id else [],
+        # a draft never submitted (no approved version behind it) has no versions: no query
+        "versions": (wsel.plan_versions(plan, user)
+                     if plan.status != PlanStatus.DRAFT or plan.approved_version_id else []),
         "returned": (PlanVersion.objects.filter(plan=plan, status=PlanStatus.RETURNED).order_by("-number").first()
                      if full and plan.status == PlanStatus.RETURNED else None),
     }

@@ -112,3 +112,13 @@ def test_todo_is_a_fragment_and_a_page(client, plan, director, executive):
     assert fragment.lstrip().startswith('<section class="card" id="todo"') and "营销计划待批准" in fragment
     assert "<html" in client.get("/todo/").content.decode()
     assert 'hx-get="/todo/"' in client.get("/", follow=True).content.decode()
+
+
+def test_a_submitted_plans_decomposition_shows_no_forms(client, plan, director, executive):
+    client.force_login(director)
+    assert "/revenue/adopt/" in client.get("/r/A/plans/2027/revenue/").content.decode()
+    workflow.plan_submit(plan=plan, user=director)
+    for user in (director, executive):
+        client.force_login(user)
+        page = client.get("/r/A/plans/2027/revenue/").content.decode()
+        assert "/revenue/adopt/" not in page and "/revenue/total/" not in page and "/revenue/row/" not in page
