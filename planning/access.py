@@ -4,15 +4,22 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from planning.models import Plan, Target
+from planning.models import Plan, PlanVersion, Target
 from teams import permissions
 from teams.access import region_for, region_for_director
 
 
 def may_open_plan(user, region, plan: Plan) -> bool:
-    """The whole plan (can_read_plan), or in a draft a manager's own targets."""
+    """The whole plan (can_read_plan), in a draft a manager's own targets, or
+    — while a revision is drafted — its approved version."""
     return (permissions.can_read_plan(user, region, plan.status)
-            or permissions.can_read_own_targets(user, region))
+            or permissions.can_read_own_targets(user, region)
+            or reads_approved_version(user, region, plan))
+
+
+def reads_approved_version(user, region, plan: Plan) -> bool:
+    """A revision of an approved plan is drafted: its readers read the approved version instead."""
+    return bool(plan.approved_version_id) and permissions.can_read_plan_version(user, region, "approved")
 
 
 def plan_for(request, code: str, period: str) -> Plan:
@@ -39,3 +46,26 @@ def target_for_director(request, code: str, period: str, pk: int) -> Target:
     target = get_object_or_404(Target, plan=plan, pk=pk)
     target.plan = plan
     return target
+
+
+def plan_for_decider(request, code: str, period: str) -> Plan:
+    """A plan the user may approve or return: an executive's (404 for anyone else)."""
+    region = region_for(request, code)
+    if not permissions.can_decide_plan(request.user):
+        raise Http404("plan")
+    plan = get_object_or_404(Plan, region=region, period=period)
+    plan.region = region
+    if not may_open_plan(request.user, region, plan):
+        raise Http404("plan")
+    return plan
+
+
+def version_for(request, code: str, period: str, number: int) -> PlanVersion:
+    """A frozen version of a plan, if the user reads it (can_read_plan_version)."""
+    region = region_for(request, code)
+    version = get_object_or_404(PlanVersion.objects.select_related("plan", "decided_by", "submitted_by"),
+                                plan__region=region, plan__period=period, number=number)
+    if not permissions.can_read_plan_version(request.user, region, version.status):
+        raise Http404("version")
+    version.plan.region = region
+    return version

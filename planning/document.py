@@ -128,6 +128,9 @@ def plan_content(plan: Plan) -> dict:
     special = [_special_action(a) for a in selectors.special_actions(region)]
 
     summary_data = _summary(target, base_revenue, months, texts.get("summary", ""))
+    # The region's funnel health (§4.3), which the executives' overview shows.
+    health = prules.funnel_health([row for rows in by_owner.values() for row in rows], t=t)
+    summary_data.update(funnel_health=str(health.label), funnel_health_reason=health.reason)
     sections = {
         "summary": summary_data,
         "contribution": {

@@ -271,6 +271,11 @@ class Plan(models.Model):
     # section key -> the version its text is at (0 until its first save): each
     # section's form carries its own, so two sections edited at once both land.
     section_versions = models.JSONField(_("各节文字版本"), default=dict, blank=True, editable=False)
+    # The version readers, the API and the amount class use: the latest
+    # approved one. It stands while a revision of the plan is drafted,
+    # submitted or returned, until that revision is approved (planning.workflow).
+    approved_version = models.ForeignKey("PlanVersion", on_delete=models.SET_NULL, null=True, blank=True,
+                                         related_name="+", verbose_name=_("生效版本"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -301,6 +306,8 @@ class PlanVersion(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("批示"), blank=True)
+    # The executive's comments per section: {section key of planning.document.SECTIONS: text}.
+    section_comments = models.JSONField(_("分节批示"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("计划版本")

@@ -78,3 +78,24 @@ class TargetEditForm(VersionedForm, TargetForm):
         if "indicator" in seen:
             seen["indicator"] = self.indicators.get(seen["indicator"])
         return {**super().service_kwargs(), "version": self.cleaned_data["version"], "seen": seen}
+
+
+class DecisionForm(forms.Form):
+    """An executive's decision on a submitted plan: an overall comment
+    (required to return it) and a comment per section of the document."""
+
+    comment = forms.CharField(label="总体批示", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_keys = [key for key, _ in sections]
+        for key, title in sections:
+            self.fields[f"section_{key}"] = forms.CharField(label=f"{title}", required=False,
+                                                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def section_fields(self):
+        return [self[f"section_{key}"] for key in self.section_keys]
+
+    def service_kwargs(self) -> dict:
+        return {"comment": self.cleaned_data["comment"],
+                "section_comments": {key: self.cleaned_data[f"section_{key}"] for key in self.section_keys}}

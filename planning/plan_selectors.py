@@ -11,7 +11,8 @@ def region_plans(region, user) -> list[Plan]:
     """The region's plans the user may open, latest period first (one query)."""
     plans = Plan.objects.filter(region=region).order_by("-period")
     return [p for p in plans if permissions.can_read_plan(user, region, p.status)
-            or permissions.can_read_own_targets(user, region)]
+            or permissions.can_read_own_targets(user, region)
+            or (p.approved_version_id and permissions.can_read_plan_version(user, region, "approved"))]
 
 
 def indicator_board(plan: Plan, catalogue: list[Indicator] | None = None) -> list[dict]:

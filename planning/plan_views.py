@@ -15,9 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from planning import plan_selectors as sel
 from planning import plan_services as services
 from planning import rules, selectors
+from planning import workflow_selectors as wsel
 from planning.access import plan_for, plan_for_director, target_for_director
-from planning.models import Indicator, TargetFamily
-from planning.plan_forms import IndicatorConfirmForm, PlanCreateForm, ResponsibleForm, TargetAddForm, TargetEditForm
+from planning.document import SECTIONS
+from planning.models import Indicator, PlanStatus, PlanVersion, TargetFamily
+from planning.plan_forms import (DecisionForm, IndicatorConfirmForm, PlanCreateForm, ResponsibleForm, TargetAddForm,
+                                 TargetEditForm)
 from teams import permissions
 from teams.access import region_for, region_for_director
 from tsm.lib.periods import base_period
@@ -62,6 +65,7 @@ def _plan_context(request, plan, *, errors=None, add_form=None) -> dict:
         "targets": sel.plan_targets(plan, manager_id=None if full else user.pk),
         "families": TargetFamily.choices,
     }
+    context.update(_workflow_context(user, plan, full))
     if full:
         context["board"] = sel.indicator_board(plan, indicators or None)
         context["blockers"] = rules.submission_blockers(sel.plan_facts(plan)) if sel.is_draft(plan) else []
@@ -76,10 +80,35 @@ def _plan_context(request, plan, *, errors=None, add_form=None) -> dict:
     return context
 
 
+def _workflow_context(user, plan, full: bool) -> dict:
+    """The plan's workflow actions for this user: submit (the director, a
+    draft), approve or return (an executive, a submitted plan), revise (the
+    director, an approved plan), and the versions so far."""
+    region = plan.region
+    draft = sel.is_draft(plan)
+    can_decide = permissions.can_decide_plan(user) and plan.status == PlanStatus.SUBMITTED
+    return {
+        "can_submit": permissions.can_submit_plan(user, region) and draft,
+        "can_decide": can_decide,
+        "can_revise": permissions.can_submit_plan(user, region) and plan.status == PlanStatus.APPROVED,
+        "decision_form": DecisionForm(sections=SECTIONS) if can_decide else None,
+        # a draft never submitted (no approved version behind it) has no versions: no query
+        "versions": (wsel.plan_versions(plan, user)
+                     if plan.status != PlanStatus.DRAFT or plan.approved_version_id else []),
+        "returned": (PlanVersion.objects.filter(plan=plan, status=PlanStatus.RETURNED).order_by("-number").first()
+                     if full and plan.status == PlanStatus.RETURNED else None),
+    }
+
+
 def plan(request, region, period):
     """A plan: its period and base period, 职责确认 (the four categories side
-    by side), its targets in the four families and 提交前还需完成."""
+    by side), its targets in the four families and 提交前还需完成. While a
+    revision is drafted, a reader who may not read the draft gets the approved version."""
     plan = plan_for(request, region, period)
+    if (not permissions.can_read_plan(request.user, plan.region, plan.status)
+            and not permissions.can_read_own_targets(request.user, plan.region)):
+        return redirect("plan_version", region=plan.region.code, period=plan.period,
+                        number=plan.approved_version.number)
     return render(request, "planning/plan.html", _plan_context(request, plan))
 
 

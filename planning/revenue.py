@@ -24,8 +24,8 @@ from django.utils import timezone
 from customers.models import Contribution, Product
 from pipeline.models import Project, ProjectStanding, RevenueTarget
 from pipeline.choices import Status
-from planning import rules, split
-from planning.models import Plan, Target, TargetFamily, TargetPart, TargetSignoff
+from planning import notify, rules, split
+from planning.models import Plan, PlanStatus, Target, TargetFamily, TargetPart, TargetSignoff
 from planning.services import REVENUE_TARGET_NAME, revenue_targets_hand_down
 from teams.models import User
 from tsm.lib.periods import base_period, month_label
@@ -69,6 +69,8 @@ def total_set(*, plan: Plan, value) -> Target:
     amount = parse_money(value, "区域整体资费贡献总目标")
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+            raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，总目标不能再修改")
         target = revenue_target(plan)
         if target is None:
             target = Target.objects.create(plan=plan, family=TargetFamily.FINANCE, name=REVENUE_TARGET_NAME,
@@ -86,6 +88,8 @@ def total_propose(*, plan: Plan, value) -> Decimal:
     amount = parse_money(value, "建议总目标")
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+            raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，总目标不能再修改")
         if revenue_target(plan) is not None:
             raise ValidationError("公司领导已设定总目标，不再提建议")
         Plan.objects.filter(pk=plan.pk).update(revenue_proposal=amount, updated_at=timezone.now())
@@ -278,6 +282,8 @@ def signatures(plan: Plan, target: Target | None, *, manager_id: int | None = No
 
 def _locked(plan: Plan) -> tuple[Plan, Target]:
     plan = Plan.objects.select_for_update().select_related("region").get(pk=plan.pk)
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
+        raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，目标分解不能再修改")
     target = revenue_target(plan)
     if target is None:
         raise ValidationError("公司领导尚未设定总目标，请先设定（或提出建议）后再分解")
@@ -314,11 +320,13 @@ def row_save(*, plan: Plan, mode: str, manager: User, item_id: int, values: dict
         plan, target = _locked(plan)
         if mode_of(target, mode) != mode:
             raise ValidationError(f"本计划已{MODES[mode_of(target, mode)]}分解，不能再{MODES[mode]}保存")
+        valid = _valid_signatures(plan, target)
         _parts(target, manager.pk).filter(**{mode: item}).delete()
         parts = TargetPart.objects.bulk_create(
             TargetPart(target=target, manager=manager, month=month, amount=amount, **{mode: item})
             for month, amount in amounts.items())
         revenue_targets_hand_down(plan=plan)
+        _tell_voided(plan, target, valid)
     return parts
 
 
@@ -332,12 +340,24 @@ def suggestion_adopt(*, plan: Plan, mode: str) -> int:
             suggestion = suggested_split(plan, mode, target.value)
         except split.NoBasis as e:
             raise ValidationError(str(e)) from None
+        valid = _valid_signatures(plan, target)
         TargetPart.objects.filter(target=target).delete()
         TargetPart.objects.bulk_create(
             TargetPart(target=target, manager_id=m, month=month, amount=amount, **{f"{mode}_id": i})
             for (m, i, month), amount in suggestion.items())
         revenue_targets_hand_down(plan=plan)
+        _tell_voided(plan, target, valid)
     return len(suggestion)
+
+
+def _valid_signatures(plan: Plan, target: Target) -> list[TargetSignoff]:
+    return [s for s in TargetSignoff.objects.filter(plan=plan).select_related("manager")
+            if s.digest == digest(target, s.manager_id)]
+
+
+def _tell_voided(plan: Plan, target: Target, valid: list[TargetSignoff]) -> None:
+    """Mail each manager whose valid signature this change voided (planning.notify)."""
+    notify.signatures_voided(plan, [s.manager for s in valid if s.digest != digest(target, s.manager_id)])
 
 
 def sign(*, plan: Plan, manager: User) -> TargetSignoff:

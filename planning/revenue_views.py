@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from planning import revenue
-from planning.models import Plan
+from planning.models import Plan, PlanStatus
 from teams import permissions
 from teams.access import region_for
 from teams.models import User
@@ -56,9 +56,12 @@ def _context(request, region, plan, *, mode=None, errors=(), status=200):
     if not sees:
         d.rows = []
     mine = d.signatures.get(user) if sees == "own" else None
+    open_ = plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
     return {
         "region": region, "plan": plan, "d": d, "sees": sees, "errors": list(errors),
-        "can_edit": permissions.can_edit_plan(user, region), "can_set_total": permissions.can_decide_plan(user),
+        # a submitted or approved plan is not changed (planning.workflow): no forms
+        "can_edit": permissions.can_edit_plan(user, region) and open_,
+        "can_set_total": permissions.can_decide_plan(user) and open_,
         "modes": revenue.MODES, "month_labels": [month_label(m) for m in d.months],
         "my_signature": mine, "blockers": d.blockers() if sees == "all" else [],
         "off_abs": abs(d.off) if d.off else None,

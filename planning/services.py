@@ -455,13 +455,18 @@ def revenue_targets_hand_down(*, plan: Plan) -> dict[int, Decimal]:
     target on 区域整体资费贡献, one decomposition table, never a sum of other
     financial targets — into pipeline's RevenueTarget, which the amount class
     and pipeline coverage read. Called whenever that decomposition changes;
-    marks the region's data as changed, since the amount classes follow."""
+    marks the region's data as changed, since the amount classes follow.
+    While a revision of an approved plan is under way nothing is written."""
     parts = (
         TargetPart.objects.filter(target__plan=plan, target__family=TargetFamily.FINANCE, manager__isnull=False)
         .filter(Q(target__name=REVENUE_TARGET_NAME) | Q(target__indicator__name=REVENUE_TARGET_NAME))
         .values("manager_id").annotate(total=Sum("amount")).order_by()
     )
     totals = {row["manager_id"]: row["total"] for row in parts}
+    if plan.approved_version_id and plan.status != PlanStatus.APPROVED:
+        # a revision of an approved plan: the approved version's targets stand
+        # until the revision is approved (planning.workflow.plan_approve hands it down)
+        return totals
     with transaction.atomic():
         RevenueTarget.objects.filter(region=plan.region, period=plan.period).delete()
         RevenueTarget.objects.bulk_create(

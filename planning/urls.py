@@ -1,6 +1,13 @@
 from django.urls import include, path, re_path
 
-from planning import api, plan_views, views
+from planning import api, plan_views, views, workflow_views
+
+# Site-level pages of planning (not under a region): the executives'
+# all-regions page of plans, and 待办 loaded into the home pages.
+site_urlpatterns = [
+    path("plans/overview/", workflow_views.plans_overview, name="plans_overview"),
+    path("todo/", workflow_views.todo, name="todo"),
+]
 
 api_urlpatterns = [
     path("regions/<str:region>/analysis", api.analysis_api, name="api_analysis"),
@@ -38,6 +45,15 @@ urlpatterns = [
     path("plans/<str:period>/targets/<int:pk>/delete/", plan_views.plan_target_delete, name="plan_target_delete"),
     path("plans/<str:period>/revenue/", include("planning.revenue_urls")),
     path("plans/<str:period>/", include("planning.document_urls")),
+    # the workflow (§6.2): moves of the plan, its frozen versions
+    path("plans/<str:period>/submit/", workflow_views.plan_submit, name="plan_submit"),
+    path("plans/<str:period>/approve/", workflow_views.plan_approve, name="plan_approve"),
+    path("plans/<str:period>/return/", workflow_views.plan_return, name="plan_return"),
+    path("plans/<str:period>/revise/", workflow_views.plan_revise, name="plan_revise"),
+    path("plans/<str:period>/versions/", workflow_views.plan_versions, name="plan_versions"),
+    path("plans/<str:period>/versions/<int:number>/", workflow_views.plan_version, name="plan_version"),
+    path("plans/<str:period>/versions/<int:number>/compare/", workflow_views.plan_version_compare,
+         name="plan_version_compare"),
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),

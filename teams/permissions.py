@@ -157,3 +157,23 @@ def can_edit_plan(user, region) -> bool:
 def can_decide_plan(user) -> bool:
     """Approve or return a submitted plan; set a region's total revenue target."""
     return is_executive(user)
+
+
+def can_read_plan_version(user, region, status: str) -> bool:
+    """A frozen submission of the region's plan: its director and
+    administrators every one; executives every one (a submission is never a
+    draft: the ones they returned too); the region's managers the submitted
+    and approved ones."""
+    if can_edit_region(user, region) or is_administrator(user) or is_executive(user):
+        return True
+    return status in _PUBLISHED and is_manager(user) and is_member(user, region)
+
+
+def can_submit_plan(user, region) -> bool:
+    """Submit the region's plan for approval, or start a revision of an approved one: its director."""
+    return can_edit_region(user, region)
+
+
+def sees_all_plans(user) -> bool:
+    """The all-regions page of plans: executives (and administrators, for support)."""
+    return is_executive(user) or is_administrator(user)

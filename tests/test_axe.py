@@ -38,6 +38,7 @@ NOT_PAGES = {
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
     "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
+    "plan_submit", "plan_approve", "plan_return", "plan_revise",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -46,9 +47,10 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
            "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_document",
-           "plan_summary"}
+           "plan_summary", "plan_versions", "plan_version", "plan_version_compare", "todo",
+           "plans_overview"}  # the executive's test scans the overview
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
-                 "customer_edit", "customer_transfer",
+                 "customer_edit", "customer_transfer", "plan_version (returned)",
                  "plan_document", "plan_summary"}  # the plan is a draft: only its director reads it whole
 
 
@@ -85,6 +87,7 @@ def pages_for(username: str) -> list[tuple]:
     competitor = Competitor.objects.filter(region__code="DEMO").order_by("pk").first()
     c = {**r, "code": customer.code}
     plan = _demo_plan()
+    submitted = _demo_submitted_plan()
     pages = [
         ("home", reverse("home")),
         ("region_home", reverse("region_home", kwargs=r)),
@@ -123,6 +126,13 @@ def pages_for(username: str) -> list[tuple]:
         ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
         ("plan_document", reverse("plan_document", kwargs={**r, "period": plan.period})),
         ("plan_summary", reverse("plan_summary", kwargs={**r, "period": plan.period})),
+        ("plan (submitted)", reverse("plan", kwargs={**r, "period": submitted.period})),
+        ("plan_versions", reverse("plan_versions", kwargs={**r, "period": submitted.period})),
+        ("plan_version", reverse("plan_version", kwargs={**r, "period": submitted.period, "number": 2})),
+        ("plan_version (returned)", reverse("plan_version", kwargs={**r, "period": submitted.period, "number": 1})),
+        ("plan_version_compare", reverse("plan_version_compare",
+                                         kwargs={**r, "period": submitted.period, "number": 2})),
+        ("todo", reverse("todo")),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]
@@ -146,6 +156,28 @@ def _demo_plan():
                                              confirmed=True)
         for family in ("finance", "growth"):
             plan_services.target_add(plan=plan, family=family, name=f"{family} 目标", value="1", unit="个")
+    return plan
+
+
+def _demo_submitted_plan():
+    """The demo region's 2026 plan: version 1 returned with comments, version 2
+    (its summary rewritten) submitted — the versions, a frozen version with
+    its comments and the comparison have something to show."""
+    from planning.document import plan_content
+    from planning.models import Plan, PlanVersion
+    from teams.models import Region, User
+
+    plan = Plan.objects.filter(region__code="DEMO", period="2026").first()
+    if plan is None:
+        executive = User.objects.get(username="executive")
+        plan = Plan.objects.create(region=Region.objects.get(code="DEMO"), period="2026", as_of=dt.date.today(),
+                                   status="submitted", sections={"summary": "第一稿的摘要"})
+        PlanVersion.objects.create(plan=plan, number=1, as_of=plan.as_of, content=plan_content(plan),
+                                   status="returned", decided_by=executive, comment="目标偏低",
+                                   decided_at=dt.datetime.now(dt.UTC), section_comments={"summary": "写清增长"})
+        plan.sections = {"summary": "第二稿的摘要\n增长 12%"}
+        plan.save()
+        PlanVersion.objects.create(plan=plan, number=2, as_of=plan.as_of, content=plan_content(plan))
     return plan
 
 
@@ -264,6 +296,24 @@ def test_no_page_has_a_serious_accessibility_violation_for_an_account_manager(de
         scanner.visit(name, path, *status)
     _scan_funnel_with_evidence_open(scanner, pages)
     _scan_htmx_editors(scanner, pages)
+    assert scanner.failures == [], scanner.report()
+    scanner.report()
+
+
+def test_no_workflow_page_has_a_serious_accessibility_violation_for_an_executive(demo, page):
+    """The executive's side of the workflow: the all-regions page, a submitted
+    plan with the approve/return form, a frozen version and 待办."""
+    pages_for("director")  # the demo plans
+    scanner = Scanner(page, demo, "executive")
+    login(page, demo, "executive")
+    page.wait_for_load_state()
+    r = {"region": "DEMO", "period": "2026"}
+    for name, path in [("home", reverse("home")), ("plans_overview", reverse("plans_overview")),
+                       ("plan (submitted)", reverse("plan", kwargs=r)),
+                       ("plan_version", reverse("plan_version", kwargs={**r, "number": 2})),
+                       ("plan_version (returned)", reverse("plan_version", kwargs={**r, "number": 1})),
+                       ("todo", reverse("todo"))]:
+        scanner.visit(name, path)
     assert scanner.failures == [], scanner.report()
     scanner.report()
 

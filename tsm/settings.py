@@ -248,6 +248,17 @@ if os.environ.get("TASKS_BACKEND") == "immediate":
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Mail of the plan's workflow (planning.notify): the console for the demo
+# (DEBUG); otherwise SMTP at EMAIL_HOST:EMAIL_PORT, or the EMAIL_BACKEND named.
+_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {"default": {
+    "BACKEND": _EMAIL_BACKEND,
+    "OPTIONS": ({"host": os.environ.get("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
+                if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {}),
+}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsm@localhost")
+
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from planning import views as planning_views
-from planning.urls import api_urlpatterns
+from planning.urls import api_urlpatterns, site_urlpatterns
 from teams import views as team_views
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("unit/", team_views.set_money_unit, name="set_money_unit"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
+    path("", include(site_urlpatterns)),
     path("r/<str:region>/", planning_views.region_home, name="region_home"),
     path("r/<str:region>/settings/", team_views.region_settings, name="region_settings"),
     path("r/<str:region>/import/", include("pipeline.import_urls")),

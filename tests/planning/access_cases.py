@@ -4,8 +4,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
-from planning.models import Indicator, Plan, PlanIndicator, SpecialAction, SwotItem, Target, TargetPart
-from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
+from planning.document import plan_content
+from planning.models import Indicator, Plan, PlanIndicator, PlanVersion, SpecialAction, SwotItem, Target, TargetPart
+from tests.access import DIRECTOR_ONLY, EVERYONE, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
 
@@ -78,6 +79,22 @@ CASES = {
     # No row named: refused with 400, which only a director reaches.
     "revenue_row": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(400,),
                         kwargs=lambda w: {"region": "A", "period": "2027"}, data={"by": "product"}),
+    # The workflow (§6.2): plan A 2027 is a draft that cannot be submitted yet (400, the director only);
+    # plan A 2026 is submitted (version 1), plan A 2025 approved (version 1).
+    "plan_submit": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(400,), kwargs=lambda w: _plan_kwargs()),
+    "plan_approve": Case(ok={"executive"}, method="post", ok_status=(302,),
+                         kwargs=lambda w: {"region": "A", "period": "2026"}, data={"comment": "同意"}),
+    "plan_return": Case(ok={"executive"}, method="post", ok_status=(302,),
+                        kwargs=lambda w: {"region": "A", "period": "2026"}, data={"comment": "目标偏低"}),
+    "plan_revise": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,),
+                        kwargs=lambda w: {"region": "A", "period": "2025"}),
+    "plan_versions": Case(ok=REGION_A_READERS, kwargs=lambda w: {"region": "A", "period": "2026"}),
+    "plan_version": Case(ok=REGION_A_READERS, kwargs=lambda w: {"region": "A", "period": "2026", "number": 1}),
+    "plan_version_compare": Case(ok=REGION_A_READERS,
+                                 kwargs=lambda w: {"region": "A", "period": "2026", "number": 1}),
+    # Site level: the executives' all-regions page; 待办 of everyone signed in.
+    "plans_overview": Case(ok={"executive", "administrator"}, kwargs=lambda w: {}),
+    "todo": Case(ok=EVERYONE, kwargs=lambda w: {}),
     "revenue_sign": Case(ok={"manager_a1"}, method="post", ok_status=(302,),
                          kwargs=lambda w: {"region": "A", "period": "2027", "manager": w["manager_a1"].pk}),
 }
@@ -115,5 +132,11 @@ def extend_world(world) -> dict:
     indicator = Indicator.objects.order_by("pk").first()
     PlanIndicator.objects.create(plan=plan, indicator=indicator)
     target = Target.objects.create(plan=plan, family="growth", name="新增客户", value=Decimal("3"), unit="个")
+    for period, status in (("2026", "submitted"), ("2025", "approved")):
+        frozen = Plan.objects.create(region=region, period=period, as_of=timezone.localdate(), status=status)
+        version = PlanVersion.objects.create(plan=frozen, number=1, as_of=frozen.as_of, content=plan_content(frozen),
+                                             status=status)
+        if status == "approved":
+            Plan.objects.filter(pk=frozen.pk).update(approved_version=version)
     return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
             "plan": plan, "indicator": indicator, "target": target}

@@ -12,6 +12,7 @@ from pipeline.models import Project, ProjectStanding, RevenueTarget
 from pipeline.selectors import manager_revenue_targets
 from planning import revenue
 from planning.models import Plan, TargetPart, TargetSignoff
+from planning.services import revenue_targets_hand_down
 
 AS_OF = dt.date(2026, 11, 27)  # base period 2025-11 .. 2026-10
 
@@ -199,9 +200,10 @@ def test_xlsx_export(plan, client_for, director, manager_a1, products):
 
 def test_hand_down_of_an_approved_plan_is_no_draft(plan, manager_a1, products):
     revenue.total_set(plan=plan, value="100")
-    Plan.objects.filter(pk=plan.pk).update(status="approved")
-    plan.refresh_from_db()
     revenue.row_save(plan=plan, mode="product", manager=manager_a1, item_id=products[0].pk, values={"2027-05": "100"})
+    Plan.objects.filter(pk=plan.pk).update(status="approved")  # an approved plan's decomposition is not edited
+    plan.refresh_from_db()
+    revenue_targets_hand_down(plan=plan)  # planning.workflow.plan_approve hands it down
     assert list(RevenueTarget.objects.values_list("manager_id", "amount", "draft")) == [
         (manager_a1.pk, Decimal("100.00"), False)]
 
