@@ -455,14 +455,24 @@ def revenue_targets_hand_down(*, plan: Plan) -> dict[int, Decimal]:
     target on 区域整体资费贡献, one decomposition table, never a sum of other
     financial targets — into pipeline's RevenueTarget, which the amount class
     and pipeline coverage read. Called whenever that decomposition changes;
-    marks the region's data as changed, since the amount classes follow."""
+    marks the region's data as changed, since the amount classes follow.
+
+    While the period's handed-down targets are an approved plan's (draft
+    False) and the plan is not approved now — a revision being drafted over
+    it — they stand: the revision's values are handed down when it is
+    approved (the workflow calls this again then) and nothing is written
+    now. Returns the totals of the plan's decomposition either way."""
     parts = (
         TargetPart.objects.filter(target__plan=plan, target__family=TargetFamily.FINANCE, manager__isnull=False)
         .filter(Q(target__name=REVENUE_TARGET_NAME) | Q(target__indicator__name=REVENUE_TARGET_NAME))
         .values("manager_id").annotate(total=Sum("amount")).order_by()
     )
     totals = {row["manager_id"]: row["total"] for row in parts}
+    approved = plan.status == PlanStatus.APPROVED
     with transaction.atomic():
+        handed = RevenueTarget.objects.select_for_update().filter(region=plan.region, period=plan.period)
+        if not approved and any(not draft for draft in handed.values_list("draft", flat=True)):
+            return totals  # the approved plan's targets stand until the revision is approved
         RevenueTarget.objects.filter(region=plan.region, period=plan.period).delete()
         RevenueTarget.objects.bulk_create(
             RevenueTarget(region=plan.region, manager_id=manager_id, period=plan.period, amount=total,
