@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from planning import api, plan_views, views
+from planning import api, performance_views, plan_views, views
 
 api_urlpatterns = [
     path("regions/<str:region>/analysis", api.analysis_api, name="api_analysis"),
@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),
         path("customers/<str:code>/publicity/", views.customer_publicity, name="customer_publicity"),
+        path("performance/", performance_views.performance_panel, name="performance"),
     ], "planning"))),
 ]

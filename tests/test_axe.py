@@ -43,7 +43,8 @@ NOT_PAGES = {
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
            "decision", "decision_customer", "contact_edit", "competitors", "competitor_edit", "funnel",
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
-           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
+           "customer_projects", "planning:customer_actions", "planning:customer_publicity", "planning:performance",
+           "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
            "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
@@ -108,6 +109,7 @@ def pages_for(username: str) -> list[tuple]:
         ("customer_projects", reverse("customer_projects", kwargs=c)),
         ("planning:customer_actions", reverse("planning:customer_actions", kwargs=c)),
         ("planning:customer_publicity", reverse("planning:customer_publicity", kwargs=c)),
+        ("planning:performance", reverse("planning:performance", kwargs=r)),
         ("customer_list", reverse("customer_list", kwargs=r)),
         ("customer_list (refused)", reverse("customer_list", kwargs=r) + "?manager=nobody", 400),
         ("customer_edit", reverse("customer_edit", kwargs=c)),
