@@ -32,6 +32,7 @@ from teams.models import User
 from tsm.lib.periods import add_months, month_label, month_start
 
 RATIO = Decimal("0.0001")
+CENT = Decimal("0.01")  # money in the rows: to the fen, whatever the database returns
 
 
 def months_to_date(plan, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -89,8 +90,8 @@ def _rows(names: dict, targets: dict, actuals: dict, t) -> list[dict]:
         actual = actuals.get(pk, Decimal("0"))
         verdict = rules.performance(actual, target, t=t)
         rows.append({
-            "code": code, "name": name, "actual": str(actual),
-            "target": None if target is None else str(target),
+            "code": code, "name": name, "actual": str(actual.quantize(CENT)),
+            "target": None if target is None else str(target.quantize(CENT)),
             "ratio": str((actual / target).quantize(RATIO, ROUND_FLOOR)) if target else None,
             "verdict": verdict.value, "label": str(verdict.label), "reason": verdict.reason,
         })

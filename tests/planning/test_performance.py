@@ -82,13 +82,13 @@ def test_performance_by_product_and_manager_counts_the_full_months_to_date(book,
     perf = performance(book, TODAY)
     assert (perf["from"], perf["to"], perf["draft"]) == ("2027-01", "2027-04", False)
     assert [(r["code"], r["target"], r["actual"], r["ratio"], r["verdict"]) for r in perf["by_product"]] == [
-        ("P1", "4000", "4100", "1.0250", "met"),  # both managers' customers sold P1
-        ("P2", "2000", "2200", "1.1000", "exceeded"),  # exactly 110 %
-        ("P3", "1200", "0", "0.0000", "short"),
+        ("P1", "4000.00", "4100.00", "1.0250", "met"),  # both managers' customers sold P1
+        ("P2", "2000.00", "2200.00", "1.1000", "exceeded"),  # exactly 110 %
+        ("P3", "1200.00", "0.00", "0.0000", "short"),
     ]
     assert [(r["code"], r["target"], r["actual"], r["ratio"], r["verdict"]) for r in perf["by_manager"]] == [
-        ("manager_a1", "5200", "4000", "0.7692", "short"),
-        ("manager_a2", "2000", "2300", "1.1500", "exceeded"),
+        ("manager_a1", "5200.00", "4000.00", "0.7692", "short"),
+        ("manager_a2", "2000.00", "2300.00", "1.1500", "exceeded"),
     ]
     p2 = _row(perf["by_product"], "P2")
     assert (p2["name"], p2["label"]) == ("产品2", "超越") and "110.00% ≥ 110%" in p2["reason"]
@@ -97,7 +97,7 @@ def test_performance_by_product_and_manager_counts_the_full_months_to_date(book,
 def test_a_manager_sees_their_own_part(book, manager_a1):
     perf = performance(book, TODAY, owner=manager_a1.pk)
     assert [(r["code"], r["target"], r["actual"]) for r in perf["by_product"]] == [
-        ("P1", "4000", "4000"), ("P3", "1200", "0")]
+        ("P1", "4000.00", "4000.00"), ("P3", "1200.00", "0.00")]
     assert [r["code"] for r in perf["by_manager"]] == ["manager_a1"]
 
 
@@ -106,7 +106,7 @@ def test_a_product_with_revenue_but_no_target_is_listed_unjudged(book, region_a,
     Contribution.objects.create(region=region_a, customer=Customer.objects.get(code="C1"), product=extra,
                                 month=dt.date(2027, 3, 1), revenue=D("10"))
     row = _row(performance(book, TODAY)["by_product"], "P9")
-    assert (row["target"], row["actual"], row["ratio"], row["verdict"], row["label"]) == (None, "10", None, None, "")
+    assert (row["target"], row["actual"], row["ratio"], row["verdict"], row["label"]) == (None, "10.00", None, None, "")
 
 
 def test_a_part_of_the_by_project_table_counts_for_its_projects_product(region_a, manager_a1, products):
@@ -118,7 +118,7 @@ def test_a_part_of_the_by_project_table_counts_for_its_projects_product(region_a
     TargetPart.objects.create(target=target, manager=manager_a1, project=project, month=dt.date(2027, 2, 1),
                               amount=D("900"))
     perf = performance(plan, TODAY)
-    assert [(r["code"], r["target"], r["verdict"]) for r in perf["by_product"]] == [("P2", "900", "short")]
+    assert [(r["code"], r["target"], r["verdict"]) for r in perf["by_product"]] == [("P2", "900.00", "short")]
     assert perf["draft"] is True
 
 
