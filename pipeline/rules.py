@@ -69,9 +69,12 @@ def weighted_amount(amount: Decimal, rate: int) -> Decimal:
 AMOUNT_CLASS_LABELS = Labels(AmountClass)
 
 
-def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
+def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds = DEFAULTS,
+                 source: str = "") -> Verdict:
     """Amount class (项目金额分类): share of the owner's revenue target for the
-    plan period, or fixed amounts when the owner has no (positive) target."""
+    plan period, or fixed amounts when the owner has no (positive) target.
+    `source` names where the target comes from (its plan, 草稿, a half-year
+    doubled: TargetChoice.source) and is said after it."""
     if owner_target is None or owner_target <= 0:
         said = f"负责人无目标，按金额 {fmt_money(amount)}"
         if amount >= t.amount_a_yuan:
@@ -79,7 +82,8 @@ def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds
         if amount >= t.amount_b_yuan:
             return Verdict.of(AmountClass.B, f"B类：{said} ≥ {fmt_money(t.amount_b_yuan)}")
         return Verdict.of(AmountClass.C, f"C类：{said} < {fmt_money(t.amount_b_yuan)}")
-    said = f"金额 {fmt_money(amount)} 占负责人目标 {fmt_money(owner_target)} 的 {fmt_pct(amount / owner_target)}"
+    target = f"{fmt_money(owner_target)}（{source}）" if source else fmt_money(owner_target)
+    said = f"金额 {fmt_money(amount)} 占负责人目标 {target} 的 {fmt_pct(amount / owner_target)}"
     if amount >= t.amount_a_share * owner_target:
         return Verdict.of(AmountClass.A, f"A类：{said} ≥ {fmt_rate(t.amount_a_share)}")
     if amount >= t.amount_b_share * owner_target:
@@ -285,6 +289,14 @@ class TargetChoice(NamedTuple):
     draft: bool  # from a plan not (yet) approved: the pages mark it 草稿
     factor: int  # 2 for a half-year: project amounts are annual
     start: date  # the first day of the period: coverage's "met" counts from it
+
+    @property
+    def source(self) -> str:
+        """Where a manager's target comes from, as the amount class's reason says it."""
+        said = f"{self.period} 计划"
+        if self.factor != 1:
+            said += f"半年目标 ×{self.factor}"
+        return said + ("，草稿" if self.draft else "")
 
 
 def revenue_target_choice(candidates: Iterable[tuple[str, bool]], as_of: date) -> Verdict:

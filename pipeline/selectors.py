@@ -94,6 +94,10 @@ class RevenueTargets:
         return self.choice.value
 
     @property
+    def source(self) -> str:
+        return self.chosen.source if self.chosen else ""
+
+    @property
     def for_amount_class(self) -> dict[int, Decimal]:
         """Each manager's target as the amount class reads it (a half-year's doubled)."""
         factor = self.chosen.factor if self.chosen else 1
@@ -132,7 +136,8 @@ def project_analysis(region, as_of: dt.date) -> ProjectAnalysis:
                                 lambda: compute_project_analysis(region, as_of))
 
 
-def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, project_ids=None) -> dict:
+def _analyse(region, as_of, *, t, rows, targets: RevenueTargets, value_classes, contacts=None,
+             project_ids=None) -> dict:
     """The rules of pipeline.analysis over `rows`: every open project of the
     region, or (project_ids) a few, whose customers' contacts are read here."""
     if contacts is None:
@@ -144,7 +149,7 @@ def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, p
     return analyse_projects(
         projects=rows,
         value_classes=value_classes,
-        owner_targets=targets,
+        owner_targets=targets.for_amount_class, target_source=targets.source,
         contact_roles={c["id"]: c["roles"] or [] for c in contacts},
         customer_contacts=customer_contacts,
         links=project_contact_links(region, project_ids=project_ids),
@@ -157,7 +162,7 @@ def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> Proje
     customers = customers or csel.customer_analysis(region, as_of)
     targets = revenue_targets(region, as_of)
     projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region),
-                        targets=targets.for_amount_class, value_classes=_value_classes(customers),
+                        targets=targets, value_classes=_value_classes(customers),
                         contacts=customers.contacts)
     done = revenue_done(region, as_of, targets) if targets.amounts else {}
     return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets.amounts, year_to_date=done)
@@ -170,7 +175,8 @@ def _value_classes(customers) -> dict[int, str | None]:
 # --- the stored results: read in SQL, judged in full only for the rows shown ------------------------
 
 
-def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dict[int, ProjectResult]:
+def projects_judged(region, as_of: dt.date, project_ids, *,
+                    targets: RevenueTargets | None = None) -> dict[int, ProjectResult]:
     """The full verdicts (values, labels, reasons) of a few open projects —
     the rows a page shows — from their own data and their customers' stored
     value classes: a handful of queries whatever the region's size."""
@@ -181,7 +187,7 @@ def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dic
     value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r["customer_id"] for r in rows})
                          .values_list("customer_id", "value_class"))
     if targets is None:
-        targets = manager_revenue_targets(region, as_of)
+        targets = revenue_targets(region, as_of)
     return _analyse(region, as_of, t=region.thresholds(), rows=rows, targets=targets,
                     value_classes=value_classes, project_ids=project_ids)
 

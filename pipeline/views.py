@@ -53,8 +53,7 @@ def funnel(request, region):
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     listed = form.apply_sql(psel.standings(region, request.user))
-    revenue_targets = psel.revenue_targets(region, today)
-    targets = revenue_targets.for_amount_class
+    targets = psel.revenue_targets(region, today)
     if request.GET.get("format") == "xlsx":
         judged = psel.projects_judged(region, today, listed.values_list("pk", flat=True), targets=targets)
         projects = [judged[pk] for pk in listed.values_list("pk", flat=True) if pk in judged]
@@ -67,7 +66,7 @@ def funnel(request, region):
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
         "evidence": psel.evidence_wording(), "as_of": today, "freshness": freshness,
         "can_edit_projects": permissions.can_add_projects_in(request.user, region),
-        **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, revenue_targets),
+        **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, targets),
     })
 
 

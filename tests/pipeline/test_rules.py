@@ -342,3 +342,11 @@ def test_plan_period_bounds():
     assert plan_period_bounds("2027") == (date(2027, 1, 1), date(2027, 12, 31))
     assert plan_period_bounds("2027H1") == (date(2027, 1, 1), date(2027, 6, 30))
     assert plan_period_bounds("2027H2") == (date(2027, 7, 1), date(2027, 12, 31))
+
+
+def test_the_amount_class_names_where_the_target_comes_from():
+    choice = revenue_target_choice([("2027", False), ("2027H2", True)], date(2027, 8, 1)).value
+    assert choice.source == "2027H2 计划半年目标 ×2，草稿"
+    verdict = amount_class(D("200000"), D("1000000"), source=choice.source)
+    assert verdict.reason == "A类：金额 200,000.00 占负责人目标 1,000,000.00（2027H2 计划半年目标 ×2，草稿） 的 20.00% ≥ 20%"
+    assert revenue_target_choice([("2027", False)], date(2027, 8, 1)).value.source == "2027 计划"
