@@ -206,6 +206,16 @@ def revenue_by_owner(region, start: dt.date, as_of: dt.date) -> dict[int, Decima
     return {row["customer__owner_id"]: row["total"] for row in rows if row["customer__owner_id"]}
 
 
+def revenue_by_product(region, start: dt.date, as_of: dt.date, *, owner: int | None = None) -> dict[int, Decimal]:
+    """Revenue of each product in the full months from `start` to before
+    `as_of` (one query): the region's customers', or one manager's."""
+    qs = Contribution.objects.filter(region=region, month__gte=start, month__lt=as_of.replace(day=1))
+    if owner is not None:
+        qs = qs.filter(customer__owner_id=owner)
+    rows = qs.values("product_id").annotate(total=Sum("revenue")).order_by()
+    return {row["product_id"]: row["total"] for row in rows}
+
+
 # --- the customer analysis of a region -------------------------------------------------------------
 
 

@@ -68,6 +68,7 @@ def analyse_projects(
     *, projects: list[dict], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
     contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
     links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date, t: Thresholds,
+    target_source: str = "",
 ) -> dict[int, ProjectResult]:
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
@@ -99,7 +100,7 @@ def analyse_projects(
         evidence = tuple(p["evidence"] or ())
         rate = win_rate(evidence, p["status"])
         lay, overdue = layer(p["expected_close"])
-        amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t)
+        amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t, source=target_source)
         results[p["id"]] = ProjectResult(
             id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
             owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],

@@ -8,6 +8,7 @@ the sentence that produced it.
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from customers.rules import VALUE_CLASS_SHORT
 from pipeline.choices import AmountClass, Category, Conclusion, FunnelHealth, Layer, Status, Tactic, TariffEffect
@@ -68,9 +69,12 @@ def weighted_amount(amount: Decimal, rate: int) -> Decimal:
 AMOUNT_CLASS_LABELS = Labels(AmountClass)
 
 
-def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
+def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds = DEFAULTS,
+                 source: str = "") -> Verdict:
     """Amount class (项目金额分类): share of the owner's revenue target for the
-    plan period, or fixed amounts when the owner has no (positive) target."""
+    plan period, or fixed amounts when the owner has no (positive) target.
+    `source` names where the target comes from (its plan, 草稿, a half-year
+    doubled: TargetChoice.source) and is said after it."""
     if owner_target is None or owner_target <= 0:
         said = f"负责人无目标，按金额 {fmt_money(amount)}"
         if amount >= t.amount_a_yuan:
@@ -78,7 +82,8 @@ def amount_class(amount: Decimal, owner_target: Decimal | None, *, t: Thresholds
         if amount >= t.amount_b_yuan:
             return Verdict.of(AmountClass.B, f"B类：{said} ≥ {fmt_money(t.amount_b_yuan)}")
         return Verdict.of(AmountClass.C, f"C类：{said} < {fmt_money(t.amount_b_yuan)}")
-    said = f"金额 {fmt_money(amount)} 占负责人目标 {fmt_money(owner_target)} 的 {fmt_pct(amount / owner_target)}"
+    target = f"{fmt_money(owner_target)}（{source}）" if source else fmt_money(owner_target)
+    said = f"金额 {fmt_money(amount)} 占负责人目标 {target} 的 {fmt_pct(amount / owner_target)}"
     if amount >= t.amount_a_share * owner_target:
         return Verdict.of(AmountClass.A, f"A类：{said} ≥ {fmt_rate(t.amount_a_share)}")
     if amount >= t.amount_b_share * owner_target:
@@ -263,6 +268,71 @@ def pipeline_coverage(weighted_open: Decimal, target_remaining: Decimal) -> Verd
         ratio,
         f"漏斗覆盖 {ratio} 倍：加权金额 {fmt_money(weighted_open)} ÷ 未完成目标 {fmt_money(target_remaining)}",
     )
+
+
+# --- §4.2 which plan's revenue target (the amount class and coverage read it) ----------------------
+
+
+def plan_period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a plan period: '2027' the year, '2027H1'
+    January–June, '2027H2' July–December."""
+    year = int(period[:4])
+    if period.endswith("H1"):
+        return date(year, 1, 1), date(year, 6, 30)
+    if period.endswith("H2"):
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+class TargetChoice(NamedTuple):
+    period: str
+    draft: bool  # from a plan not (yet) approved: the pages mark it 草稿
+    factor: int  # 2 for a half-year: project amounts are annual
+    start: date  # the first day of the period: coverage's "met" counts from it
+
+    @property
+    def source(self) -> str:
+        """Where a manager's target comes from, as the amount class's reason says it."""
+        said = f"{self.period} 计划"
+        if self.factor != 1:
+            said += f"半年目标 ×{self.factor}"
+        return said + ("，草稿" if self.draft else "")
+
+
+def revenue_target_choice(candidates: Iterable[tuple[str, bool]], as_of: date) -> Verdict:
+    """The plan whose managers' revenue targets the amount class and pipeline
+    coverage read (DOMAIN §4.2), from the periods that hand targets down,
+    given as (period, draft): the one containing `as_of`, the shortest when a
+    year and a half-year both contain it; when none does, the next period's
+    (the earliest starting after `as_of`, the shortest on ties). A half-year
+    counts double. None when no plan is current or to come."""
+    periods = {}
+    for period, draft in candidates:
+        periods[period] = periods.get(period, False) or bool(draft)
+
+    def length(period):
+        start, end = plan_period_bounds(period)
+        return (end - start).days
+
+    covering = [p for p in periods if plan_period_bounds(p)[0] <= as_of <= plan_period_bounds(p)[1]]
+    later = [p for p in periods if plan_period_bounds(p)[0] > as_of]
+    if covering:
+        period = min(covering, key=lambda p: (length(p), p))
+        said = f"计划期 {period} 包含基准日 {as_of.isoformat()}"
+        if len(covering) > 1:
+            said += f"（{'、'.join(sorted(covering))} 都包含时取较短的 {period}）"
+    elif later:
+        period = min(later, key=lambda p: (plan_period_bounds(p)[0], length(p), p))
+        said = f"没有计划期包含基准日 {as_of.isoformat()}，取下一期 {period}"
+    else:
+        return Verdict(None, f"没有包含基准日 {as_of.isoformat()} 或其后的计划收入目标，金额分类按固定金额")
+    half = period.endswith(("H1", "H2"))
+    draft = periods[period]
+    said += "，草稿计划的目标（尚未批准）" if draft else "，已批准计划的目标"
+    if half:
+        said += "；半年目标在金额分类中按两倍计（项目金额按年计）"
+    return Verdict(TargetChoice(period, draft, 2 if half else 1, plan_period_bounds(period)[0]), said,
+                   f"{period}（草稿）" if draft else period)
 
 
 # --- editing a project (INTERFACES §1: the code is the import's key) ---------------------

@@ -17,6 +17,7 @@ from customers.models import Customer, CustomerStanding, Product
 from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_projects
 from pipeline.choices import Conclusion
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
+from pipeline import rules
 from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, LAYERS, TACTIC_LABELS
 from tsm.lib.thresholds import Verdict
 from teams import permissions
@@ -79,18 +80,45 @@ def recent_snapshots(region, as_of: dt.date, weeks: int, project_ids=None) -> di
     return out
 
 
+@dataclass(frozen=True)
+class RevenueTargets:
+    """The managers' revenue targets as of a date (DOMAIN §4.2): which plan's
+    (`choice`, a Verdict of pipeline.rules.revenue_target_choice) and each
+    manager's amount in it, as planning handed it down."""
+
+    choice: Verdict
+    amounts: dict  # manager id -> the period's target
+
+    @property
+    def chosen(self):
+        return self.choice.value
+
+    @property
+    def source(self) -> str:
+        return self.chosen.source if self.chosen else ""
+
+    @property
+    def for_amount_class(self) -> dict[int, Decimal]:
+        """Each manager's target as the amount class reads it (a half-year's doubled)."""
+        factor = self.chosen.factor if self.chosen else 1
+        return {m: amount * factor for m, amount in self.amounts.items()}
+
+
+def revenue_targets(region, as_of: dt.date) -> RevenueTargets:
+    """One query: every period's handed-down targets of the region, the
+    choice made by the rule, the chosen period's amounts kept."""
+    rows = list(RevenueTarget.objects.filter(region=region).values_list("manager_id", "period", "amount", "draft")
+                .order_by())
+    choice = rules.revenue_target_choice(((period, draft) for _, period, _, draft in rows), as_of)
+    chosen = choice.value
+    amounts = {m: amount for m, period, amount, _ in rows if chosen and period == chosen.period}
+    return RevenueTargets(choice=choice, amounts=amounts)
+
+
 def manager_revenue_targets(region, as_of: dt.date) -> dict[int, Decimal]:
-    """Each manager's revenue target for the plan period containing `as_of`
-    (the amount-class denominator), as planning handed it down; a half-year
-    plan is more specific than the year's. Empty when no plan decomposes one."""
-    year = str(as_of.year)
-    half = f"{year}H{1 if as_of.month <= 6 else 2}"
-    rows = (RevenueTarget.objects.filter(region=region, period__in=[year, half])
-            .values("manager_id", "period").annotate(total=Sum("amount")).order_by())
-    targets: dict[int, Decimal] = {}
-    for row in sorted(rows, key=lambda r: len(r["period"])):
-        targets[row["manager_id"]] = row["total"]
-    return targets
+    """Each manager's revenue target as the amount class reads it (a
+    half-year's doubled); empty when no plan hands one down."""
+    return revenue_targets(region, as_of).for_amount_class
 
 
 # --- the project analysis of a region ----------------------------------------------------------------
@@ -108,7 +136,8 @@ def project_analysis(region, as_of: dt.date) -> ProjectAnalysis:
                                 lambda: compute_project_analysis(region, as_of))
 
 
-def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, project_ids=None) -> dict:
+def _analyse(region, as_of, *, t, rows, targets: RevenueTargets, value_classes, contacts=None,
+             project_ids=None) -> dict:
     """The rules of pipeline.analysis over `rows`: every open project of the
     region, or (project_ids) a few, whose customers' contacts are read here."""
     if contacts is None:
@@ -120,7 +149,7 @@ def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, p
     return analyse_projects(
         projects=rows,
         value_classes=value_classes,
-        owner_targets=targets,
+        owner_targets=targets.for_amount_class, target_source=targets.source,
         contact_roles={c["id"]: c["roles"] or [] for c in contacts},
         customer_contacts=customer_contacts,
         links=project_contact_links(region, project_ids=project_ids),
@@ -131,11 +160,12 @@ def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, p
 
 def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> ProjectAnalysis:
     customers = customers or csel.customer_analysis(region, as_of)
-    targets = manager_revenue_targets(region, as_of)
-    projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region), targets=targets,
-                        value_classes=_value_classes(customers), contacts=customers.contacts)
-    done = revenue_done(region, as_of) if targets else {}
-    return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets, year_to_date=done)
+    targets = revenue_targets(region, as_of)
+    projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region),
+                        targets=targets, value_classes=_value_classes(customers),
+                        contacts=customers.contacts)
+    done = revenue_done(region, as_of, targets) if targets.amounts else {}
+    return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets.amounts, year_to_date=done)
 
 
 def _value_classes(customers) -> dict[int, str | None]:
@@ -145,7 +175,8 @@ def _value_classes(customers) -> dict[int, str | None]:
 # --- the stored results: read in SQL, judged in full only for the rows shown ------------------------
 
 
-def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dict[int, ProjectResult]:
+def projects_judged(region, as_of: dt.date, project_ids, *,
+                    targets: RevenueTargets | None = None) -> dict[int, ProjectResult]:
     """The full verdicts (values, labels, reasons) of a few open projects —
     the rows a page shows — from their own data and their customers' stored
     value classes: a handful of queries whatever the region's size."""
@@ -156,7 +187,7 @@ def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dic
     value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r["customer_id"] for r in rows})
                          .values_list("customer_id", "value_class"))
     if targets is None:
-        targets = manager_revenue_targets(region, as_of)
+        targets = revenue_targets(region, as_of)
     return _analyse(region, as_of, t=region.thresholds(), rows=rows, targets=targets,
                     value_classes=value_classes, project_ids=project_ids)
 
@@ -191,34 +222,22 @@ def funnel_figures(qs) -> tuple[list[dict], dict[int, list[tuple[str, bool]]]]:
     return list(table.values()), by_owner, weighted_by_owner
 
 
-def target_periods(region, as_of: dt.date) -> dict[int, str]:
-    """The plan period of each manager's revenue target as of a date — the
-    half-year's when both a year and a half-year plan cover it (the same
-    choice as manager_revenue_targets)."""
-    year = str(as_of.year)
-    half = f"{year}H{1 if as_of.month <= 6 else 2}"
-    periods: dict[int, str] = {}
-    for manager_id, period in (RevenueTarget.objects.filter(region=region, period__in=[year, half])
-                               .values_list("manager_id", "period").distinct().order_by()):
-        if manager_id not in periods or len(period) > len(periods[manager_id]):
-            periods[manager_id] = period
-    return periods
-
-
 def period_start(period: str) -> dt.date:
     """The first day of a plan period: '2027' and '2027H1' → 1 January, '2027H2' → 1 July."""
-    return dt.date(int(period[:4]), 7 if period.endswith("H2") else 1, 1)
+    return rules.plan_period_bounds(period)[0]
 
 
-def revenue_done(region, as_of: dt.date) -> dict[int, Decimal]:
-    """What each manager's customers have brought in since the first month
-    of the plan period their target belongs to (the coverage's "met",
-    DOMAIN §4.3): a second half-year counts from July, not from January."""
-    periods = target_periods(region, as_of)
-    by_start = {start: csel.revenue_by_owner(region, start, as_of)
-                for start in {period_start(p) for p in periods.values()}}
-    return {manager_id: by_start[period_start(period)].get(manager_id, Decimal("0"))
-            for manager_id, period in periods.items()}
+def revenue_done(region, as_of: dt.date, targets: RevenueTargets | None = None) -> dict[int, Decimal]:
+    """What each manager with a target has brought in from the first month
+    of the chosen plan's period to `as_of` (the coverage's "met", DOMAIN
+    §4.3): a second half-year counts from July, not from January; a next
+    period's plan, not begun yet, has nothing met (no query)."""
+    targets = targets or revenue_targets(region, as_of)
+    chosen = targets.chosen
+    if not chosen or chosen.start > as_of:
+        return {m: Decimal("0") for m in targets.amounts}
+    done = csel.revenue_by_owner(region, chosen.start, as_of)
+    return {m: done.get(m, Decimal("0")) for m in targets.amounts}
 
 
 def names_of(projects) -> dict:

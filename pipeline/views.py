@@ -53,7 +53,7 @@ def funnel(request, region):
     today = timezone.localdate()
     freshness = results_ensure(region, today)
     listed = form.apply_sql(psel.standings(region, request.user))
-    targets = psel.manager_revenue_targets(region, today)
+    targets = psel.revenue_targets(region, today)
     if request.GET.get("format") == "xlsx":
         judged = psel.projects_judged(region, today, listed.values_list("pk", flat=True), targets=targets)
         projects = [judged[pk] for pk in listed.values_list("pk", flat=True) if pk in judged]
@@ -82,9 +82,10 @@ def _funnel_context(region, user, managers, today, targets=None):
     health = {**{m.pk: empty_funnel_health(t) for m in shown if m.pk not in health}, **health}
     region_health = rules.funnel_health([row for rows in by_owner.values() for row in rows], t=t)
     if targets is None:
-        targets = psel.manager_revenue_targets(region, today)
+        targets = psel.revenue_targets(region, today)
     cover, region_cover = _coverages(region, today, weighted, list(health), targets)
     return {
+        "target_choice": targets.choice,
         "layers": layers, "chart": charts.funnel_figure(layers),
         "health": [(names.get(owner, "—"), verdict, cover.get(owner))
                    for owner, verdict in sorted(health.items(), key=lambda i: names.get(i[0], ""))],
@@ -92,9 +93,13 @@ def _funnel_context(region, user, managers, today, targets=None):
     }
 
 
-def _coverages(region, today, weighted, owners, targets):
-    """Pipeline coverage per manager and for the managers shown together."""
-    done = psel.revenue_done(region, today) if targets else {}
+def _coverages(region, today, weighted, owners, revenue_targets):
+    """Pipeline coverage per manager and for the managers shown together:
+    against the chosen plan period's own target (not doubled: what is left
+    of it is what the weighted pipeline has to cover), less what was met
+    since the period's first month."""
+    targets = revenue_targets.amounts
+    done = psel.revenue_done(region, today, revenue_targets) if targets else {}
     zero = Decimal("0")
     per_owner = {o: coverage_of(weighted.get(o, zero), targets.get(o), done.get(o, zero)) for o in owners}
     total_target = sum((targets.get(o, zero) for o in owners), zero)

@@ -45,7 +45,7 @@ from planning import rules, selectors
 from planning.models import (
     ActionFamily, Pairing, Plan, PlanAnswer, PlanIndicator, SpecialAction, SwotItem, Target, TargetClass, TargetFamily,
 )
-from planning.performance import performance
+from planning.performance import current_plan, performance
 from planning.plan_data import plan_data
 from planning import revenue
 from teams.models import Role, User
@@ -136,7 +136,7 @@ def plan_content(plan: Plan) -> dict:
         "contribution": {
             "classes": classes,
             "by_product": _by_product(class_summary_per_product_of(csel.class_sums_by_product(customers))),
-            "performance": performance(plan, plan.as_of),
+            "performance": _performance(region, plan.as_of),
         },
         "swot": {"items": _swot_items(region), "actions": actions, "problems": problems},
         "targets": _targets(plan, data, parts),
@@ -206,6 +206,20 @@ def _parts(plan) -> list[dict]:
              "product": r["product__code"] or r["project__product__code"] or "",
              "product_name": r["product__name"] or r["project__product__name"] or "",
              "amount": Decimal(r["amount"])} for r in rows]
+
+
+def _performance(region, as_of) -> dict:
+    """绩效 of the plan in force at the plan's date (the current period's,
+    when the next one is being drafted): as 'performance' gives it, plus the
+    plan's period and the two tables with their captions."""
+    running = current_plan(region, as_of)
+    if running is None:
+        return {"by_product": [], "by_manager": [], "from": None, "to": None, "draft": False, "plan": None,
+                "tables": []}
+    result = performance(running, as_of)
+    result["plan"] = running.period
+    result["tables"] = [[str(_("按产品")), result["by_product"]], [str(_("按客户经理")), result["by_manager"]]]
+    return result
 
 
 # --- 1 计划摘要 ----------------------------------------------------------------------------------------

@@ -13,10 +13,22 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from customers import rules as crules
 from customers.rules import DIMENSIONS
 from planning.choices import IndicatorFamily, TargetFamily
 from tsm.lib.numbers import fmt_money, fmt_num, fmt_pct, fmt_rate, fmt_score
 from tsm.lib.thresholds import DEFAULTS, Thresholds, Verdict
+
+# --- §3.1 绩效 ----------------------------------------------------------------------------------------
+
+
+def performance(actual: Decimal, target: Decimal | None, *, t: Thresholds = DEFAULTS) -> Verdict:
+    """绩效 of a product or a manager against the plan's target: 欠缺 below
+    100 %, 完成 from 100 %, 超越 from 110 % (the region's perf_complete and
+    perf_exceed); no verdict (None) without a positive target. The one rule
+    is the customer floor's, which judges the same ratio."""
+    return crules.performance(actual, target, t=t)
+
 
 # --- §3.4 SWOT --------------------------------------------------------------------------------
 

@@ -456,18 +456,27 @@ def revenue_targets_hand_down(*, plan: Plan) -> dict[int, Decimal]:
     financial targets — into pipeline's RevenueTarget, which the amount class
     and pipeline coverage read. Called whenever that decomposition changes;
     marks the region's data as changed, since the amount classes follow.
-    While a revision of an approved plan is under way nothing is written."""
+
+    While the period's handed-down targets are an approved plan's (draft
+    False) and the plan is not approved now — a revision being drafted over
+    it — they stand: the revision's values are handed down when it is
+    approved (the workflow calls this again then) and nothing is written
+    now. Returns the totals of the plan's decomposition either way."""
     parts = (
         TargetPart.objects.filter(target__plan=plan, target__family=TargetFamily.FINANCE, manager__isnull=False)
         .filter(Q(target__name=REVENUE_TARGET_NAME) | Q(target__indicator__name=REVENUE_TARGET_NAME))
         .values("manager_id").annotate(total=Sum("amount")).order_by()
     )
     totals = {row["manager_id"]: row["total"] for row in parts}
-    if plan.approved_version_id and plan.status != PlanStatus.APPROVED:
+    approved = plan.status == PlanStatus.APPROVED
+    if plan.approved_version_id and not approved:
         # a revision of an approved plan: the approved version's targets stand
         # until the revision is approved (planning.workflow.plan_approve hands it down)
         return totals
     with transaction.atomic():
+        handed = RevenueTarget.objects.select_for_update().filter(region=plan.region, period=plan.period)
+        if not approved and any(not draft for draft in handed.values_list("draft", flat=True)):
+            return totals  # the approved plan's targets stand until the revision is approved
         RevenueTarget.objects.filter(region=plan.region, period=plan.period).delete()
         RevenueTarget.objects.bulk_create(
             RevenueTarget(region=plan.region, manager_id=manager_id, period=plan.period, amount=total,

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from planning import api, plan_views, views, workflow_views
+from planning import api, performance_views, plan_views, views, workflow_views
 
 # Site-level pages of planning (not under a region): the executives'
 # all-regions page of plans, and 待办 loaded into the home pages.
@@ -58,5 +58,6 @@ urlpatterns = [
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),
         path("customers/<str:code>/publicity/", views.customer_publicity, name="customer_publicity"),
+        path("performance/", performance_views.performance_panel, name="performance"),
     ], "planning"))),
 ]

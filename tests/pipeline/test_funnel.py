@@ -243,6 +243,12 @@ def test_pipeline_coverage_is_the_weighted_amount_over_the_target_not_yet_met(
     assert f"{expected} 倍" in row
     other = re.search(r"<tr><td>manager_a2</td>.*?</tr>", body, re.S).group(0)
     assert "未设定收入目标" in other
+    # the target's plan is named, and marked 草稿 while the plan is not approved
+    choice = re.search(r'<p class="target-choice" id="target-choice">.*?</p>', body, re.S).group(0)
+    assert f"{today.year} 计划" in choice and '<span class="tag">草稿</span>' in choice
+    assert f"计划期 {today.year} 包含基准日" in choice
+    # and every amount class's reason says the target is a draft's
+    assert f"占负责人目标 1,000,000.00（{today.year} 计划，草稿）" in body
 
 
 @pytest.mark.parametrize("n_customers", [3, 60])

@@ -21,6 +21,8 @@ from pipeline.rules import (
     is_stagnant,
     layer,
     pipeline_coverage,
+    plan_period_bounds,
+    revenue_target_choice,
     tactic,
     weighted_amount,
     win_rate,
@@ -291,3 +293,60 @@ def test_pipeline_coverage_is_weighted_open_over_remaining_target():
 
 def test_pipeline_coverage_is_none_once_the_target_is_met():
     assert pipeline_coverage(D("5"), D("0")).value is None
+
+
+# --- which plan's revenue target (§4.2): containing the as-of date, shortest, else the next ---------
+
+
+@pytest.mark.parametrize("candidates, as_of, period, draft, factor, start", [
+    # a year and its first half both contain the date: the half-year, doubled
+    ([("2027", False), ("2027H1", False)], date(2027, 3, 1), "2027H1", False, 2, date(2027, 1, 1)),
+    # the last day of the first half still is the first half's; the next day the year's alone
+    ([("2027", False), ("2027H1", False)], date(2027, 6, 30), "2027H1", False, 2, date(2027, 1, 1)),
+    ([("2027", False), ("2027H1", False)], date(2027, 7, 1), "2027", False, 1, date(2027, 1, 1)),
+    # only the year
+    ([("2027", True)], date(2027, 12, 31), "2027", True, 1, date(2027, 1, 1)),
+    # the second half from July
+    ([("2027", False), ("2027H2", True)], date(2027, 7, 1), "2027H2", True, 2, date(2027, 7, 1)),
+    # none contains the date: the earliest starting after it — the next half-year before the next year's H2
+    ([("2026", False), ("2028", True), ("2027H2", True)], date(2027, 3, 1), "2027H2", True, 2, date(2027, 7, 1)),
+    # next year and its first half start the same day: the shorter, the half-year
+    ([("2028", True), ("2028H1", True)], date(2027, 12, 31), "2028H1", True, 2, date(2028, 1, 1)),
+    ([("2028", False)], date(2027, 12, 31), "2028", False, 1, date(2028, 1, 1)),
+])
+def test_the_revenue_target_is_the_shortest_plan_containing_the_date_else_the_next(
+        candidates, as_of, period, draft, factor, start):
+    verdict = revenue_target_choice(candidates, as_of)
+    assert tuple(verdict.value) == (period, draft, factor, start)
+    assert period in verdict.reason
+    assert ("草稿" in verdict.reason) is draft and ("草稿" in verdict.label) is draft
+    assert ("两倍" in verdict.reason) is (factor == 2)
+
+
+def test_a_past_plan_alone_gives_no_target():
+    verdict = revenue_target_choice([("2026", False), ("2027H1", False)], date(2027, 7, 1))
+    assert verdict.value is None
+    assert "固定金额" in verdict.reason
+    assert revenue_target_choice([], date(2027, 7, 1)).value is None
+
+
+def test_the_next_period_is_named_as_such():
+    assert "取下一期 2028" in revenue_target_choice([("2028", True)], date(2027, 5, 1)).reason
+
+
+def test_a_period_is_draft_when_any_of_its_rows_is():
+    assert revenue_target_choice([("2027", False), ("2027", True)], date(2027, 5, 1)).value.draft is True
+
+
+def test_plan_period_bounds():
+    assert plan_period_bounds("2027") == (date(2027, 1, 1), date(2027, 12, 31))
+    assert plan_period_bounds("2027H1") == (date(2027, 1, 1), date(2027, 6, 30))
+    assert plan_period_bounds("2027H2") == (date(2027, 7, 1), date(2027, 12, 31))
+
+
+def test_the_amount_class_names_where_the_target_comes_from():
+    choice = revenue_target_choice([("2027", False), ("2027H2", True)], date(2027, 8, 1)).value
+    assert choice.source == "2027H2 计划半年目标 ×2，草稿"
+    verdict = amount_class(D("200000"), D("1000000"), source=choice.source)
+    assert verdict.reason == "A类：金额 200,000.00 占负责人目标 1,000,000.00（2027H2 计划半年目标 ×2，草稿） 的 20.00% ≥ 20%"
+    assert revenue_target_choice([("2027", False)], date(2027, 8, 1)).value.source == "2027 计划"

@@ -187,3 +187,51 @@ def test_a_second_half_year_target_counts_what_was_met_from_july(region_a, manag
     assert revenue_done(region_a, as_of) == {manager_a1.pk: Decimal("11.00")}  # the half-year: from July
     assert (period_start("2027"), period_start("2027H1"), period_start("2027H2")) == (
         dt.date(2027, 1, 1), dt.date(2027, 1, 1), dt.date(2027, 7, 1))
+
+
+def test_a_next_periods_target_has_nothing_met_before_it_starts(region_a, manager_a1):
+    import datetime as dt
+
+    from customers.models import Contribution, Customer, Product
+    from pipeline.models import RevenueTarget
+    from pipeline.selectors import revenue_done, revenue_targets
+
+    customer = Customer.objects.create(region=region_a, code="C1", name="甲", owner=manager_a1)
+    product = Product.objects.create(code="P1", name="专线", series="数据")
+    Contribution.objects.create(region=region_a, customer=customer, product=product, month=dt.date(2027, 10, 1),
+                                revenue=Decimal("100.00"))
+    RevenueTarget.objects.create(region=region_a, manager=manager_a1, period="2028", amount=Decimal("1000"))
+    as_of = dt.date(2027, 11, 15)  # no plan covers it: next year's is the one
+    targets = revenue_targets(region_a, as_of)
+    assert (targets.chosen.period, targets.chosen.draft) == ("2028", True)
+    assert revenue_done(region_a, as_of) == {manager_a1.pk: Decimal("0")}
+    # once the period has begun, what was met counts from its first month (not October's 100)
+    Contribution.objects.create(region=region_a, customer=customer, product=product, month=dt.date(2028, 1, 1),
+                                revenue=Decimal("7.00"))
+    assert revenue_done(region_a, dt.date(2028, 2, 3)) == {manager_a1.pk: Decimal("7.00")}
+
+
+def test_a_changed_revenue_target_changes_the_stored_amount_classes(region_a, manager_a1, seeded):
+    from planning.models import Plan, Target, TargetPart
+    from planning.services import REVENUE_TARGET_NAME, revenue_targets_hand_down
+
+    today = timezone.localdate()
+    plan = Plan.objects.create(region=region_a, period=str(today.year), as_of=today)
+    target = Target.objects.create(plan=plan, family="finance", name=REVENUE_TARGET_NAME, value=Decimal("1"))
+    part = TargetPart.objects.create(target=target, manager=manager_a1, amount=Decimal("200000.00"))
+
+    def classes():
+        standings.results_ensure(Region.objects.get(pk=region_a.pk), today)
+        return set(ProjectStanding.objects.filter(region=region_a).values_list("amount_class", flat=True))
+
+    revenue_targets_hand_down(plan=plan)
+    assert classes() == {"A"}  # 50,000 of 200,000 = 25 % >= 20 %
+    TargetPart.objects.filter(pk=part.pk).update(amount=Decimal("1000000.00"))
+    revenue_targets_hand_down(plan=plan)
+    assert classes() == {"B"}  # 5 % of 1,000,000
+    # a half-year plan covering today is the shorter: its 20,000 counts double, 40,000 → 125 %
+    half = Plan.objects.create(region=region_a, period=f"{today.year}H{1 if today.month <= 6 else 2}", as_of=today)
+    half_target = Target.objects.create(plan=half, family="finance", name=REVENUE_TARGET_NAME, value=Decimal("1"))
+    TargetPart.objects.create(target=half_target, manager=manager_a1, amount=Decimal("20000.00"))
+    revenue_targets_hand_down(plan=half)
+    assert classes() == {"A"}

@@ -67,6 +67,8 @@ CASES = {
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),
     "planning:customer_publicity": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                         kwargs=lambda w: {"region": "A", "code": "C1"}),
+    # 绩效 on the contribution page: planning's panel, read by whoever reads the region's contributions.
+    "planning:performance": Case(ok=REGION_A_READERS),
     # 收入目标分解 of plan A 2027 (a total of 1000.00, manager_a1's one part);
     # the executive sets totals, the director proposes (2027H1 has none), saves and adopts;
     # a manager reads and signs their own rows only.

@@ -217,3 +217,45 @@ def test_rows_stay_in_one_table(plan, manager_a1, products):
     with pytest.raises(ValidationError, match="按产品"):
         revenue.row_save(plan=plan, mode="project", manager=manager_a1, item_id=project.pk, values={"2027-05": "1"})
     assert TargetPart.objects.count() == 1
+
+
+# --- an approved plan's targets stand while a revision is drafted (DOMAIN §4.2) ------------------------
+
+
+def test_a_revision_drafted_over_an_approved_plan_leaves_the_approved_targets_standing(plan, manager_a1):
+    from planning.models import PlanStatus, Target
+    from planning.services import REVENUE_TARGET_NAME, revenue_targets_hand_down
+
+    target = Target.objects.create(plan=plan, family="finance", name=REVENUE_TARGET_NAME, value=Decimal("100"))
+    part = TargetPart.objects.create(target=target, manager=manager_a1, amount=Decimal("100.00"))
+
+    def handed():
+        return {r.manager_id: (r.amount, r.draft) for r in RevenueTarget.objects.filter(period="2027")}
+
+    revenue_targets_hand_down(plan=plan)
+    assert handed() == {manager_a1.pk: (Decimal("100.00"), True)}  # a draft's: marked so
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)
+    plan.refresh_from_db()
+    revenue_targets_hand_down(plan=plan)  # the workflow hands down on approval
+    assert handed() == {manager_a1.pk: (Decimal("100.00"), False)}
+    # revised: the plan is a draft again and its part changes — the approved value stands
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    plan.refresh_from_db()
+    TargetPart.objects.filter(pk=part.pk).update(amount=Decimal("900.00"))
+    assert revenue_targets_hand_down(plan=plan) == {manager_a1.pk: Decimal("900.00")}
+    assert handed() == {manager_a1.pk: (Decimal("100.00"), False)}
+    assert manager_revenue_targets(plan.region, dt.date(2027, 3, 1)) == {manager_a1.pk: Decimal("100.00")}
+    # the revision approved: its values replace the old ones
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)
+    plan.refresh_from_db()
+    revenue_targets_hand_down(plan=plan)
+    assert handed() == {manager_a1.pk: (Decimal("900.00"), False)}
+
+
+def test_a_half_year_target_counts_double_in_the_amount_class(region_a, manager_a1):
+    RevenueTarget.objects.create(region=region_a, manager=manager_a1, period="2027", amount=Decimal("1000"))
+    RevenueTarget.objects.create(region=region_a, manager=manager_a1, period="2027H2", amount=Decimal("300"))
+    assert manager_revenue_targets(region_a, dt.date(2027, 7, 1)) == {manager_a1.pk: Decimal("600")}
+    assert manager_revenue_targets(region_a, dt.date(2027, 6, 30)) == {manager_a1.pk: Decimal("1000")}
+    # none covers 2028-02: no plan to come either
+    assert manager_revenue_targets(region_a, dt.date(2028, 2, 1)) == {}
