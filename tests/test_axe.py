@@ -37,7 +37,7 @@ NOT_PAGES = {
     "strategy_summary_xlsx",
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
-    "plan_target_edit", "plan_target_delete",
+    "plan_target_edit", "plan_target_delete", "api_plan", "api_token_revoke",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -45,7 +45,7 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan"}
+           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "api_tokens"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
                  "customer_edit", "customer_transfer"}
 
@@ -121,6 +121,7 @@ def pages_for(username: str) -> list[tuple]:
         ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
+        ("api_tokens", reverse("api_tokens")),
     ]
     if username != "director":
         pages = [p for p in pages if p[0] not in DIRECTOR_ONLY]
@@ -238,6 +239,7 @@ def test_no_page_has_a_serious_accessibility_violation_for_the_director(demo, pa
         scanner.visit(name, path, *status)
     _scan_funnel_with_evidence_open(scanner, pages)
     _scan_htmx_editors(scanner, pages)
+    _scan_new_token(scanner)
     for broken in (False, True):
         workbook = tmp_path / f"small-{broken}.xlsx"
         _workbook(workbook, broken=broken)
@@ -260,8 +262,20 @@ def test_no_page_has_a_serious_accessibility_violation_for_an_account_manager(de
         scanner.visit(name, path, *status)
     _scan_funnel_with_evidence_open(scanner, pages)
     _scan_htmx_editors(scanner, pages)
+    _scan_new_token(scanner)
     assert scanner.failures == [], scanner.report()
     scanner.report()
+
+
+def _scan_new_token(scanner) -> None:
+    """The tokens page as the POST that made one answers it: the new token
+    shown once, and the list with its revoke button."""
+    page = scanner.page
+    page.goto(scanner.base + reverse("api_tokens"))
+    page.fill("input[name=name]", "月度报表")
+    page.locator("form button[type=submit].primary").click()
+    page.locator("#new-token").wait_for()
+    scanner.scan("api_tokens (new token shown)")
 
 
 def _scan_funnel_with_evidence_open(scanner, pages) -> None:
