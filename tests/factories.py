@@ -51,8 +51,9 @@ def plan_with_targets(region, director, manager_1, manager_2, *, period="2027", 
 
     p0, p1 = products(2)
     plan = Plan.objects.create(region=region, period=period, as_of=as_of, revenue_target=Decimal("3000.00"))
-    finance = Indicator.objects.filter(family="finance").order_by("order", "name").first()
-    market = Indicator.objects.filter(family="market").order_by("order", "name").first()
+    # The catalogue's (a migration seeds it; a transactional test's flush empties it)
+    finance, _ = Indicator.objects.get_or_create(family="finance", name="区域整体资费贡献", defaults={"order": 1})
+    market, _ = Indicator.objects.get_or_create(family="market", name="老项目市场占有率", defaults={"order": 19})
     PlanIndicator.objects.create(plan=plan, indicator=market, responsible=manager_1)
     PlanIndicator.objects.create(plan=plan, indicator=finance, responsible=director)
     total = Target.objects.create(plan=plan, family="finance", indicator=finance, name="区域整体资费贡献",

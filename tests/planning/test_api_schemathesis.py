@@ -144,14 +144,15 @@ def _run_plan(operation, region: str) -> dict[tuple, set[int]]:
             for mode in (positive, negative) for which, path in fixed.items()}
 
 
-def _plan_cases(operation, region: str) -> dict[tuple, int]:
-    """The cases that must answer with data, called and validated one by one."""
+def _plan_cases(operation, region: str, credential: dict) -> dict[tuple, int]:
+    """The cases that must answer with data, called and validated one by one
+    (a hand-made case carries its credential itself: `credential`)."""
     cases = {("2027", None): 200, ("2026", None): 200, ("2026", 1): 200, ("2026", 2): 200, ("2026", 3): 404,
              ("2027", 1): 404, ("1999", None): 404}
     answered = {}
     for (period, version), _ in cases.items():
         query = {"version": version} if version else {}
-        case = operation.Case(path_parameters={"code": region, "period": period}, query=query)
+        case = operation.Case(path_parameters={"code": region, "period": period}, query=query, **credential)
         response = case.call_and_validate()
         answered[(period, version)] = response.status_code
         if response.status_code == 200:
@@ -166,9 +167,11 @@ def _plan_cases(operation, region: str) -> dict[tuple, int]:
 def test_the_plan_api_keeps_its_schema_for_a_director(plans, credential):
     if credential == "session":
         operation = _operation(plans, plans["session"], PLAN_PATH)
+        sent = {"cookies": {settings.SESSION_COOKIE_NAME: plans["session"]}}
     else:
         operation = _operation(plans, None, PLAN_PATH, token=plans["token"])
-    _plan_cases(operation, plans["region"])
+        sent = {"headers": {"Authorization": f"Bearer {plans['token']}"}}
+    _plan_cases(operation, plans["region"], sent)
     answered = _run_plan(operation, plans["region"])
     # Valid requests: the plan, or 404 for a version it does not have.
     for which in ("draft", "versions"):
