@@ -236,3 +236,15 @@ def test_a_token_cannot_revoke_or_make_tokens(director):
 ])
 def test_the_bearer_header_is_read_strictly(header, token):
     assert bearer_token(header) == token
+
+
+def test_the_page_and_the_refusals_speak_english_to_an_english_user(client_for, manager_a1, region_a):
+    client = client_for(manager_a1)
+    client.cookies["django_language"] = "en"
+    html = client.get(PAGE).content.decode()
+    assert "API tokens" in html and "Create token" in html and "No tokens yet." in html
+    api = _bearer("tsm_unknown")
+    api.cookies["django_language"] = "en"
+    response = api.get(ANALYSIS)
+    assert response.json() == {"error": "Invalid or revoked token: create one on the “API tokens” page and send it "
+                                        "as Authorization: Bearer <token>"}
