@@ -4,7 +4,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from planning.models import Plan, PlanVersion, Target
+from planning.models import Plan, PlanStatus, PlanVersion, Target
+from planning.plan_data import plan_version_chosen
 from teams import permissions
 from teams.access import region_for, region_for_director
 
@@ -31,6 +32,32 @@ def plan_for(request, code: str, period: str) -> Plan:
     if not may_open_plan(request.user, region, plan):
         raise Http404("plan")
     return plan
+
+
+def plan_as_data_for(user, region, period: str, number: int | None) -> tuple[Plan, PlanVersion | None, str | None]:
+    """The plan of INTERFACES §4 in a region the user reads (region_for):
+    (plan, the version chosen or None for the live draft, the username whose
+    own rows are all the user sees of the draft, or None for all), or 404.
+
+    A frozen version was submitted, so whoever reads a submitted plan reads
+    it (a returned one included: the executive returned it). The live draft
+    is the plan page's: its director whole, a manager their own targets,
+    never an executive."""
+    plan = get_object_or_404(Plan, region=region, period=period)
+    plan.region = region
+    try:
+        version = plan_version_chosen(plan, number)
+    except PlanVersion.DoesNotExist:
+        raise Http404("version") from None
+    if version is not None:
+        if not permissions.can_read_plan(user, region, PlanStatus.SUBMITTED):
+            raise Http404("plan")
+        return plan, version, None
+    if permissions.can_read_plan(user, region, plan.status):
+        return plan, None, None
+    if permissions.can_read_own_targets(user, region):
+        return plan, None, user.username
+    raise Http404("plan")
 
 
 def plan_for_director(request, code: str, period: str) -> Plan:

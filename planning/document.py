@@ -46,25 +46,12 @@ from planning.models import (
     ActionFamily, Pairing, Plan, PlanAnswer, PlanIndicator, SpecialAction, SwotItem, Target, TargetClass, TargetFamily,
 )
 from planning.performance import current_plan, performance
+from planning.choices import SECTION_TITLES, SECTIONS  # noqa: F401 (re-exported)
 from planning.plan_data import plan_data
 from planning import revenue
 from teams.models import Role, User
 from tsm.lib.periods import base_period
 
-# (key, title) of §6.2's sections, in order; the key names the section's
-# text in Plan.sections and its block in templates/planning/document/sections.html.
-SECTIONS = (
-    ("summary", _("计划摘要")),
-    ("contribution", _("客户贡献及绩效分析")),
-    ("swot", _("SWOT 及问题分析")),
-    ("targets", _("营销目标及分解")),
-    ("strategy", _("三项策略")),
-    ("actions", _("市场行动计划")),
-    ("pnl", _("预计损益")),
-    ("organisation", _("营销组织过程")),
-    ("milestones", _("里程碑与控制手段")),
-)
-SECTION_TITLES = dict(SECTIONS)
 # What the director's text of a section is for (the form's label).
 SECTION_PROMPTS = {
     "summary": _("主要策略变化（寥寥数语）"),

@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from planning import document  # module: document → plan_data → revenue → notify
+from planning.choices import SECTION_TITLES
 from teams.choices import Role
 from teams.models import User
 
@@ -60,7 +60,7 @@ def plan_decided(version) -> None:
     approved = version.status == "approved"
     word = "已批准" if approved else "被退回"
     comment = f"\n批示：{version.comment}" if version.comment else ""
-    sections = "".join(f"\n· {document.SECTION_TITLES.get(key, key)}：{text}"
+    sections = "".join(f"\n· {SECTION_TITLES.get(key, key)}：{text}"
                        for key, text in (version.section_comments or {}).items())
     _send(f"【{word}】{plan.region.name} {plan.period} 营销计划（第 {version.number} 版）",
           f"{plan.region.name} 的 {plan.period} 营销计划第 {version.number} 版{word}。{comment}{sections}\n"

@@ -11,6 +11,7 @@ site_urlpatterns = [
 
 api_urlpatterns = [
     path("regions/<str:region>/analysis", api.analysis_api, name="api_analysis"),
+    path("regions/<str:region>/plans/<str:period>", api.plan_api, name="api_plan"),
     path("openapi.json", api.openapi_schema, name="api_schema"),
     # Last: every other /api/ path answers JSON, never the HTML 404 page.
     re_path(r"^(?P<rest>.*)$", api.not_found),

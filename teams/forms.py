@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import RegionSettings
 from tsm.lib.versions import VersionedForm
@@ -64,3 +65,10 @@ class RegionSettingsForm(VersionedForm, forms.ModelForm):
         if data.get("perf_complete") is not None and data["perf_complete"] <= 0:
             self.add_error("perf_complete", "“完成”线必须大于 0")
         return data
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: what it is for."""
+
+    name = forms.CharField(label=_("用途"), max_length=100,
+                           help_text=_("例如“月度报表”：日后据此辨认和吊销"))

@@ -181,3 +181,33 @@ class RegionSettings(models.Model):
 
     def thresholds(self) -> Thresholds:
         return Thresholds(**{f.name: getattr(self, f.name) for f in dc_fields(Thresholds)})
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal read-only token for the JSON API (INTERFACES §4): the
+    reporting tools send it as `Authorization: Bearer <token>` and are
+    answered as its user. Only the SHA-256 of the token is stored (it is
+    shown once, when created); the prefix lets its owner tell tokens apart.
+    Revoking keeps the row (who had which token, until when)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("用途"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("开头"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.user.username}: {self.name} ({self.prefix}…)"

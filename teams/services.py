@@ -1,4 +1,4 @@
-"""Writes of the teams floor: the region's thresholds.
+"""Writes of the teams floor: the region's thresholds, a user's API tokens.
 
 Keyword-only, saved in a transaction that marks the region's data as
 changed (`Region.touch`) and its stored results to be judged again: every
@@ -6,9 +6,13 @@ analysis depends on the thresholds."""
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from teams.models import Region, RegionSettings
+from teams.models import ApiToken, Region, RegionSettings, User
+from teams.tokens import SHOWN, new_token, token_digest
 from tsm.lib.versions import save_at_version
 
 
@@ -25,3 +29,33 @@ def region_settings_save(*, region: Region, version: int, values: Mapping, seen:
         region.touch()
         region.results_stale()  # every label may follow a threshold
     return settings
+
+
+# --- personal API tokens ---------------------------------------------------------------------------------
+
+TOKEN_NAME_MAX = 100
+TOKENS_MAX = 20
+
+
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`: (the stored row, the token itself). Only the
+    token's SHA-256 is kept, so the caller shows it once and never again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("请填写令牌的用途（如“报表系统”），以便日后辨认和吊销"))
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationError(_("令牌用途最多 %(max)d 个字，现在 %(n)d 个") % {"max": TOKEN_NAME_MAX, "n": len(name)})
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)  # one count at a time per user
+        if ApiToken.objects.active().filter(user=user).count() >= TOKENS_MAX:
+            raise ValidationError(_("有效令牌已达 %(max)d 个，请先吊销不用的令牌") % {"max": TOKENS_MAX})
+        raw = new_token()
+        token = ApiToken.objects.create(user=user, name=name, digest=token_digest(raw), prefix=raw[:SHOWN])
+    return token, raw
+
+
+def api_token_revoke(*, user, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (ApiToken.DoesNotExist for anyone
+    else's). A one-value change, atomic: revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ApiToken.objects.get(pk=token_id, user=user)

@@ -1,5 +1,7 @@
 from axes.helpers import get_client_username, get_cool_off
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -8,8 +10,10 @@ from django.contrib import messages
 
 from teams import services
 from teams.access import region_for_director
-from teams.forms import RegionSettingsForm
-from teams.models import Region, RegionSettings
+from django.utils.translation import gettext as _
+
+from teams.forms import ApiTokenForm, RegionSettingsForm
+from teams.models import ApiToken, Region, RegionSettings
 from tsm.lib.versions import StaleEdit
 
 
@@ -67,3 +71,37 @@ def login_locked_out(request, original_response=None, credentials=None):
     locked_until = request.axes_attempt_time + get_cool_off(request)
     context = {"form": form, "locked_until": locked_until, "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=429)
+
+
+def api_tokens(request):
+    """The user's own personal API tokens: the list, a form for a new one
+    (shown once, in the answer to the POST that made it: only its hash is
+    stored), and a revoke button per token."""
+    form = ApiTokenForm(request.POST or None)
+    created = status = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                form.add_error("name", error)
+        if created is None:
+            status = 400
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at", "-pk")
+    response = render(request, "teams/api_tokens.html",
+                      {"form": form, "tokens": tokens, "created": created}, status=status)
+    response["Cache-Control"] = "no-store"  # the new token is in this page, once
+    return response
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    """Revoke one of one's own tokens (anyone else's: 404)."""
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404("token") from None
+    messages.success(request, _("令牌“%(name)s”已吊销，用它调用接口将被拒绝（401）。") % {"name": token.name})
+    return redirect("api_tokens")

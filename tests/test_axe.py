@@ -39,6 +39,7 @@ NOT_PAGES = {
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
     "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
     "plan_submit", "plan_approve", "plan_return", "plan_revise",
+    "api_plan", "api_token_revoke",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -49,7 +50,7 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
            "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_document",
            "plan_summary", "plan_versions", "plan_version", "plan_version_compare", "todo",
-           "plans_overview"}  # the executive's test scans the overview
+           "plans_overview", "api_tokens"}  # the executive's test scans the overview
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
                  "customer_edit", "customer_transfer", "plan_version (returned)",
                  "plan_document", "plan_summary"}  # the plan is a draft: only its director reads it whole
@@ -137,6 +138,7 @@ def pages_for(username: str) -> list[tuple]:
         ("todo", reverse("todo")),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
+        ("api_tokens", reverse("api_tokens")),
     ]
     if username != "director":
         pages = [p for p in pages if p[0] not in DIRECTOR_ONLY]
@@ -276,6 +278,7 @@ def test_no_page_has_a_serious_accessibility_violation_for_the_director(demo, pa
         scanner.visit(name, path, *status)
     _scan_funnel_with_evidence_open(scanner, pages)
     _scan_htmx_editors(scanner, pages)
+    _scan_new_token(scanner)
     for broken in (False, True):
         workbook = tmp_path / f"small-{broken}.xlsx"
         _workbook(workbook, broken=broken)
@@ -298,6 +301,7 @@ def test_no_page_has_a_serious_accessibility_violation_for_an_account_manager(de
         scanner.visit(name, path, *status)
     _scan_funnel_with_evidence_open(scanner, pages)
     _scan_htmx_editors(scanner, pages)
+    _scan_new_token(scanner)
     assert scanner.failures == [], scanner.report()
     scanner.report()
 
@@ -318,6 +322,17 @@ def test_no_workflow_page_has_a_serious_accessibility_violation_for_an_executive
         scanner.visit(name, path)
     assert scanner.failures == [], scanner.report()
     scanner.report()
+
+
+def _scan_new_token(scanner) -> None:
+    """The tokens page as the POST that made one answers it: the new token
+    shown once, and the list with its revoke button."""
+    page = scanner.page
+    page.goto(scanner.base + reverse("api_tokens"))
+    page.fill("input[name=name]", "月度报表")
+    page.locator("form button[type=submit].primary").click()
+    page.locator("#new-token").wait_for()
+    scanner.scan("api_tokens (new token shown)")
 
 
 def _scan_funnel_with_evidence_open(scanner, pages) -> None:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("password/done/",
          auth_views.PasswordChangeDoneView.as_view(template_name="registration/change_password_done.html"),
          name="password_change_done"),
+    path("tokens/", team_views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", team_views.api_token_revoke, name="api_token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("unit/", team_views.set_money_unit, name="set_money_unit"),
     path("admin/", admin.site.urls),

@@ -69,6 +69,10 @@ CASES = {
                                         kwargs=lambda w: {"region": "A", "code": "C1"}),
     # 绩效 on the contribution page: planning's panel, read by whoever reads the region's contributions.
     "planning:performance": Case(ok=REGION_A_READERS),
+    # The plan as data (INTERFACES §4): plan A 2027 is a draft with no version, which the
+    # executive never reads; the managers read their own rows of it.
+    "api_plan": Case(ok={"director", "manager_a1", "manager_a2", "administrator"}, kwargs=lambda w: _plan_kwargs(),
+                     anonymous=401),
     # 收入目标分解 of plan A 2027 (a total of 1000.00, manager_a1's one part);
     # the executive sets totals, the director proposes (2027H1 has none), saves and adopts;
     # a manager reads and signs their own rows only.

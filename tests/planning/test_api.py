@@ -143,7 +143,7 @@ ANONYMOUS = {"error": "需要登录：请先登录再调用接口"}
 def test_an_anonymous_call_is_401_with_a_challenge_not_a_redirect(client, region_a, path):
     response = client.get(path)
     assert response.status_code == 401 and response.json() == ANONYMOUS
-    assert response["WWW-Authenticate"] == 'Session realm="api"' and "Location" not in response
+    assert response["WWW-Authenticate"] == 'Session realm="api", Bearer realm="api"' and "Location" not in response
 
 
 def test_an_unknown_session_cookie_is_anonymous(client, region_a):
@@ -241,8 +241,9 @@ def test_the_schema_describes_the_document_of_interfaces(schema):
     assert components["Customer"]["properties"]["value_class"]["type"] == ["string", "null"]
 
 
-def test_the_schema_names_the_session_cookie(schema):
-    assert _operation(schema)["security"] == [{"session": []}]
+def test_the_schema_names_the_session_cookie_and_the_token(schema):
+    assert _operation(schema)["security"] == [{"session": []}, {"bearer": []}]
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert schema["components"]["securitySchemes"]["session"]["in"] == "cookie"
     assert schema["components"]["securitySchemes"]["session"]["name"] == "sessionid"
 
