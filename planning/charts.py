@@ -239,3 +239,22 @@ def value_class_table(rows, by_series, totals):
         for count in by_series.get(r.series) or ():
             out.append([r.series, str(count.label), count.customers, count.revenue])
     return headers, out
+
+
+# --- the plan document (§6.2) -------------------------------------------------------------
+
+
+def revenue_split_figure(decomposition: list[dict]) -> dict:
+    """营销目标分解: the revenue target's parts summed per account manager
+    (plan_data's `decomposition`, amounts as decimal strings), in yuan."""
+    totals: dict[str, Decimal] = {}
+    for part in decomposition:
+        name = part.get("manager") or "未分配"
+        totals[name] = totals.get(name, Decimal("0")) + Decimal(part["amount"])
+    names = sorted(totals)
+    fig = go.Figure()
+    fig.update_layout(height=360, title="收入目标按客户经理分解（元）", showlegend=False,
+                      yaxis={"gridcolor": "#edf2f7", "tickformat": ",.0f"})
+    return figure_json(fig) | {"data": [{
+        "type": "bar", "x": [esc(n) for n in names], "y": [float(totals[n]) for n in names],
+        "marker": {"color": "#2b6cb0"}, "hovertemplate": "%{x}<br>%{y:,.2f} 元<extra></extra>"}]}

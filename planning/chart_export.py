@@ -1,0 +1,117 @@
+"""The document's charts as vector SVG for the PDF, from the same plotly
+figure definitions the browser draws (planning.charts), exported by kaleido
+driving the system's chromium (BROWSER_PATH, else chromium on PATH).
+
+Starting the browser costs seconds, a figure a fraction of one: each worker
+process keeps one kaleido server (kaleido.start_sync_server), started lazily
+on the first figure and again after a fork. The export page loads the
+plotly.js bundled in the plotly package and no MathJax: nothing is fetched
+from the network. Without a browser (or when it fails) the PDF goes without
+its charts and a warning is logged."""
+
+import logging
+import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+import kaleido
+
+from planning import charts
+from tsm.lib.charts import BASE_LAYOUT, figure_json
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 760, 440  # px: the A4 text width at 96 dpi, scaled by the SVG's viewBox
+TIMEOUT = 60  # s for one figure, the browser's start included
+
+_lock = threading.Lock()
+_server = {"pid": None, "broken": False}
+
+
+def browser_path() -> str | None:
+    path = os.environ.get("BROWSER_PATH") or next(
+        filter(None, (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome"))), None)
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def _ensure_server() -> bool:
+    """The process's kaleido server, started on first use (and again in a
+    forked child, which does not inherit the parent's thread)."""
+    if _server["pid"] == os.getpid():
+        return True
+    if _server["broken"]:
+        return False
+    path = browser_path()
+    if path is None:
+        logger.warning("No chromium found (BROWSER_PATH or PATH): the PDF is rendered without charts")
+        _server["broken"] = True
+        return False
+    if kaleido._global_server.is_running() and _server["pid"] not in (None, os.getpid()):  # noqa: SLF001
+        kaleido._global_server._initialized = False  # noqa: SLF001 (the parent's thread is not ours after a fork)
+    kaleido.start_sync_server(mathjax=False, path=path, timeout=TIMEOUT, silence_warnings=True)
+    _server["pid"] = os.getpid()
+    return True
+
+
+def stop_server() -> None:
+    with _lock:
+        if _server["pid"] == os.getpid():
+            kaleido.stop_sync_server(silence_warnings=True)
+        _server.update(pid=None, broken=False)
+
+
+def _export(fig: dict) -> str:
+    layout = fig.get("layout") or {}
+    opts = {"format": "svg", "width": layout.get("width") or WIDTH, "height": layout.get("height") or HEIGHT}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the server's thread dies silently when the browser does: never wait forever
+        svg = pool.submit(kaleido.calc_fig_sync, fig, opts=opts).result(timeout=TIMEOUT)
+    if isinstance(svg, Exception):
+        raise svg
+    return svg.decode("utf-8") if isinstance(svg, bytes) else svg
+
+
+def _as_dict(fig) -> dict:
+    if isinstance(fig, dict):
+        return {**fig, "layout": {**BASE_LAYOUT, **(fig.get("layout") or {})}}
+    return figure_json(fig)
+
+
+def figure_svg(fig) -> str:
+    """One figure (a plotly Figure or its dict, as figure_json gives the
+    page) as SVG markup; '' when it cannot be drawn (logged)."""
+    with _lock:
+        if not _ensure_server():
+            return ""
+        try:
+            svg = _export(_as_dict(fig))
+        except (Exception, FutureTimeout):
+            logger.warning("A chart could not be exported: the PDF goes without it", exc_info=True)
+            kaleido.stop_sync_server(silence_warnings=True) if _server["pid"] == os.getpid() else None
+            _server.update(pid=None, broken=True)
+            return ""
+    # the XML prolog (if any) is not allowed inside HTML
+    return svg[svg.find("<svg"):] if "<svg" in svg else ""
+
+
+def document_figures(content: dict) -> dict:
+    """The figures of the document, by name: the ones planning.charts
+    defines for the document (`document_figures(content)`), else the
+    revenue target's split by manager."""
+    make = getattr(charts, "document_figures", None)
+    if make is not None:
+        return dict(make(content))
+    decomposition = (content.get("data") or {}).get("decomposition") or []
+    return {"revenue_split": charts.revenue_split_figure(decomposition)} if decomposition else {}
+
+
+def document_charts(content: dict) -> dict[str, str]:
+    """Every figure of the document as SVG, by name; a figure that cannot be
+    drawn is left out."""
+    out = {}
+    for name, fig in document_figures(content).items():
+        if svg := figure_svg(fig):
+            out[name] = svg
+    return out
