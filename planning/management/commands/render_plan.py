@@ -15,6 +15,9 @@ class Command(BaseCommand):
     help = "Render a plan as PDF (INTERFACES.md §2)."
 
     def add_arguments(self, parser):
+        # INTERFACES §2 names the plan's version --version; Django's own
+        # --version (its release) gives way here
+        parser.conflict_handler = parser._optionals.conflict_handler = "resolve"
         parser.add_argument("--region", required=True)
         parser.add_argument("--period", required=True)
         parser.add_argument("--version", type=int)
