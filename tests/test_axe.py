@@ -38,6 +38,8 @@ NOT_PAGES = {
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
     "plan_target_edit", "plan_target_delete",
+    # the PDF: posts, the file itself, and a version's PDF (a redirect to the file or its progress page)
+    "plan_pdf_preview", "plan_pdf_retry", "plan_pdf_file", "version_pdf", "version_summary_pdf",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -45,9 +47,9 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan"}
+           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_pdf_status"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
-                 "customer_edit", "customer_transfer"}
+                 "customer_edit", "customer_transfer", "plan_pdf_status"}
 
 
 def _revenue_plan_path() -> str:
@@ -119,12 +121,22 @@ def pages_for(username: str) -> list[tuple]:
         ("revenue_split", _revenue_plan_path()),
         ("plans", reverse("plans", kwargs=r)),
         ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
+        ("plan_pdf_status", _pdf_status_path(plan)),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
     ]
     if username != "director":
         pages = [p for p in pages if p[0] not in DIRECTOR_ONLY]
     return pages
+
+
+def _pdf_status_path(plan) -> str:
+    """A failed preview of the draft: the progress page with its reason and the retry button."""
+    from planning.models import PlanRender
+
+    render, _ = PlanRender.objects.get_or_create(plan=plan, version=None, status="failed",
+                                                 defaults={"error": "示例错误"})
+    return reverse("plan_pdf_status", kwargs={"region": "DEMO", "period": plan.period, "token": render.token})
 
 
 def _demo_plan():

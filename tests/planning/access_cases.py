@@ -4,7 +4,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
-from planning.models import Indicator, Plan, PlanIndicator, SpecialAction, SwotItem, Target, TargetPart
+from planning.models import (
+    Indicator, Plan, PlanIndicator, PlanRender, PlanVersion, SpecialAction, SwotItem, Target, TargetPart,
+)
 from tests.access import DIRECTOR_ONLY, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
@@ -73,6 +75,19 @@ CASES = {
                         kwargs=lambda w: {"region": "A", "period": "2027"}, data={"by": "product"}),
     "revenue_sign": Case(ok={"manager_a1"}, method="post", ok_status=(302,),
                          kwargs=lambda w: {"region": "A", "period": "2027", "manager": w["manager_a1"].pk}),
+    # The PDF: a preview of the draft is the director's (executives never see drafts); a frozen
+    # version's (its PDF stored already, so nothing is rendered here) every reader's of a submitted plan.
+    "plan_pdf_preview": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,), kwargs=lambda w: _plan_kwargs(),
+                             data={"kind": "summary"}),
+    "plan_pdf_status": Case(ok={"director", "administrator"},
+                            kwargs=lambda w: {**_plan_kwargs(), "token": w["draft_render"].token}),
+    "plan_pdf_file": Case(ok={"director", "administrator"},
+                          kwargs=lambda w: {**_plan_kwargs(), "token": w["draft_render"].token}),
+    "plan_pdf_retry": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,),
+                           kwargs=lambda w: {**_plan_kwargs(), "token": w["failed_render"].token}),
+    "version_pdf": Case(ok=REGION_A_READERS, ok_status=(302,), kwargs=lambda w: {**_plan_kwargs(), "number": 1}),
+    "version_summary_pdf": Case(ok=REGION_A_READERS, ok_status=(302,),
+                                kwargs=lambda w: {**_plan_kwargs(), "number": 1}),
 }
 
 
@@ -108,5 +123,9 @@ def extend_world(world) -> dict:
     indicator = Indicator.objects.order_by("pk").first()
     PlanIndicator.objects.create(plan=plan, indicator=indicator)
     target = Target.objects.create(plan=plan, family="growth", name="新增客户", value=Decimal("3"), unit="个")
-    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
+    PlanVersion.objects.create(plan=plan, number=1, as_of=plan.as_of, content={}, status="approved",
+                               pdf=b"%PDF-1.7 stored")
+    draft_render = PlanRender.objects.create(plan=plan, status="done", pdf=b"%PDF-1.7 draft")
+    failed_render = PlanRender.objects.create(plan=plan, status="failed", error="x")
+    return {"draft_render": draft_render, "failed_render": failed_render, "swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
             "plan": plan, "indicator": indicator, "target": target}
