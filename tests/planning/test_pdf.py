@@ -312,3 +312,14 @@ def test_render_plan_names_what_is_missing(plan, kwargs, message):
 
     with pytest.raises(CommandError, match=message):
         call_command("render_plan", **kwargs)
+
+
+def test_the_progress_page_costs_a_fixed_number_of_queries(client, director, plan, django_assert_num_queries):
+    done = PlanRender.objects.create(plan=plan, status="done", pdf=b"%PDF-1.7")
+    client.force_login(director)
+    url = reverse("plan_pdf_status", args=["A", "2027", done.token])
+    client.get(url)  # warm the session and the menu's caches
+    # session, user, the region in scope, the plan, the render (its version joined), the menu's regions
+    with django_assert_num_queries(6) as captured:
+        client.get(url)
+    assert len(captured) == 6
