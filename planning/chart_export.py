@@ -13,8 +13,6 @@ import logging
 import os
 import shutil
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 
 import kaleido
 
@@ -62,14 +60,31 @@ def stop_server() -> None:
         _server.update(pid=None, broken=False)
 
 
+class ExportTimeout(Exception):
+    pass
+
+
 def _export(fig: dict) -> str:
     layout = fig.get("layout") or {}
     opts = {"format": "svg", "width": layout.get("width") or WIDTH, "height": layout.get("height") or HEIGHT}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # the server's thread dies silently when the browser does: never wait forever
-        svg = pool.submit(kaleido.calc_fig_sync, fig, opts=opts).result(timeout=TIMEOUT)
-    if isinstance(svg, Exception):
-        raise svg
+    result = {}
+
+    def call():
+        try:
+            result["svg"] = kaleido.calc_fig_sync(fig, opts=opts)
+        except BaseException as error:  # noqa: BLE001 (handed to the caller)
+            result["error"] = error
+
+    # The server's thread dies silently when the browser does and its caller
+    # then waits forever: wait in a daemon thread, for a while only.
+    waiter = threading.Thread(target=call, daemon=True)
+    waiter.start()
+    waiter.join(TIMEOUT)
+    if waiter.is_alive():
+        raise ExportTimeout(f"no figure from kaleido in {TIMEOUT} s")
+    if "error" in result:
+        raise result["error"]
+    svg = result["svg"]
     return svg.decode("utf-8") if isinstance(svg, bytes) else svg
 
 
@@ -87,10 +102,13 @@ def figure_svg(fig) -> str:
             return ""
         try:
             svg = _export(_as_dict(fig))
-        except (Exception, FutureTimeout):
-            logger.warning("A chart could not be exported: the PDF goes without it", exc_info=True)
-            kaleido.stop_sync_server(silence_warnings=True) if _server["pid"] == os.getpid() else None
+        except ExportTimeout:
+            # the server is stuck or gone: stopping it would wait for it too; this process draws no more charts
+            logger.warning("Kaleido does not answer: this process renders PDFs without charts", exc_info=True)
             _server.update(pid=None, broken=True)
+            return ""
+        except Exception:
+            logger.warning("A chart could not be exported: the PDF goes without it", exc_info=True)
             return ""
     # the XML prolog (if any) is not allowed inside HTML
     return svg[svg.find("<svg"):] if "<svg" in svg else ""
