@@ -115,6 +115,17 @@ def test_the_summary_is_a_short_document_of_its_own(plan):
     assert "计划摘要" in text and "本期重点：巩固金融行业客户。" in text and "第 1 页 / 共 1 页" in text
 
 
+def test_a_long_table_repeats_its_header_on_every_page_and_splits_no_row():
+    rows = "".join(f"<tr><td>第{n}行</td><td>行内第二行<br>仍是第{n}行</td></tr>" for n in range(1, 151))
+    html = ('<html lang="zh-CN"><head><link rel="stylesheet" href="/static/css/print.css"></head><body>'
+            f'<table><thead><tr><th>表头甲</th><th>表头乙</th></tr></thead><tbody>{rows}</tbody></table></body></html>')
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf.html_to_pdf(html))).pages]
+    assert len(pages) > 2
+    assert all("表头甲" in text for text in pages)
+    for n in range(1, 151):  # both lines of a row on the same page
+        assert [f"第{n}行" in t and f"仍是第{n}行" in t for t in pages].count(True) == 1, n
+
+
 # --- fetching nothing but our static files ---------------------------------------------------------
 
 
@@ -210,6 +221,17 @@ def test_a_versions_pdf_is_rendered_once_stored_and_served_unchanged(client, dir
     assert again.content == body.content
     assert PlanRender.objects.filter(version=version).count() == 1
     assert list(PlanDownload.objects.values_list("user__username", "version__number")) == [("executive", 1)] * 2
+
+
+def test_on_the_database_queue_a_rendering_waits_for_the_worker(settings, plan, director):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    render = services.plan_render_request(plan=plan, user=director, kind="summary")
+    assert render.status == "queued" and DBTaskResult.objects.count() == 1
+    services.plan_render_task.func(render.pk)  # what db_worker runs
+    render.refresh_from_db()
+    assert render.status == "done" and bytes(render.pdf).startswith(b"%PDF") and render.finished_at is not None
 
 
 def test_a_stored_pdf_is_served_as_stored(version, director):
