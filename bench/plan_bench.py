@@ -83,11 +83,11 @@ def one(plan, kind):
 
     from planning.chart_export import document_charts
     from planning.document import plan_content
-    from planning.pdf import html_to_pdf, render_html
+    from planning.pdf import CHART_SLOTS, html_to_pdf, render_html
 
     def build():
         content = plan_content(plan)
-        charts = document_charts(content) if kind == "plan" else {}
+        charts = document_charts(content, CHART_SLOTS[kind])
         return render_html(content, kind=kind, draft=True, charts=charts)
 
     html, outside = timed(build)

@@ -9,12 +9,18 @@ plotly.js bundled in the plotly package and no MathJax: nothing is fetched
 from the network. Without a browser (or when it fails) the PDF goes without
 its charts and a warning is logged."""
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import threading
 
 import kaleido
+from django.core.cache import cache
+from plotly.utils import PlotlyJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from planning import charts
 from tsm.lib.charts import BASE_LAYOUT, figure_json
@@ -94,14 +100,30 @@ def _as_dict(fig) -> dict:
     return figure_json(fig)
 
 
+CACHE_SECONDS = 24 * 3600
+
+
 def figure_svg(fig) -> str:
     """One figure (a plotly Figure or its dict, as figure_json gives the
-    page) as SVG markup; '' when it cannot be drawn (logged)."""
+    page) as SVG markup; '' when it cannot be drawn (logged). The same figure
+    is exported once a day: a version's plan and its summary share their
+    charts, and a frozen version's figures never change."""
+    fig = _as_dict(fig)
+    key = "figure-svg:" + hashlib.sha256(json.dumps(fig, sort_keys=True, cls=PlotlyJSONEncoder).encode()).hexdigest()
+    if svg := cache.get(key):
+        return svg
+    svg = _figure_svg(fig)
+    if svg:
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def _figure_svg(fig: dict) -> str:
     with _lock:
         if not _ensure_server():
             return ""
         try:
-            svg = _export(_as_dict(fig))
+            svg = _export(fig)
         except ExportTimeout:
             # the server is stuck or gone: stopping it would wait for it too; this process draws no more charts
             logger.warning("Kaleido does not answer: this process renders PDFs without charts", exc_info=True)
@@ -114,22 +136,16 @@ def figure_svg(fig) -> str:
     return svg[svg.find("<svg"):] if "<svg" in svg else ""
 
 
-def document_figures(content: dict) -> dict:
-    """The figures of the document, by name: the ones planning.charts
-    defines for the document (`document_figures(content)`), else the
-    revenue target's split by manager."""
-    make = getattr(charts, "document_figures", None)
-    if make is not None:
-        return dict(make(content))
-    decomposition = (content.get("data") or {}).get("decomposition") or []
-    return {"revenue_split": charts.revenue_split_figure(decomposition)} if decomposition else {}
-
-
-def document_charts(content: dict) -> dict[str, str]:
-    """Every figure of the document as SVG, by name; a figure that cannot be
-    drawn is left out."""
+def document_charts(content: dict, slots=None) -> dict[str, str]:
+    """Every chart slot of the document (planning.charts.document_figures,
+    the figures the page draws) as SVG markup ready for the templates; a
+    figure that cannot be drawn leaves its slot empty."""
     out = {}
-    for name, fig in document_figures(content).items():
+    for slot, fig in charts.document_figures(content).items():
+        if slots is not None and slot not in slots:
+            continue
         if svg := figure_svg(fig):
-            out[name] = svg
+            label = charts.DOCUMENT_FIGURES[slot][3]
+            out[slot] = format_html('<figure class="chart" role="img" aria-label="{}">{}</figure>', label,
+                                    mark_safe(svg))  # noqa: S308 (kaleido's SVG of our figure: users' names escaped in it)
     return out

@@ -241,20 +241,56 @@ def value_class_table(rows, by_series, totals):
     return headers, out
 
 
-# --- the plan document (§6.2) -------------------------------------------------------------
+# --- §6.2 the plan document's figures ------------------------------------------------------------------------
+#
+# Each takes a section's content data (planning.document.plan_content, money as
+# strings) and returns the figure as a dict: the page draws it with the served
+# plotly.js, the PDF exports the same dict to SVG (plotly.io.to_image(fig, format="svg")).
+
+LAYER_COLOURS = {"surface": "#90cdf4", "middle": "#4299e1", "bottom": "#2b6cb0"}
 
 
-def revenue_split_figure(decomposition: list[dict]) -> dict:
-    """营销目标分解: the revenue target's parts summed per account manager
-    (plan_data's `decomposition`, amounts as decimal strings), in yuan."""
-    totals: dict[str, Decimal] = {}
-    for part in decomposition:
-        name = part.get("manager") or "未分配"
-        totals[name] = totals.get(name, Decimal("0")) + Decimal(part["amount"])
-    names = sorted(totals)
-    fig = go.Figure()
-    fig.update_layout(height=360, title="收入目标按客户经理分解（元）", showlegend=False,
-                      yaxis={"gridcolor": "#edf2f7", "tickformat": ",.0f"})
-    return figure_json(fig) | {"data": [{
-        "type": "bar", "x": [esc(n) for n in names], "y": [float(totals[n]) for n in names],
-        "marker": {"color": "#2b6cb0"}, "hovertemplate": "%{x}<br>%{y:,.2f} 元<extra></extra>"}]}
+def document_funnel_figure(funnel: list[dict]) -> dict:
+    """区域大漏斗 by layer (top first): a funnel of project counts, the amount in the hover."""
+    fig = go.Figure(go.Funnel(
+        y=[str(layer["label"]) for layer in funnel], x=[layer["count"] for layer in funnel],
+        customdata=[float(Decimal(layer["amount"])) for layer in funnel],
+        marker={"color": [LAYER_COLOURS.get(layer["layer"], "#4299e1") for layer in funnel]},
+        textinfo="value", hovertemplate="%{y}：%{x} 个项目<br>金额 %{customdata:,.2f} 元<extra></extra>"))
+    fig.update_layout(height=300, title="区域大漏斗（项目数）")
+    return figure_json(fig)
+
+
+def document_classes_figure(classes: list[dict]) -> dict:
+    """The five contribution classes: customers (bars) and base-period revenue (hover), 未分类 left out when empty."""
+    shown = [c for c in classes if c["class"] != "unclassified" or c["count"]]
+    fig = go.Figure(go.Bar(
+        x=[str(c["label"]) for c in shown], y=[c["count"] for c in shown],
+        customdata=[float(Decimal(c["revenue"])) for c in shown],
+        marker={"color": [CLASS_COLOURS.get(c["class"], "#718096") for c in shown]},
+        hovertemplate="%{x}：%{y} 个客户<br>收入 %{customdata:,.2f} 元<extra></extra>"))
+    fig.update_layout(height=300, title="五类客户（客户数）", yaxis={"title": "客户数", "rangemode": "tozero"})
+    return figure_json(fig)
+
+
+def document_value_classes_figure(value_classes: list[dict]) -> dict:
+    """Customers per value class (一级 … 四级, 待评估 last)."""
+    fig = go.Figure(go.Bar(
+        x=[str(v["label"]) for v in value_classes], y=[v["customers"] for v in value_classes],
+        marker={"color": "#3182ce"}, hovertemplate="%{x}：%{y} 个客户<extra></extra>"))
+    fig.update_layout(height=300, title="客户价值类别（客户数）", yaxis={"title": "客户数", "rangemode": "tozero"})
+    return figure_json(fig)
+
+
+DOCUMENT_FIGURES = {
+    # chart slot -> (section key, data key, figure function, accessible name)
+    "funnel": ("strategy", "funnel", document_funnel_figure, "区域大漏斗：各层项目数，数据见下表"),
+    "classes": ("contribution", "classes", document_classes_figure, "五类客户的客户数，数据见下表"),
+    "value_classes": ("strategy", "value_classes", document_value_classes_figure, "客户价值类别的客户数，数据见下表"),
+}
+
+
+def document_figures(content: dict) -> dict[str, dict]:
+    """slot -> figure dict, for every chart slot of templates/planning/document/ (page and PDF alike)."""
+    data = {s["key"]: s["data"] for s in content["sections"]}
+    return {slot: fn(data[section][key]) for slot, (section, key, fn, _label) in DOCUMENT_FIGURES.items()}

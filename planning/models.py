@@ -269,6 +269,9 @@ class Plan(models.Model):
     revenue_proposal = models.DecimalField(_("建议收入总目标"), max_digits=16, decimal_places=2, null=True,
                                            blank=True)
     sections = models.JSONField(_("各节文字"), default=dict, blank=True)
+    # section key -> the version its text is at (0 until its first save): each
+    # section's form carries its own, so two sections edited at once both land.
+    section_versions = models.JSONField(_("各节文字版本"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -369,6 +372,25 @@ class TargetSignoff(models.Model):
         verbose_name = _("目标签认")
         verbose_name_plural = _("目标签认")
         constraints = [models.UniqueConstraint(fields=["plan", "manager"], name="one_signoff_per_manager")]
+
+
+class PlanAnswer(models.Model):
+    """The director's answer to one item 问题分析 lists (§6.2 item 3), keyed by
+    the item's stable key (document.problem keys: 'check:focus', 'fit:<customer
+    code>', 'funnel:<username>', 'overdue:<project code>'). One value: saving
+    replaces it, never refused."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="answers")
+    key = models.CharField(max_length=120)
+    text = models.TextField(_("主任的回答"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("问题分析的回答")
+        verbose_name_plural = _("问题分析的回答")
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="plan_answer_unique")]
 
 
 # --- the plan's PDF ------------------------------------------------------------------

@@ -30,6 +30,8 @@ logging.getLogger("weasyprint").addFilter(lambda record: "unknown property" not 
 
 BASE_URL = "https://tsm-static.invalid/"  # .invalid never resolves; nothing is fetched from it either
 TEMPLATES = {"plan": "planning/pdf/plan.html", "summary": "planning/pdf/summary.html"}
+# The chart slots each document shows (templates/planning/document/): None is every one.
+CHART_SLOTS = {"plan": None, "summary": ("classes", "funnel")}
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -69,5 +71,5 @@ def render_pdf(content: dict, *, kind: str = "plan", draft: bool, version_number
     content) as PDF bytes; a draft carries the 草稿 watermark."""
     if kind not in TEMPLATES:
         raise ValueError(f"kind: {kind!r}")
-    charts = document_charts(content) if kind == "plan" else {}
+    charts = document_charts(content, CHART_SLOTS[kind])
     return html_to_pdf(render_html(content, kind=kind, draft=draft, charts=charts, version_number=version_number))

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
@@ -395,3 +395,104 @@ def submission_blockers(facts: PlanFacts, checks: Iterable[Callable[[PlanFacts],
     Verdict(code, reason, label); an empty list when it can. `checks` run
     after the standard ones."""
     return [blocker for check in [*SUBMISSION_CHECKS, *checks] for blocker in check(facts)]
+
+
+# --- §6.2 the plan document: 计划摘要's growth and 预计损益 (section 7) ---------------------------------
+
+FEN = Decimal("0.01")
+
+
+def _fen(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(FEN, ROUND_HALF_UP)
+
+
+def plan_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a plan period: '2027' the year, '2027H1' January–June, '2027H2' July–December."""
+    year = int(period[:4])
+    if period.endswith("H1"):
+        return date(year, 1, 1), date(year, 6, 30)
+    if period.endswith("H2"):
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def plan_months(period: str) -> int:
+    """How many months a plan covers: 6 for a half-year, 12 for a year."""
+    return 6 if period[4:] in ("H1", "H2") else 12
+
+
+def plan_growth(target: Decimal | None, base_revenue: Decimal, months: int) -> Verdict:
+    """增长幅度 (§6.2 item 7) = target ÷ base-period revenue − 1, the 12-month
+    base scaled to the plan's length (half for a half-year plan). None, with
+    the reason, when there is no target or no base revenue."""
+    if target is None:
+        return Verdict(None, "未设定收入总目标，无法计算增长幅度")
+    base = Decimal(base_revenue) * months / 12
+    if base <= 0:
+        return Verdict(None, "基期收入为 0，无法计算增长幅度")
+    growth = Decimal(target) / base - 1
+    return Verdict(growth, f"{fmt_money(target)} ÷ {fmt_money(_fen(base))}（基期收入 {fmt_money(base_revenue)}"
+                           f" × {months}/12）− 1 = {fmt_pct(growth) if growth >= 0 else '−' + fmt_pct(-growth)}")
+
+
+def projected_cost(revenue: Decimal, base_revenue: Decimal, base_cost: Decimal) -> Verdict:
+    """预计成本 of a product: its projected revenue × its base-period cost ÷ revenue
+    (a product without base revenue has no ratio: its cost is taken as 0, and said so)."""
+    if base_revenue <= 0:
+        return Verdict(Decimal("0.00"), "基期无收入，无成本率可用，成本按 0 计")
+    cost = _fen(Decimal(revenue) * Decimal(base_cost) / Decimal(base_revenue))
+    return Verdict(cost, f"{fmt_money(revenue)} × 基期成本 {fmt_money(base_cost)} ÷ 基期收入 {fmt_money(base_revenue)}"
+                         f" = {fmt_money(cost)}")
+
+
+def projected_arrears(revenue: Decimal, months: int, *, base_revenue: Decimal, base_end_arrears: Decimal) -> Verdict:
+    """应收 at the plan period's end: the projected average monthly revenue ×
+    the base period's ratio of its end arrears to its average monthly revenue
+    (base revenue ÷ 12). No base revenue: no ratio, 0."""
+    if base_revenue <= 0:
+        return Verdict(Decimal("0.00"), "基期无收入，无欠费比可用，应收按 0 计")
+    ratio = Decimal(base_end_arrears) / (Decimal(base_revenue) / 12)
+    arrears = _fen(Decimal(revenue) / months * ratio)
+    return Verdict(arrears, f"预计月均收入 {fmt_money(_fen(Decimal(revenue) / months))} × 基期期末欠费与月均收入之比"
+                            f" {fmt_score(ratio)} = {fmt_money(arrears)}")
+
+
+def collections(revenue: Decimal, end_arrears: Decimal, base_end_arrears: Decimal) -> Decimal:
+    """回款 = projected revenue − (projected end arrears − arrears at the base period's end)."""
+    return _fen(Decimal(revenue) - (Decimal(end_arrears) - Decimal(base_end_arrears)))
+
+
+class PnlLine(NamedTuple):
+    """One product's projection: its revenue target part and its base period's figures."""
+
+    key: str
+    revenue: Decimal
+    base_revenue: Decimal
+    base_cost: Decimal
+    base_end_arrears: Decimal
+
+
+def projected_pnl(lines: Iterable[PnlLine], *, budgets: Decimal, months: int) -> dict:
+    """预计损益 (§6.2 item 7): per product revenue, cost (at its base ratio),
+    gross profit, end arrears and collections; the totals; minus the action
+    budgets. Every amount exact to the fen (half-up per line, totals summed)."""
+    rows = []
+    for line in lines:
+        cost = projected_cost(line.revenue, line.base_revenue, line.base_cost)
+        arrears = projected_arrears(line.revenue, months, base_revenue=line.base_revenue,
+                                    base_end_arrears=line.base_end_arrears)
+        rows.append({"key": line.key, "revenue": _fen(line.revenue), "cost": cost.value,
+                     "cost_reason": cost.reason, "gross": _fen(line.revenue) - cost.value,
+                     "arrears": arrears.value, "arrears_reason": arrears.reason,
+                     "base_end_arrears": _fen(line.base_end_arrears),
+                     "collections": collections(line.revenue, arrears.value, line.base_end_arrears)})
+    zero = Decimal("0.00")
+    revenue = sum((r["revenue"] for r in rows), zero)
+    cost = sum((r["cost"] for r in rows), zero)
+    return {
+        "rows": rows, "revenue": revenue, "cost": cost, "gross": revenue - cost, "budgets": _fen(budgets),
+        "profit": revenue - cost - _fen(budgets),
+        "arrears": sum((r["arrears"] for r in rows), zero),
+        "base_end_arrears": sum((r["base_end_arrears"] for r in rows), zero),
+        "collections": sum((r["collections"] for r in rows), zero),
+    }

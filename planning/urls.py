@@ -46,6 +46,7 @@ urlpatterns = [
     path("plans/<str:period>/versions/<int:number>/pdf/", pdf_views.version_pdf, name="version_pdf"),
     path("plans/<str:period>/versions/<int:number>/summary/pdf/", pdf_views.version_summary_pdf,
          name="version_summary_pdf"),
+    path("plans/<str:period>/", include("planning.document_urls")),
     # Panels of planning on a lower floor's page, named planning:<name>.
     path("", include(([
         path("customers/<str:code>/actions/", views.customer_actions, name="customer_actions"),

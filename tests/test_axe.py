@@ -37,7 +37,7 @@ NOT_PAGES = {
     "strategy_summary_xlsx",
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
-    "plan_target_edit", "plan_target_delete",
+    "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
     # the PDF: posts, the file itself, and a version's PDF (a redirect to the file or its progress page)
     "plan_pdf_preview", "plan_pdf_retry", "plan_pdf_file", "version_pdf", "version_summary_pdf",
 }
@@ -47,9 +47,11 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "project_evidence", "swot", "value_grid", "value_grid_customer", "strategy", "director_checks",
            "customer_projects", "planning:customer_actions", "planning:customer_publicity", "password_change",
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
-           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_pdf_status"}
+           "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_document",
+           "plan_summary", "plan_pdf_status"}
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
-                 "customer_edit", "customer_transfer", "plan_pdf_status"}
+                 "customer_edit", "customer_transfer",
+                 "plan_document", "plan_summary", "plan_pdf_status"}  # the plan is a draft: only its director reads it whole
 
 
 def _revenue_plan_path() -> str:
@@ -121,6 +123,8 @@ def pages_for(username: str) -> list[tuple]:
         ("revenue_split", _revenue_plan_path()),
         ("plans", reverse("plans", kwargs=r)),
         ("plan", reverse("plan", kwargs={**r, "period": plan.period})),
+        ("plan_document", reverse("plan_document", kwargs={**r, "period": plan.period})),
+        ("plan_summary", reverse("plan_summary", kwargs={**r, "period": plan.period})),
         ("plan_pdf_status", _pdf_status_path(plan)),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),

@@ -56,6 +56,13 @@ CASES = {
     "plan_target_edit": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk},
                                        data={"name": "新增客户", "value": "6", "unit": "个", "version": "0"}),
     "plan_target_delete": _director_post(kwargs=lambda w: {**_plan_kwargs(), "pk": w["target"].pk}),
+    # The plan document and its executive summary: who reads the plan in its state (a draft: not the
+    # executive, not the managers); the director writes a section's text and answers 问题分析.
+    "plan_document": Case(ok={"director", "administrator"}, kwargs=lambda w: _plan_kwargs()),
+    "plan_summary": Case(ok={"director", "administrator"}, kwargs=lambda w: _plan_kwargs()),
+    "plan_section_save": _director_post(kwargs=lambda w: {**_plan_kwargs(), "key": "summary"},
+                                        data={"text": "主要策略变化", "version": "0"}),
+    "plan_answer_save": _director_post(kwargs=lambda w: _plan_kwargs(), data={"key": "check:needs", "text": "补齐"}),
     # A customer's page loads the actions aimed at it: whoever reads the customer (C1 is manager_a1's).
     "planning:customer_actions": Case(ok={"director", "manager_a1", "executive", "administrator"},
                                       kwargs=lambda w: {"region": "A", "code": "C1"}),

@@ -110,3 +110,26 @@ def test_demo_competitors_have_a_goal_a_reaction_profile_and_trends(db):
     assert first.trend_product and first.trend_operation and first.trend_organisation
     third = Competitor.objects.get(region__code="DEMO", product_series="数据业务", rank=3)
     assert (third.goal, third.reaction) == ("short_term_profit", "laid_back")
+
+
+def test_next_years_draft_is_complete_split_to_the_fen_and_signed_by_every_manager(db):
+    from django.utils import timezone
+
+    from planning import plan_selectors, revenue, rules
+    from planning.document import SECTIONS
+    from planning.models import Plan, PlanStatus
+
+    load_demo()
+    next_year = str(timezone.localdate().year + 1)
+    plan = Plan.objects.get(region__code="DEMO", period=next_year)
+    assert plan.status == PlanStatus.DRAFT and plan.as_of == timezone.localdate()
+    assert rules.submission_blockers(plan_selectors.plan_facts(plan)) == []
+    grid = revenue.decomposition(plan, with_suggestion=False)
+    assert grid.total > 0 and grid.parts_sum == grid.total
+    assert {u.username: state for u, (state, _) in grid.signatures.items()} == {
+        "manager1": "valid", "manager2": "valid", "manager3": "valid", "manager4": "valid"}
+    assert all(plan.sections.get(key) for key, _ in SECTIONS)
+    # a re-run leaves the plan as it is
+    load_demo()
+    assert Plan.objects.filter(region__code="DEMO").count() == 1
+    assert Plan.objects.get(pk=plan.pk).updated_at == plan.updated_at

@@ -99,9 +99,9 @@ def test_html_and_css_in_a_users_text_show_as_text(draft_pdf):
     assert "background:url(file:///etc/passwd)" in text
 
 
-def test_the_revenue_split_chart_is_drawn_as_vector_text_from_the_plotly_figure(draft_pdf):
-    assert "收入目标按客户经理分解（元）" in text_of(draft_pdf)  # the chart's title, as text: an SVG, not a picture
-    assert "附图" in text_of(draft_pdf)
+def test_the_documents_charts_are_drawn_as_vector_text_from_the_pages_plotly_figures(draft_pdf):
+    text = text_of(draft_pdf)  # a chart's title as text: an SVG, not a picture
+    assert "五类客户（客户数）" in text and "区域大漏斗（项目数）" in text
 
 
 def test_a_versions_pdf_has_no_watermark_and_names_its_version(version):
@@ -112,7 +112,8 @@ def test_a_versions_pdf_has_no_watermark_and_names_its_version(version):
 def test_the_summary_is_a_short_document_of_its_own(plan):
     data = pdf.render_pdf(plan_content(plan), kind="summary", draft=False)
     text = text_of(data)
-    assert "计划摘要" in text and "本期重点：巩固金融行业客户。" in text and "第 1 页 / 共 1 页" in text
+    assert "计划摘要" in text and "执行摘要" in text and "第 1 页 / 共 1 页" in text
+    assert "五类客户（客户数）" in text and "区域大漏斗（项目数）" in text  # its two charts
 
 
 def test_a_long_table_repeats_its_header_on_every_page_and_splits_no_row():
@@ -179,18 +180,25 @@ def test_the_fetcher_refuses_anything_else(url):
 # --- charts --------------------------------------------------------------------------------------
 
 
-def test_a_figure_becomes_svg_markup(manager_a1):
-    svg = chart_export.figure_svg(chart_export.charts.revenue_split_figure(
-        [{"manager": "张三", "amount": "100.00"}, {"manager": "<b>李四</b>", "amount": "50.50"}]))
-    assert svg.startswith("<svg") and "收入目标按客户经理分解" in svg and "&#60;b&#62;李四" in svg  # the name as text, not markup
+def test_a_figure_becomes_svg_markup():
+    svg = chart_export.figure_svg(chart_export.charts.document_funnel_figure(
+        [{"layer": "surface", "label": "表层", "count": 3, "amount": "100.00"}]))
+    assert svg.startswith("<svg") and "区域大漏斗（项目数）" in svg and "表层" in svg
 
 
-def test_without_a_browser_the_pdf_goes_without_its_charts(monkeypatch, caplog):
+def test_every_chart_slot_of_the_document_is_filled_with_a_labelled_figure(plan):
+    charts = chart_export.document_charts(plan_content(plan))
+    assert set(charts) == set(chart_export.charts.DOCUMENT_FIGURES)
+    assert all(markup.startswith('<figure class="chart" role="img" aria-label=') and "<svg" in markup
+               for markup in charts.values())
+
+
+def test_without_a_browser_the_pdf_goes_without_its_charts(monkeypatch, caplog, plan):
     chart_export.stop_server()
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     try:
         with caplog.at_level(logging.WARNING, logger="planning.chart_export"):
-            charts = chart_export.document_charts({"data": {"decomposition": [{"manager": "a", "amount": "1.00"}]}})
+            charts = chart_export.document_charts(plan_content(plan))
     finally:
         chart_export.stop_server()
     assert charts == {}

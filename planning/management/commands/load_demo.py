@@ -18,6 +18,7 @@ from django.utils import timezone
 from customers.models import ComparisonScore, Competitor, Customer, Dimension
 from pipeline.import_services import workbook_import
 from pipeline.workbook import write_csv_zip
+from planning import demo_plans
 from planning.models import CompetitivePosition, CompetitorStance, SpecialAction
 from tsm.lib.periods import add_months
 from teams.models import Region, Role, User
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             self._competitors(region)
             self._needs(region, rows["customers"])
             self._strategy(region, today)
+            # Next year's complete draft, ready to be submitted.
+            demo_plans.draft_plan(region, str(today.year + 1), today)
             # Fresh planner statistics once committed: the import does its own tables.
             dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition,
                              CompetitorStance, SpecialAction])

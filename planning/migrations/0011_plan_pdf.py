@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planning', '0009_revenue_proposal'),
+        ('planning', '0010_document_sections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
