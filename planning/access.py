@@ -4,7 +4,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from planning.models import Plan, PlanStatus, PlanVersion, Target
+from planning.models import Plan, PlanRender, PlanStatus, PlanVersion, Target
 from planning.plan_data import plan_version_chosen
 from teams import permissions
 from teams.access import region_for, region_for_director
@@ -95,4 +95,42 @@ def version_for(request, code: str, period: str, number: int) -> PlanVersion:
     if not permissions.can_read_plan_version(request.user, region, version.status):
         raise Http404("version")
     version.plan.region = region
+    return version
+
+
+# --- the plan's PDF: a frozen version is read by whoever reads a submitted
+# plan of the region; a preview of the live draft only as the draft itself
+# (its director; executives never see drafts).
+
+
+def may_read_render(user, region, render: PlanRender) -> bool:
+    status = PlanStatus.DRAFT if render.version_id is None else PlanStatus.SUBMITTED
+    return permissions.can_read_plan(user, region, status)
+
+
+def _plan_in(request, code: str, period: str) -> Plan:
+    region = region_for(request, code)
+    plan = get_object_or_404(Plan, region=region, period=period)
+    plan.region = region
+    return plan
+
+
+def pdf_render_for(request, code: str, period: str, token: str) -> PlanRender:
+    """A rendering of a plan in the user's scope, by its random token, that
+    the user may read; else 404."""
+    plan = _plan_in(request, code, period)
+    render = get_object_or_404(PlanRender.objects.select_related("version"), plan=plan, token=token)
+    if not may_read_render(request.user, plan.region, render):
+        raise Http404("render")
+    render.plan = plan
+    return render
+
+
+def pdf_version_for(request, code: str, period: str, number: int) -> PlanVersion:
+    """A frozen version of a plan of a region the user reads a submitted plan of."""
+    plan = _plan_in(request, code, period)
+    version = get_object_or_404(PlanVersion.objects.defer("pdf", "content"), plan=plan, number=number)
+    if not permissions.can_read_plan_version(request.user, plan.region, version.status):
+        raise Http404("version")
+    version.plan = plan
     return version

@@ -45,3 +45,18 @@ class PlanVersionAdmin(RegionDataAdmin):
     readonly_fields = ["content"]
 
 
+
+
+@admin.register(m.PlanRender)
+class PlanRenderAdmin(RegionDataAdmin):
+    list_display = ["plan", "version", "kind", "status", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    exclude = ["pdf", "token"]  # the file and its address are not the back office's to hand out
+
+
+@admin.register(m.PlanDownload)
+class PlanDownloadAdmin(RegionDataAdmin):
+    """下载记录: who downloaded which PDF, and when."""
+
+    list_display = ["at", "user", "render", "version"]
+    list_filter = ["render__plan__region"]

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -397,3 +398,67 @@ class PlanAnswer(models.Model):
         verbose_name = _("问题分析的回答")
         verbose_name_plural = _("问题分析的回答")
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="plan_answer_unique")]
+
+
+# --- the plan's PDF ------------------------------------------------------------------
+
+
+def _render_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RenderKind(models.TextChoices):
+    PLAN = "plan", _("营销计划")
+    SUMMARY = "summary", _("计划摘要")
+
+
+class PlanRender(models.Model):
+    """One PDF rendering, run by a background task: of a frozen version, or
+    (version empty) a preview of the live draft. Its file is reached only by
+    its random token. A version's full plan is stored once in PlanVersion.pdf
+    and served from there unchanged; other renders keep their bytes here."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="renders")
+    kind = models.CharField(_("内容"), max_length=8, choices=RenderKind.choices, default=RenderKind.PLAN)
+    status = models.CharField(_("状态"), max_length=8, choices=RenderStatus.choices, default=RenderStatus.QUEUED)
+    error = models.TextField(_("错误"), blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_render_token, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF 生成")
+        verbose_name_plural = _("PDF 生成")
+        indexes = [models.Index(fields=["plan", "version", "kind", "status"], name="plan_render_lookup")]
+
+    def __str__(self):
+        return f"{self.plan} {self.kind} v{self.version.number if self.version else '-'} {self.status}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version_id is None
+
+
+class PlanDownload(models.Model):
+    """Who downloaded which PDF, and when."""
+
+    render = models.ForeignKey(PlanRender, on_delete=models.CASCADE, related_name="downloads")
+    version = models.ForeignKey(PlanVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("PDF 下载记录")
+        verbose_name_plural = _("PDF 下载记录")
+        ordering = ["-at"]

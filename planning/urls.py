@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from planning import api, performance_views, plan_views, views, workflow_views
+from planning import api, pdf_views, performance_views, plan_views, views, workflow_views
 
 # Site-level pages of planning (not under a region): the executives'
 # all-regions page of plans, and 待办 loaded into the home pages.
@@ -45,6 +45,15 @@ urlpatterns = [
     path("plans/<str:period>/targets/<int:pk>/", plan_views.plan_target_edit, name="plan_target_edit"),
     path("plans/<str:period>/targets/<int:pk>/delete/", plan_views.plan_target_delete, name="plan_target_delete"),
     path("plans/<str:period>/revenue/", include("planning.revenue_urls")),
+    # The PDF: the director's preview of the draft, a version's (stored) PDF and summary, and a
+    # rendering's progress, retry and file by its random token (no guessable address).
+    path("plans/<str:period>/pdf/", pdf_views.plan_pdf_preview, name="plan_pdf_preview"),
+    path("plans/<str:period>/pdf/<str:token>/", pdf_views.plan_pdf_status, name="plan_pdf_status"),
+    path("plans/<str:period>/pdf/<str:token>/retry/", pdf_views.plan_pdf_retry, name="plan_pdf_retry"),
+    path("plans/<str:period>/pdf/<str:token>/file/", pdf_views.plan_pdf_file, name="plan_pdf_file"),
+    path("plans/<str:period>/versions/<int:number>/pdf/", pdf_views.version_pdf, name="version_pdf"),
+    path("plans/<str:period>/versions/<int:number>/summary/pdf/", pdf_views.version_summary_pdf,
+         name="version_summary_pdf"),
     path("plans/<str:period>/", include("planning.document_urls")),
     # the workflow (§6.2): moves of the plan, its frozen versions
     path("plans/<str:period>/submit/", workflow_views.plan_submit, name="plan_submit"),

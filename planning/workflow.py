@@ -25,6 +25,7 @@ from django.utils import timezone
 from planning import notify, rules
 from planning.document import SECTION_TITLES, plan_content
 from planning.models import Plan, PlanStatus, PlanVersion
+from planning.pdf_services import version_pdf_request
 from planning.plan_selectors import plan_facts
 from planning.services import revenue_targets_hand_down
 from teams import permissions
@@ -160,11 +161,9 @@ def plan_revise(*, plan: Plan, user) -> Plan:
 
 
 def _version_approved(version: PlanVersion) -> None:
-    """Runs inside plan_approve's transaction, once a version is approved.
-
-    Does nothing yet. At merge the lead wires the PDF here: render the
-    version's frozen content (planning/pdf.py) and store it in version.pdf —
-    once, since the PDF of an approved version never changes (DOMAIN §6.2).
-    Whatever it does must only read `version` (its content is frozen) and may
-    raise to refuse the approval (the transaction then writes nothing)."""
-    return None
+    """Runs inside plan_approve's transaction, once a version is approved:
+    its PDF is asked for — rendered by the worker from the frozen content,
+    stored once in version.pdf and served unchanged from then on (DOMAIN
+    §6.2). The task is queued in the same transaction (django-tasks-db), so
+    an approval that rolls back leaves no rendering behind."""
+    version_pdf_request(version=version)

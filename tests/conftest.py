@@ -120,3 +120,11 @@ def _tasks_run_at_once(settings):
     """A task enqueued in a test runs there and then (the database queue and
     its worker are tested on their own)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks wait on the database queue for a worker that is not running
+    (an approval's PDF, say): for tests about what is queued, and tests that
+    approve plans without rendering their PDFs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -40,6 +40,8 @@ NOT_PAGES = {
     "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
     "plan_submit", "plan_approve", "plan_return", "plan_revise",
     "api_plan", "api_token_revoke",
+    # the PDF: posts, the file itself, and a version's PDF (a redirect to the file or its progress page)
+    "plan_pdf_preview", "plan_pdf_retry", "plan_pdf_file", "version_pdf", "version_summary_pdf",
 }
 # Named URLs that pages_for() (and the login) scan; managers get 404 on the director's.
 SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "contribution", "customer_detail",
@@ -50,10 +52,10 @@ SCANNED = {"home", "login", "region_home", "region_settings", "import_upload", "
            "password_change_done", "strategy_summary", "customer_list", "customer_edit", "customer_transfer",
            "project_add", "project_edit", "project_close", "revenue_split", "plans", "plan", "plan_document",
            "plan_summary", "plan_versions", "plan_version", "plan_version_compare", "todo",
-           "plans_overview", "api_tokens"}  # the executive's test scans the overview
+           "plans_overview", "api_tokens", "plan_pdf_status"}  # the executive's test scans the overview
 DIRECTOR_ONLY = {"region_settings", "import_upload", "competitor_edit", "customer_list", "customer_list (refused)",
                  "customer_edit", "customer_transfer", "plan_version (returned)",
-                 "plan_document", "plan_summary"}  # the plan is a draft: only its director reads it whole
+                 "plan_document", "plan_summary", "plan_pdf_status"}  # the plan is a draft: only its director reads it whole
 
 
 def _revenue_plan_path() -> str:
@@ -136,6 +138,7 @@ def pages_for(username: str) -> list[tuple]:
         ("plan_version_compare", reverse("plan_version_compare",
                                          kwargs={**r, "period": submitted.period, "number": 2})),
         ("todo", reverse("todo")),
+        ("plan_pdf_status", _pdf_status_path(plan)),
         ("password_change", reverse("password_change")),
         ("password_change_done", reverse("password_change_done")),
         ("api_tokens", reverse("api_tokens")),
@@ -143,6 +146,15 @@ def pages_for(username: str) -> list[tuple]:
     if username != "director":
         pages = [p for p in pages if p[0] not in DIRECTOR_ONLY]
     return pages
+
+
+def _pdf_status_path(plan) -> str:
+    """A failed preview of the draft: the progress page with its reason and the retry button."""
+    from planning.models import PlanRender
+
+    render, _ = PlanRender.objects.get_or_create(plan=plan, version=None, status="failed",
+                                                 defaults={"error": "示例错误"})
+    return reverse("plan_pdf_status", kwargs={"region": "DEMO", "period": plan.period, "token": render.token})
 
 
 def _demo_plan():

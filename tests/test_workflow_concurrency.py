@@ -15,6 +15,7 @@ from tests.test_concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("queued_tasks"),  # an approval's PDF waits for the worker
     pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
                        reason="SQLite locks the whole database: no row locks to race on, the threads only take turns"),
 ]

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from customers.models import Competitor, Contribution, Customer
 from planning.document import plan_content
-from planning.models import Indicator, Plan, PlanIndicator, PlanVersion, SpecialAction, SwotItem, Target, TargetPart
+from planning.models import (
+    Indicator, Plan, PlanIndicator, PlanRender, PlanVersion, SpecialAction, SwotItem, Target, TargetPart,
+)
 from tests.access import DIRECTOR_ONLY, EVERYONE, REGION_A_READERS, Case
 from tsm.lib.periods import add_months, base_period
 
@@ -103,6 +105,20 @@ CASES = {
     "todo": Case(ok=EVERYONE, kwargs=lambda w: {}),
     "revenue_sign": Case(ok={"manager_a1"}, method="post", ok_status=(302,),
                          kwargs=lambda w: {"region": "A", "period": "2027", "manager": w["manager_a1"].pk}),
+    # The PDF: a preview of the draft is the director's (executives never see drafts); a frozen
+    # version's (its PDF stored already, so nothing is rendered here) every reader's of a submitted plan.
+    "plan_pdf_preview": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,), kwargs=lambda w: _plan_kwargs(),
+                             data={"kind": "summary"}),
+    "plan_pdf_status": Case(ok={"director", "administrator"},
+                            kwargs=lambda w: {**_plan_kwargs(), "token": w["draft_render"].token}),
+    "plan_pdf_file": Case(ok={"director", "administrator"},
+                          kwargs=lambda w: {**_plan_kwargs(), "token": w["draft_render"].token}),
+    "plan_pdf_retry": Case(ok=DIRECTOR_ONLY, method="post", ok_status=(302,),
+                           kwargs=lambda w: {**_plan_kwargs(), "token": w["failed_render"].token}),
+    "version_pdf": Case(ok=REGION_A_READERS, ok_status=(302,), kwargs=lambda w: {"region": "A", "period": "2025",
+                                                                                  "number": 1}),
+    "version_summary_pdf": Case(ok=REGION_A_READERS, ok_status=(302,),
+                                kwargs=lambda w: {"region": "A", "period": "2025", "number": 1}),
 }
 
 
@@ -140,9 +156,13 @@ def extend_world(world) -> dict:
     target = Target.objects.create(plan=plan, family="growth", name="新增客户", value=Decimal("3"), unit="个")
     for period, status in (("2026", "submitted"), ("2025", "approved")):
         frozen = Plan.objects.create(region=region, period=period, as_of=timezone.localdate(), status=status)
+        # the approved version's PDF is stored already, so the PDF cases render nothing
         version = PlanVersion.objects.create(plan=frozen, number=1, as_of=frozen.as_of, content=plan_content(frozen),
+                                             pdf=b"%PDF-1.7 stored" if status == "approved" else None,
                                              status=status)
         if status == "approved":
             Plan.objects.filter(pk=frozen.pk).update(approved_version=version)
-    return {"swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
+    draft_render = PlanRender.objects.create(plan=plan, status="done", pdf=b"%PDF-1.7 draft")
+    failed_render = PlanRender.objects.create(plan=plan, status="failed", error="x")
+    return {"draft_render": draft_render, "failed_render": failed_render, "swot_items": items, "competitor": competitor, "scored_customer": scored, "special_action": action,
             "plan": plan, "indicator": indicator, "target": target}

@@ -13,6 +13,9 @@ from planning.versions_compare import changed_keys, compare, headline, text_diff
 from tests.planning.workflow_world import ready_plan
 
 
+# Approving queues the version's PDF for the worker; these tests are about the workflow.
+pytestmark = pytest.mark.usefixtures("queued_tasks")
+
 @pytest.fixture
 def mails(director, manager_a1, executive):
     for user in (director, manager_a1, executive):
@@ -199,8 +202,21 @@ def test_only_an_approved_plan_is_revised(plan, director):
         workflow.plan_revise(plan=plan, user=director)
 
 
-def test_version_approved_hook_runs_and_does_nothing():
-    assert workflow._version_approved(PlanVersion(number=1)) is None
+def test_approval_queues_the_versions_pdf_and_a_return_does_not(plan, director, executive):
+    from django_tasks_db.models import DBTaskResult
+
+    from planning.models import PlanRender
+
+    version = _submitted(plan, director)
+    workflow.plan_return(plan=plan, user=executive, comment="请补充")
+    assert PlanRender.objects.count() == 0
+    workflow.plan_submit(plan=plan, user=director)
+    approved = workflow.plan_approve(plan=plan, user=executive, comment="同意")
+    render = PlanRender.objects.get()
+    assert (render.version_id, render.kind, render.status) == (approved.pk, "plan", "queued")
+    assert approved.pk != version.pk
+    # queued on the worker's database queue in the approval's own transaction
+    assert DBTaskResult.objects.filter(task_path__endswith="plan_render_task").count() == 1
 
 
 # --- compare (pure) -------------------------------------------------------------------------------------

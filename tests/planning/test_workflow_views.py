@@ -11,6 +11,9 @@ from tests.conftest import make_region, make_user
 from tests.planning.workflow_world import ready_plan
 
 
+# Approving queues the version's PDF for the worker; these tests are about the workflow.
+pytestmark = pytest.mark.usefixtures("queued_tasks")
+
 @pytest.fixture
 def plan(region_a, manager_a1):
     return ready_plan(region_a, manager_a1)
