@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from customers.models import Contribution
-from planning import plan_services, revenue
-from planning.models import Indicator, Plan
+from planning import plan_services, revenue, workflow
+from planning.models import Indicator, Plan, PlanVersion
+from planning.pdf_services import plan_pdf_now
 from teams.models import Role, User
 from tsm.lib.periods import base_period
 
@@ -83,3 +84,25 @@ def draft_plan(region, period: str, as_of: dt.date, *, growth: Decimal = Decimal
     plan.refresh_from_db()
     return plan
 
+
+
+def approved_plan(region, period: str, as_of: dt.date) -> PlanVersion | None:
+    """A plan drafted on `as_of`, submitted by the region's director and
+    approved by an executive (which queues its PDF; `approved_pdf` renders it
+    at once). None when the plan exists already or the demo's people are
+    missing (an account named like them that is not theirs)."""
+    director, _people_ = _people(region)
+    executive = (User.objects.filter(role=Role.EXECUTIVE, username="executive").first()
+                 or User.objects.filter(role=Role.EXECUTIVE).order_by("pk").first())
+    if director is None or executive is None:
+        return None
+    plan = draft_plan(region, period, as_of, growth=Decimal("0.06"))
+    if plan is None:
+        return None
+    workflow.plan_submit(plan=plan, user=director)
+    return workflow.plan_approve(plan=plan, user=executive, comment="同意。重点关注投入类客户的项目推进。")
+
+
+def approved_pdf(version: PlanVersion) -> int:
+    """The approved version's PDF, rendered now and stored (bytes)."""
+    return len(plan_pdf_now(plan=version.plan, version=version))

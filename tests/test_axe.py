@@ -254,7 +254,7 @@ def demo(live_server):
     from django.apps import apps
 
     importlib.import_module("planning.migrations.0003_catalogues").load(apps, None)
-    call_command("load_demo", customers=40, projects=40, stdout=open(os.devnull, "w"))
+    call_command("load_demo", customers=40, projects=40, plans=False, stdout=open(os.devnull, "w"))
     return live_server.url
 
 

@@ -39,7 +39,7 @@ def browser():
 
 @pytest.fixture
 def demo_site(live_server):
-    call_command("load_demo", customers=60, projects=80, stdout=open(os.devnull, "w"))
+    call_command("load_demo", customers=60, projects=80, plans=False, stdout=open(os.devnull, "w"))
     return live_server.url
 
 

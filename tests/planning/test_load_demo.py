@@ -12,9 +12,10 @@ from teams.models import Region, Role, User
 from tests.conftest import make_region
 
 
-def load_demo() -> tuple[str, str]:
+def load_demo(plans: bool = False) -> tuple[str, str]:
+    """The demo (its plans only when asked: approving renders a PDF)."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("load_demo", customers=12, projects=10, stdout=out, stderr=err)
+    call_command("load_demo", customers=12, projects=10, plans=plans, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -112,24 +113,36 @@ def test_demo_competitors_have_a_goal_a_reaction_profile_and_trends(db):
     assert (third.goal, third.reaction) == ("short_term_profit", "laid_back")
 
 
-def test_next_years_draft_is_complete_split_to_the_fen_and_signed_by_every_manager(db):
+def test_this_years_plan_is_approved_with_its_pdf_and_next_years_draft_is_ready_to_submit(db):
     from django.utils import timezone
+    from pypdf import PdfReader
 
     from planning import plan_selectors, revenue, rules
     from planning.document import SECTIONS
     from planning.models import Plan, PlanStatus
 
-    load_demo()
-    next_year = str(timezone.localdate().year + 1)
-    plan = Plan.objects.get(region__code="DEMO", period=next_year)
-    assert plan.status == PlanStatus.DRAFT and plan.as_of == timezone.localdate()
+    out, _ = load_demo(plans=True)
+    today = timezone.localdate()
+    current = Plan.objects.get(region__code="DEMO", period=str(today.year))
+    version = current.approved_version
+    assert (current.status, version.number, version.status, current.as_of.isoformat()) == (
+        PlanStatus.APPROVED, 1, PlanStatus.APPROVED, f"{today.year - 1}-12-01")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(version.pdf))).pages)
+    assert "演示区域" in text and all(str(title) in text for _, title in SECTIONS)
+    assert f"{today.year} 年营销计划已批准（第 1 版" in out
+
+    plan = Plan.objects.get(region__code="DEMO", period=str(today.year + 1))
+    assert plan.status == PlanStatus.DRAFT and plan.as_of == today
     assert rules.submission_blockers(plan_selectors.plan_facts(plan)) == []
     grid = revenue.decomposition(plan, with_suggestion=False)
     assert grid.total > 0 and grid.parts_sum == grid.total
     assert {u.username: state for u, (state, _) in grid.signatures.items()} == {
         "manager1": "valid", "manager2": "valid", "manager3": "valid", "manager4": "valid"}
     assert all(plan.sections.get(key) for key, _ in SECTIONS)
-    # a re-run leaves the plan as it is
-    load_demo()
-    assert Plan.objects.filter(region__code="DEMO").count() == 1
+    # a re-run leaves both plans, and the approved PDF, as they are
+    pdf = bytes(version.pdf)
+    load_demo(plans=True)
+    assert Plan.objects.filter(region__code="DEMO").count() == 2
     assert Plan.objects.get(pk=plan.pk).updated_at == plan.updated_at
+    version.refresh_from_db()
+    assert bytes(version.pdf) == pdf

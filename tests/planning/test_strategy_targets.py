@@ -434,7 +434,7 @@ def test_the_panel_query_count_does_not_grow_with_the_actions(client_for, direct
 
 
 def test_the_demo_has_a_stance_and_an_action_that_name_customers(db):
-    call_command("load_demo", customers=12, projects=10, stdout=io.StringIO())
+    call_command("load_demo", customers=12, projects=10, plans=False, stdout=io.StringIO())
     stance = CompetitorStance.objects.get(competitor__region__code="DEMO")
     assert stance.target_customers.count() >= 2
     assert {c.region.code for c in stance.target_customers.all()} == {"DEMO"}
@@ -442,6 +442,6 @@ def test_the_demo_has_a_stance_and_an_action_that_name_customers(db):
     assert visit.target_customers.count() >= 2
     assert SpecialAction.objects.get(region__code="DEMO", title="行业解决方案巡展").target_class == "invest"
     named = set(visit.target_customers.values_list("pk", flat=True))
-    call_command("load_demo", customers=12, projects=10, stdout=io.StringIO())  # a re-run changes nothing
+    call_command("load_demo", customers=12, projects=10, plans=False, stdout=io.StringIO())  # a re-run changes nothing
     assert set(SpecialAction.objects.get(title="重点客户高层拜访").target_customers.values_list("pk", flat=True)) == named
     assert SpecialAction.objects.filter(region__code="DEMO").count() == 2

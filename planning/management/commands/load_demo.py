@@ -8,6 +8,7 @@ that already exists (a previous run, or a real person) keeps its password,
 role, name and regions. Only the accounts that were missing get the demo
 password."""
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -32,8 +33,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=300)
         parser.add_argument("--projects", type=int, default=400)
+        parser.add_argument("--no-plans", dest="plans", action="store_false",
+                            help="data and users only (tests that build their own plans)")
 
-    def handle(self, *args, customers, projects, **options):
+    def handle(self, *args, customers, projects, plans=True, **options):
         today = timezone.localdate()
         rows = demo.build(today, n_customers=customers, n_projects=projects)
         # Taken before the import, which creates the managers it does not know.
@@ -54,11 +57,19 @@ class Command(BaseCommand):
             self._competitors(region)
             self._needs(region, rows["customers"])
             self._strategy(region, today)
-            # Next year's complete draft, ready to be submitted.
-            demo_plans.draft_plan(region, str(today.year + 1), today)
+            approved = None
+            if plans:
+                # This year's plan, drafted last December and approved; next
+                # year's complete draft, ready to be submitted.
+                approved = demo_plans.approved_plan(region, str(today.year), dt.date(today.year - 1, 12, 1))
+                demo_plans.draft_plan(region, str(today.year + 1), today)
             # Fresh planner statistics once committed: the import does its own tables.
             dbstats.analyze([User, User.regions.through, Competitor, ComparisonScore, CompetitivePosition,
                              CompetitorStance, SpecialAction])
+        if approved is not None:  # its PDF, stored once and served unchanged
+            size = demo_plans.approved_pdf(approved)
+            self.stdout.write(f"{today.year} 年营销计划已批准（第 {approved.number} 版，PDF {size:,} 字节）；"
+                              f"{today.year + 1} 年计划草稿已完成，待提交。")
         self.stdout.write(self.style.SUCCESS(
             f"演示区域 DEMO 已就绪：{len(rows['customers'])} 个客户，{len(rows['contributions']):,} 条资费记录，"
             f"{len(rows['projects'])} 个项目，{len(rows['contacts'])} 位联系人。"))
