@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from planning import revenue
 from planning.choices import SECTIONS, IndicatorFamily, TargetFamily
 from planning.document import plan_content
-from planning.models import Plan, PlanIndicator, PlanStatus, PlanVersion, Target, TargetPart
-from teams.models import User
+from planning.models import Plan, PlanDownload, PlanIndicator, PlanStatus, PlanVersion, Target, TargetPart
+from teams.models import Role, User
 from tests.test_browser import browser, demo_site, login, page  # noqa: F401 (fixtures)
 from tsm.lib.money import format_money
 
@@ -151,7 +151,9 @@ def test_the_director_plans_the_executive_returns_and_approves_and_reads_the_pdf
     assert parts.exists() and sum(p.amount for p in parts) == total
     assert "与总目标一致（到分）" in page.locator("#revenue-summary").inner_text()
     with_parts = sorted({p.manager.username for p in parts.select_related("manager")})
-    assert with_parts and set(with_parts) <= set(MANAGERS)
+    # the base period's shares give every account manager of the demo a part
+    assert with_parts == sorted(User.objects.filter(regions__code="DEMO", role=Role.MANAGER)
+                                .values_list("username", flat=True)) == list(MANAGERS)
 
     # 4. every manager with a part signs their own targets
     for username in with_parts:
@@ -215,7 +217,9 @@ def test_the_director_plans_the_executive_returns_and_approves_and_reads_the_pdf
     href = page.get_by_role("link", name="PDF 全文").get_attribute("href")
     assert href == f"/r/DEMO/plans/{period}/versions/2/pdf/"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(_pdf_bytes(page, base, href))).pages)
-    assert "演示区域" in text
+    assert "演示区域" in text and "第 2 版" in text
+    assert PlanDownload.objects.filter(version=plan.approved_version, user=people["executive"]).count() == 1
+    assert plan.approved_version.pdf is not None  # rendered once and stored
     for _, title in SECTIONS:
         assert str(title) in text, title
     frozen = _section(plan.approved_version.content, "summary")
