@@ -49,10 +49,12 @@ def _decide(request, region, period, move):
     try:
         if not form.is_valid():
             raise ValidationError([m for errors in form.errors.values() for m in errors])
-        move(plan=plan, user=request.user, **form.service_kwargs())
+        version = move(plan=plan, user=request.user, **form.service_kwargs())
     except ValidationError as error:
         return _refused(request, plan, error, form)
-    return _back(plan)
+    # A returned plan is a draft again, which executives never see (the plan
+    # page would be 404): the decider lands on the version they decided.
+    return redirect("plan_version", region=plan.region.code, period=plan.period, number=version.number)
 
 
 @require_POST

@@ -42,8 +42,12 @@ def test_executive_returns_with_comments_and_the_director_reads_them(client, pla
     assert 'formaction="/r/A/plans/2027/return/"' in page and 'name="section_swot"' in page
     response = client.post("/r/A/plans/2027/return/", {"comment": "", "section_swot": "x"})
     assert response.status_code == 400 and "退回计划时请填写总体批示" in response.content.decode()
-    client.post("/r/A/plans/2027/return/", {"comment": "目标偏低", "section_swot": "再想想"})
+    response = client.post("/r/A/plans/2027/return/", {"comment": "目标偏低", "section_swot": "再想想"})
     assert Plan.objects.get().status == "returned"
+    # the returned plan is a draft again, which executives never see: they land on the version they returned
+    assert response.status_code == 302 and response.url == "/r/A/plans/2027/versions/1/"
+    assert client.get("/r/A/plans/2027/").status_code == 404
+    assert "再想想" in client.get(response.url).content.decode()
     client.force_login(director)
     page = client.get("/r/A/plans/2027/").content.decode()
     assert "目标偏低" in page
@@ -54,7 +58,10 @@ def test_executive_returns_with_comments_and_the_director_reads_them(client, pla
 def test_executive_approves_and_the_director_revises(client, plan, director, executive):
     workflow.plan_submit(plan=plan, user=director)
     client.force_login(executive)
-    assert client.post("/r/A/plans/2027/approve/", {"comment": "同意"}).status_code == 302
+    response = client.post("/r/A/plans/2027/approve/", {"comment": "同意"})
+    # the version approved, with its PDF's link
+    assert response.status_code == 302 and response.url == "/r/A/plans/2027/versions/1/"
+    assert 'href="/r/A/plans/2027/versions/1/pdf/"' in client.get(response.url).content.decode()
     client.force_login(director)
     assert "修订计划" in client.get("/r/A/plans/2027/").content.decode()
     assert client.post("/r/A/plans/2027/revise/").status_code == 302
