@@ -2,6 +2,7 @@
 
 Screenshots go to test-output/. On CI the browser must be there: no skipping."""
 
+import importlib
 import os
 import re
 import shutil
@@ -39,6 +40,11 @@ def browser():
 
 @pytest.fixture
 def demo_site(live_server):
+    # A live server's flush between tests also empties the catalogues a
+    # migration seeds (indicators, strategy options …): seed them again.
+    from django.apps import apps
+
+    importlib.import_module("planning.migrations.0003_catalogues").load(apps, None)
     call_command("load_demo", customers=60, projects=80, plans=False, stdout=open(os.devnull, "w"))
     return live_server.url
 

@@ -234,7 +234,6 @@ def test_the_director_plans_the_executive_returns_and_approves_and_reads_the_pdf
     page.goto(f"{plan_url}document/")
     for chart in page.locator("[data-chart]").all():
         chart.locator(".main-svg").first.wait_for(timeout=5000)
-    DOCS.mkdir(exist_ok=True)
     # test-output/, not docs/: a run must not change the repository (docs/plan-document.png is a copy)
     OUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUT / "plan-document.png"))
