@@ -5,17 +5,20 @@ functions apply the rules of `customers.rules` to every customer at once.
 """
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Mapping
+import functools
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
-from decimal import Decimal
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from tsm.lib.memo import Memo
 from tsm.lib.periods import BasePeriod
-from tsm.lib.thresholds import Thresholds, Verdict
+from tsm.lib.money import from_fen
+from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
 ZERO = Decimal("0")
 
@@ -23,16 +26,20 @@ ZERO = Decimal("0")
 class Cells(Mapping):
     """A customer's row of the matrix: product id -> Verdict(+ / -).
 
-    Holds (revenue, cost) and judges a cell when it is read: a region has
-    tens of thousands of cells and a page shows a few hundred."""
+    Holds (revenue, cost) — Decimal yuan, or int fen as a region's sums are
+    read — and judges a cell when it is read: a region has tens of thousands
+    of cells and a page shows a few hundred."""
 
     __slots__ = ("_raw",)
 
-    def __init__(self, raw: dict[int, tuple[Decimal, Decimal]]):
+    def __init__(self, raw: dict[int, tuple[Decimal, Decimal] | tuple[int, int]]):
         self._raw = raw
 
     def __getitem__(self, product_id) -> Verdict:
-        return rules.cell_sign(*self._raw[product_id])
+        revenue, cost = self._raw[product_id]
+        if type(revenue) is int:
+            revenue, cost = from_fen(revenue), from_fen(cost)
+        return rules.cell_sign(revenue, cost)
 
     def __iter__(self):
         return iter(self._raw)
@@ -48,6 +55,43 @@ class Cells(Mapping):
 
     def __setstate__(self, raw):
         self._raw = raw
+
+
+class CellRows(Sequence):
+    """The region's base-period cells (customer × product with a base-period
+    row) as {customer_id, product_id, revenue, cost} rows in Decimal yuan,
+    built from the fen sums when first read: the stored results read them,
+    the export never does."""
+
+    __slots__ = ("_fen", "_rows")
+
+    def __init__(self, fen: list[tuple[int, int, int, int]]):
+        self._fen = fen
+        self._rows = None
+
+    def _built(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = [{"customer_id": cid, "product_id": pid, "revenue": from_fen(r), "cost": from_fen(c)}
+                          for cid, pid, r, c in self._fen]
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __len__(self):
+        return len(self._fen)
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other):
+        return list(self) == (list(other) if isinstance(other, CellRows) else other)
+
+    def __getstate__(self):
+        return self._fen
+
+    def __setstate__(self, fen):
+        self._fen, self._rows = fen, None
 
 
 @dataclass(slots=True)
@@ -93,7 +137,7 @@ class CustomerAnalysis(Memo):
     thresholds: Thresholds
     customers: dict[int, CustomerResult]
     products: list[dict]
-    cells: list[dict]
+    cells: Sequence[dict]  # CellRows
     contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage
 
     _unpickled = ("_memo", "customer_names", "product_names")
@@ -108,60 +152,179 @@ class CustomerAnalysis(Memo):
 
 
 def analyse_customers(
-    *, customers: list[dict], cells: list[dict], buckets: list[dict], contacts: list[dict], as_of: dt.date,
-    t: Thresholds,
-) -> dict[int, CustomerResult]:
-    """Every rule of §3.1/§3.2/§4.1 for every customer of a region, in one pass."""
-    cells_by_customer: dict[int, list[dict]] = defaultdict(list)
-    revenue = {c["id"]: ZERO for c in customers}
-    cost = dict(revenue)
-    for cell in cells:  # one pass: group the cells and total them
-        cid = cell["customer_id"]
-        cells_by_customer[cid].append(cell)
-        if cid in revenue:
-            revenue[cid] += cell["revenue"]
-            cost[cid] += cell["cost"]
-    bucket_by_customer = {b["customer_id"]: b for b in buckets}
-    contacts_by_customer: dict[int, list[tuple]] = defaultdict(list)
-    for c in contacts:
-        contacts_by_customer[c["customer_id"]].append((c["roles"] or [], c["last_met"]))
+    *, customers: list[dict], sums: list[tuple], contacts: list[dict], as_of: dt.date, t: Thresholds,
+) -> tuple[dict[int, CustomerResult], list[dict]]:
+    """Every rule of §3.1/§3.2/§4.1 for every customer of a region at once,
+    column-wise, from `customers.selectors.period_fen`'s sums (whole fen per
+    customer × product): the customers' results, and the base-period cells
+    (Decimal, for the matrix).
 
-    scale = rules.scale_flags(revenue, t=t)
-    percentiles = rules.profit_percentiles({cid: revenue[cid] - cost[cid] for cid in revenue})
+    Each value is the rule's: money is summed in exact integer fen and a
+    threshold compared as the rule compares it (a Decimal threshold times
+    the same digits — fen are yuan × 100, so nothing rounds differently);
+    each reason is the rule's own sentence, written by the rule when it is
+    read (LazyVerdict) — a page reads a few hundred of them, the export and
+    the region's summaries none. tests/customers/test_columns.py holds every
+    value and reason to the rules over random regions."""
+    ids = [c["id"] for c in customers]
+    revenue = dict.fromkeys(ids, 0)
+    cost = dict.fromkeys(ids, 0)
+    recent, prior, year_ago, arrears, months = {}, {}, {}, {}, {}
+    own: dict[int, dict] = {}  # customer -> product -> (revenue, cost) of the base period, fen
+    cells = []
+    for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
+        if cid in recent:
+            recent[cid] += r
+            prior[cid] += p
+            year_ago[cid] += total - r - p
+            arrears[cid] += arrears_end
+            months[cid] |= bits
+        else:
+            recent[cid], prior[cid], year_ago[cid], arrears[cid], months[cid] = r, p, total - r - p, arrears_end, bits
+        if in_base and cid in revenue:
+            revenue[cid] += r + p
+            cost[cid] += c
+            own.setdefault(cid, {})[product_id] = (r + p, c)
+            cells.append((cid, product_id, r + p, c))
 
+    # scale (a ranking) and the profit percentiles: over the whole region
+    total = sum(revenue.values())
+    above_of, running = {}, 0
+    for value, count in sorted(Counter(revenue.values()).items(), reverse=True):
+        above_of[value] = running
+        running += value * count
+    scale_limit = t.scale_share * total
+    profits = {cid: revenue[cid] - cost[cid] for cid in ids}
+    ranked = sorted(profits.values())
+    others = len(ranked) - 1
+    continuous = functools.cache(rules.suggest_continuous_purchase)
+
+    # publicity: the roles held by contacts met face to face within the window
+    since = as_of - dt.timedelta(days=t.publicity_window_days)
+    held: dict[int, frozenset] = {}
+    for contact in contacts:
+        met = contact["last_met"]
+        if met is not None and since <= met <= as_of and contact["roles"]:
+            cid = contact["customer_id"]
+            held[cid] = held.get(cid, NOBODY) | (frozenset(contact["roles"]) & ROLE_CODES)
+    publicity = functools.cache(lambda roles: rules.publicity([(roles, as_of)], as_of, t=t))
+
+    growth_factor, rat_months, high = t.growth_factor, t.rat_arrears_months, t.value_high
     results = {}
     for c in customers:
         cid = c["id"]
-        own_cells = cells_by_customer[cid]
-        combination = rules.combination((x["revenue"], x["cost"]) for x in own_cells)
-        b = bucket_by_customer.get(cid, {})
-        growth = rules.growth(b.get("recent", ZERO), b.get("year_ago", ZERO), b.get("prior", ZERO), t=t)
-        arrears_end = b.get("arrears_end", ZERO)
-        has_data = combination.value is not None
-        klass = rules.contribution_class(has_data, combination.value, scale[cid].value, growth.value,
-                                         arrears_end, revenue[cid], t=t)
+        rev = revenue[cid]
+        cells_fen = own.get(cid, {})
+        filled = [(r, k) for r, k in cells_fen.values() if r or k]
+        if filled:
+            profit = sum(r - k for r, k in filled)
+            combination = "loss" if profit < 0 else "profitable" if any(r < k for r, k in filled) else "high_profit"
+        else:
+            combination = None
+
+        above = above_of[rev]
+        scale = total > 0 and rev > 0 and above < scale_limit
+
+        r, y, p = recent.get(cid, 0), year_ago.get(cid, 0), prior.get(cid, 0)
+        base = y if y > 0 else p
+        growth = base > 0 and r >= growth_factor * base
+
+        arrears_end = arrears.get(cid, 0)
+        if combination is None:
+            klass = "unclassified"
+        elif combination == "loss" or (arrears_end > 0 and arrears_end * 12 >= rat_months * rev):
+            klass = "rat"
+        elif scale:
+            klass = "fat_sheep" if combination == "high_profit" else "reindeer"
+        else:
+            klass = "hound" if growth else "hare"
+
+        a_scores = [c[f] for f in A_FIELDS]
+        b_scores = [c[f] for f in B_FIELDS]
+        a_sum, b_sum = _axis(a_scores), _axis(b_scores)
+        if a_sum is None or b_sum is None or a_sum is BAD or b_sum is BAD:
+            if a_sum is BAD or b_sum is BAD:
+                rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
+            value_class = None
+        else:
+            value_class = rules.VALUE_CLASS_BY_AXES[a_sum >= high * A_COUNT, b_sum >= high * B_COUNT]
+
         suggestions = {}
-        if has_data:
-            suggestions["profit_contribution"] = rules.suggest_profit_contribution(percentiles[cid])
-            suggestions["continuous_purchase"] = rules.suggest_continuous_purchase(b.get("months_with_revenue", 0))
-        a_scores = [c[f] for f, _ in ATTRACTIVENESS_FACTORS]
-        b_scores = [c[f] for f, _ in ADVANTAGE_FACTORS]
-        attractiveness, advantage = rules.value_axes(a_scores, b_scores)
+        if combination is not None:
+            lower = bisect_left(ranked, profits[cid])
+            score = (5 * rules.percentile_of(lower, others)).quantize(ONE, ROUND_HALF_UP)
+            suggestions["profit_contribution"] = LazyVerdict(score, _profit_suggestion, (lower, others))
+            suggestions["continuous_purchase"] = continuous(months.get(cid, 0).bit_count())
+
+        arrears_yuan, revenue_yuan = from_fen(arrears_end), from_fen(rev)
         results[cid] = CustomerResult(
             id=cid, code=c["code"], name=c["name"], owner_id=c["owner_id"],
             owner=c.get("owner__display_name") or c.get("owner__username") or "",
             industry=c.get("industry", ""),
-            revenue=revenue[cid], cost=cost[cid], arrears_end=arrears_end,
-            combination=combination, scale=scale[cid], growth=growth, contribution_class=klass,
-            value_class=rules.value_class(a_scores, b_scores, t=t),
-            attractiveness=attractiveness, advantage=advantage,
-            publicity=rules.publicity(contacts_by_customer[cid], as_of, t=t),
-            cells=Cells({x["product_id"]: (x["revenue"], x["cost"]) for x in own_cells
-                         if not (x["revenue"] == 0 and x["cost"] == 0)}),
+            revenue=revenue_yuan, cost=from_fen(cost[cid]), arrears_end=arrears_yuan,
+            combination=LazyVerdict(combination, _combination, (filled,)),
+            scale=LazyVerdict(scale, _scale, (rev, above, total, t)),
+            growth=LazyVerdict(growth, _growth, (r, y, p, t)),
+            contribution_class=LazyVerdict(klass, _contribution_class, (
+                combination is not None, combination, scale, growth, arrears_yuan, revenue_yuan, t)),
+            value_class=LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
+            attractiveness=None if a_sum is None else a_sum / A_COUNT,
+            advantage=None if b_sum is None else b_sum / B_COUNT,
+            publicity=publicity(held.get(cid, NOBODY)),
+            cells=Cells(cells_fen if len(filled) == len(cells_fen) else {
+                pid: rc for pid, rc in cells_fen.items() if rc[0] or rc[1]}),
             suggestions=suggestions,
             scores=c,  # the customer's row: its 13 factor scores by field name
         )
-    return results
+    return results, CellRows(cells)
+
+
+A_FIELDS = [f for f, _ in ATTRACTIVENESS_FACTORS]
+B_FIELDS = [f for f, _ in ADVANTAGE_FACTORS]
+A_COUNT, B_COUNT = len(A_FIELDS), len(B_FIELDS)
+ROLE_CODES = frozenset(rules.ROLES)
+NOBODY = frozenset()
+ONE = Decimal("1")
+BAD = object()  # a score outside 0–5: the rule refuses it
+
+
+def _axis(scores: list) -> Decimal | None:
+    """rules._axis_sum's sum: BAD for a score outside 0–5 (checked first, as
+    the rule does), None while a factor is not scored."""
+    present = [score for score in scores if score is not None]
+    if present and not (ZERO <= min(present) and max(present) <= rules.SCORE_MAX):
+        return BAD
+    if len(present) < len(scores):
+        return None
+    return sum(present, ZERO)
+
+
+# The rules, called with what the row-wise analysis gave them (yuan, not fen),
+# when a reason is read.
+
+def _combination(filled: list[tuple[int, int]]) -> Verdict:
+    return rules.combination((from_fen(r), from_fen(c)) for r, c in filled)
+
+
+def _scale(revenue: int, above: int, total: int, t: Thresholds) -> Verdict:
+    return rules.scale_flag(from_fen(revenue), from_fen(above), from_fen(total), t=t)
+
+
+def _growth(recent: int, year_ago: int, prior: int, t: Thresholds) -> Verdict:
+    return rules.growth(from_fen(recent), from_fen(year_ago), from_fen(prior), t=t)
+
+
+def _contribution_class(has_data: bool, combination: str | None, scale: bool, growth: bool, arrears_end: Decimal,
+                        base_revenue: Decimal, t: Thresholds) -> Verdict:
+    return rules.contribution_class(has_data, combination, scale, growth, arrears_end, base_revenue, t=t)
+
+
+def _value_class(a_scores: list, b_scores: list, t: Thresholds) -> Verdict:
+    return rules.value_class(a_scores, b_scores, t=t)
+
+
+def _profit_suggestion(lower: int, others: int) -> Verdict:
+    return rules.suggest_profit_contribution(rules.percentile_of(lower, others))
 
 
 CLASS_ORDER = ["fat_sheep", "reindeer", "hound", "hare", "rat", "unclassified"]

@@ -12,7 +12,7 @@ from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
 from tsm.lib.memo import Memo
 from tsm.lib.numbers import fmt_pct, fmt_rate
-from tsm.lib.thresholds import Thresholds, Verdict
+from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
 
 @dataclass(slots=True)
@@ -69,23 +69,18 @@ def analyse_projects(
     contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
     links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date, t: Thresholds,
 ) -> dict[int, ProjectResult]:
+    """Every rule of §4.2/§4.3 for the given open projects. The rules are pure
+    and most projects share their inputs (a layer and a rate give the tactic;
+    a close date gives the layer; the roles held give the coverage …): each
+    distinct input is judged once, and equal verdicts are shared. The amount
+    class, one per project, is judged on its value here, and its reason
+    written by the rule when it is read (LazyVerdict;
+    tests/pipeline/test_columns.py holds both to the rule)."""
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
         linked[project_id].append(contact_id)
-    customer_coverage: dict[int, Verdict] = {}  # most projects share their customer's contacts
-
-    def coverage(p) -> Verdict:
-        if p["id"] in linked:
-            return crules.role_coverage(contact_roles.get(c, []) for c in linked[p["id"]])
-        cid = p["customer_id"]
-        if cid not in customer_coverage:
-            customer_coverage[cid] = crules.role_coverage(
-                contact_roles.get(c, []) for c in customer_contacts.get(cid, []))
-        return customer_coverage[cid]
-
-    # The rules are pure and most projects share their inputs (a layer and a
-    # rate give the tactic; a close date gives the layer …): each distinct
-    # input is judged once, and equal verdicts are shared, not copied.
+    roles_of = functools.cache(lambda contact_ids: _held(contact_roles.get(c, ()) for c in contact_ids))
+    coverage = functools.cache(lambda held: crules.role_coverage([held]))
     memo = functools.cache
     win_rate = memo(lambda evidence, status: rules.win_rate(evidence, status))
     layer = memo(lambda close: _layer(rules.layer(as_of, close, t=t)))
@@ -93,26 +88,54 @@ def analyse_projects(
     tactic = memo(lambda layer_code, rate: rules.tactic(layer_code, rate, t=t))
     conclusion = memo(lambda *args: rules.conclusion(*args, t=t))
     stagnant = memo(lambda history: rules.is_stagnant(history, t=t))
+    limits = memo(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
+                  else (t.amount_a_share * target, t.amount_b_share * target))
+    customer_held = {}
 
     results = {}
     for p in projects:
-        evidence = tuple(p["evidence"] or ())
+        pid, cid, amount, owner_id = p["id"], p["customer_id"], p["amount"], p["owner_id"]
+        evidence = p["evidence"]
         rate = win_rate(evidence, p["status"])
         lay, overdue = layer(p["expected_close"])
-        amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t)
-        results[p["id"]] = ProjectResult(
-            id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
-            owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],
+        target = owner_targets.get(owner_id)
+        a_limit, b_limit = limits(target)
+        amount_cls = LazyVerdict("A" if amount >= a_limit else "B" if amount >= b_limit else "C", _amount_class,
+                                 (amount, target, t))
+        if pid in linked:  # by the project's own contacts, else by its customer's
+            held = roles_of(tuple(linked[pid]))
+        else:
+            held = customer_held.get(cid)
+            if held is None:
+                held = customer_held[cid] = roles_of(tuple(customer_contacts.get(cid, ())))
+        results[pid] = ProjectResult(
+            id=pid, code=p["code"], name=p["name"], customer_id=cid, product_id=p["product_id"],
+            owner_id=owner_id, amount=amount, expected_close=p["expected_close"],
             evidence=list(evidence),
             win_rate=rate, layer=lay, overdue=overdue, amount_class=amount_cls,
             category=category(p["tariff_effect"], p["kill_degree"]),
             tactic=tactic(lay.value, rate.value),
-            conclusion=conclusion(lay.value, value_classes.get(p["customer_id"]), amount_cls.value, rate.value),
-            coverage=coverage(p),  # by the project's own contacts, else by its customer's
-            stagnant=stagnant(tuple(snapshots.get(p["id"], ()))),
-            weighted=rules.weighted_amount(p["amount"], rate.value),
+            conclusion=conclusion(lay.value, value_classes.get(cid), amount_cls.value, rate.value),
+            coverage=coverage(held),
+            stagnant=stagnant(tuple(snapshots.get(pid, ()))),
+            weighted=rules.weighted_amount(amount, rate.value),
         )
     return results
+
+
+def _held(role_sets) -> frozenset:
+    """The buying roles a set of contacts hold (what rules.role_coverage counts)."""
+    held = set()
+    for roles in role_sets:
+        held.update(roles)
+    return frozenset(held & ROLE_CODES)
+
+
+ROLE_CODES = frozenset(crules.ROLES)
+
+
+def _amount_class(amount: Decimal, target: Decimal | None, t: Thresholds) -> Verdict:
+    return rules.amount_class(amount, target, t=t)
 
 
 def _layer(verdict: Verdict) -> tuple[Verdict, bool]:

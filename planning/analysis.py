@@ -50,7 +50,7 @@ def to_json(analysis: RegionAnalysis, user=None) -> dict:
                 "contribution_class": c.contribution_class.value,
                 "value_class": c.value_class.value,
                 "publicity": c.publicity.value,
-                "value_fit": value_fit(c.value_class.value, c.contribution_class.value).value,
+                "value_fit": _fit(c.value_class.value, c.contribution_class.value),
                 "revenue": f"{c.revenue:.2f}",
                 "profit": f"{c.profit:.2f}",
             }
