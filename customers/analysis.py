@@ -164,7 +164,7 @@ def analyse_customers(
     the same digits — fen are yuan × 100, so nothing rounds differently);
     each reason is the rule's own sentence, written by the rule when it is
     read (LazyVerdict) — a page reads a few hundred of them, the export and
-    the region's summaries none. tests/customers/test_columns.py holds every
+    the region's summaries none. tests/customers/test_analysis.py holds every
     value and reason to the rules over random regions."""
     ids = [c["id"] for c in customers]
     revenue = dict.fromkeys(ids, 0)

@@ -75,7 +75,7 @@ def analyse_projects(
     distinct input is judged once, and equal verdicts are shared. The amount
     class, one per project, is judged on its value here, and its reason
     written by the rule when it is read (LazyVerdict;
-    tests/pipeline/test_columns.py holds both to the rule)."""
+    tests/pipeline/test_analysis.py holds both to the rule)."""
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
         linked[project_id].append(contact_id)
