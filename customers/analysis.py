@@ -6,6 +6,7 @@ functions apply the rules of `customers.rules` to every customer at once.
 
 import datetime as dt
 import functools
+import operator
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -60,26 +61,26 @@ class Cells(Mapping):
 class CellRows(Sequence):
     """The region's base-period cells (customer × product with a base-period
     row) as {customer_id, product_id, revenue, cost} rows in Decimal yuan,
-    built from the fen sums when first read: the stored results read them,
-    the export never does."""
+    built from each customer's fen sums {product: (revenue, cost)} when first
+    read: the stored results read them, the export never does."""
 
     __slots__ = ("_fen", "_rows")
 
-    def __init__(self, fen: list[tuple[int, int, int, int]]):
+    def __init__(self, fen: dict[int, dict[int, tuple[int, int]]]):
         self._fen = fen
         self._rows = None
 
     def _built(self) -> list[dict]:
         if self._rows is None:
             self._rows = [{"customer_id": cid, "product_id": pid, "revenue": from_fen(r), "cost": from_fen(c)}
-                          for cid, pid, r, c in self._fen]
+                          for cid, cells in self._fen.items() for pid, (r, c) in cells.items()]
         return self._rows
 
     def __getitem__(self, index):
         return self._built()[index]
 
     def __len__(self):
-        return len(self._fen)
+        return len(self._built())
 
     def __iter__(self):
         return iter(self._built())
@@ -166,36 +167,35 @@ def analyse_customers(
     read (LazyVerdict) — a page reads a few hundred of them, the export and
     the region's summaries none. tests/customers/test_analysis.py holds every
     value and reason to the rules over random regions."""
-    ids = [c["id"] for c in customers]
-    revenue = dict.fromkeys(ids, 0)
-    cost = dict.fromkeys(ids, 0)
-    recent, prior, year_ago, arrears, months = {}, {}, {}, {}, {}
-    own: dict[int, dict] = {}  # customer -> product -> (revenue, cost) of the base period, fen
-    cells = []
+    # Each customer's sums over its products: R, P, Y, arrears at the end,
+    # months with revenue (bits), base-period revenue and cost, and its
+    # base-period cells (product -> (revenue, cost)), all in fen.
+    sums_of: dict[int, list] = {}
     for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
-        if cid in recent:
-            recent[cid] += r
-            prior[cid] += p
-            year_ago[cid] += total - r - p
-            arrears[cid] += arrears_end
-            months[cid] |= bits
-        else:
-            recent[cid], prior[cid], year_ago[cid], arrears[cid], months[cid] = r, p, total - r - p, arrears_end, bits
-        if in_base and cid in revenue:
-            revenue[cid] += r + p
-            cost[cid] += c
-            own.setdefault(cid, {})[product_id] = (r + p, c)
-            cells.append((cid, product_id, r + p, c))
+        x = sums_of.get(cid)
+        if x is None:
+            x = sums_of[cid] = [0, 0, 0, 0, 0, 0, 0, {}]
+        x[0] += r
+        x[1] += p
+        x[2] += total - r - p
+        x[3] += arrears_end
+        x[4] |= bits
+        if in_base:
+            x[5] += r + p
+            x[6] += c
+            x[7][product_id] = (r + p, c)
+    nothing = (0, 0, 0, 0, 0, 0, 0, {})
+    own = [sums_of.get(c["id"], nothing) for c in customers]
 
     # scale (a ranking) and the profit percentiles: over the whole region
-    total = sum(revenue.values())
+    revenues = [x[5] for x in own]
+    total = sum(revenues)
     above_of, running = {}, 0
-    for value, count in sorted(Counter(revenue.values()).items(), reverse=True):
+    for value, count in sorted(Counter(revenues).items(), reverse=True):
         above_of[value] = running
         running += value * count
     scale_limit = t.scale_share * total
-    profits = {cid: revenue[cid] - cost[cid] for cid in ids}
-    ranked = sorted(profits.values())
+    ranked = sorted(x[5] - x[6] for x in own)
     others = len(ranked) - 1
     continuous = functools.cache(rules.suggest_continuous_purchase)
 
@@ -206,30 +206,28 @@ def analyse_customers(
         met = contact["last_met"]
         if met is not None and since <= met <= as_of and contact["roles"]:
             cid = contact["customer_id"]
-            held[cid] = held.get(cid, NOBODY) | (frozenset(contact["roles"]) & ROLE_CODES)
+            held[cid] = held.get(cid, NOBODY) | _roles(contact["roles"])
     publicity = functools.cache(lambda roles: rules.publicity([(roles, as_of)], as_of, t=t))
 
     growth_factor, rat_months, high = t.growth_factor, t.rat_arrears_months, t.value_high
+    a_high, b_high = high * A_COUNT, high * B_COUNT
     results = {}
-    for c in customers:
+    for c, (r, p, y, arrears_end, bits, rev, cst, cells_fen) in zip(customers, own):
         cid = c["id"]
-        rev = revenue[cid]
-        cells_fen = own.get(cid, {})
-        filled = [(r, k) for r, k in cells_fen.values() if r or k]
+        filled = [x for x in cells_fen.values() if x[0] or x[1]]
         if filled:
-            profit = sum(r - k for r, k in filled)
-            combination = "loss" if profit < 0 else "profitable" if any(r < k for r, k in filled) else "high_profit"
+            profit = rev - cst
+            combination = ("loss" if profit < 0 else "profitable" if any(x[0] < x[1] for x in filled)
+                           else "high_profit")
         else:
             combination = None
 
         above = above_of[rev]
         scale = total > 0 and rev > 0 and above < scale_limit
 
-        r, y, p = recent.get(cid, 0), year_ago.get(cid, 0), prior.get(cid, 0)
         base = y if y > 0 else p
         growth = base > 0 and r >= growth_factor * base
 
-        arrears_end = arrears.get(cid, 0)
         if combination is None:
             klass = "unclassified"
         elif combination == "loss" or (arrears_end > 0 and arrears_end * 12 >= rat_months * rev):
@@ -239,64 +237,63 @@ def analyse_customers(
         else:
             klass = "hound" if growth else "hare"
 
-        a_scores = [c[f] for f in A_FIELDS]
-        b_scores = [c[f] for f in B_FIELDS]
+        a_scores, b_scores = A_SCORES(c), B_SCORES(c)
         a_sum, b_sum = _axis(a_scores), _axis(b_scores)
-        if a_sum is None or b_sum is None or a_sum is BAD or b_sum is BAD:
-            if a_sum is BAD or b_sum is BAD:
-                rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
-            value_class = None
-        else:
-            value_class = rules.VALUE_CLASS_BY_AXES[a_sum >= high * A_COUNT, b_sum >= high * B_COUNT]
-
+        if a_sum is BAD or b_sum is BAD:
+            rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
+        value_class = None if a_sum is None or b_sum is None else VALUE_CLASS_BY_AXES[a_sum >= a_high,
+                                                                                      b_sum >= b_high]
         suggestions = {}
         if combination is not None:
-            lower = bisect_left(ranked, profits[cid])
+            lower = bisect_left(ranked, rev - cst)
             score = (5 * rules.percentile_of(lower, others)).quantize(ONE, ROUND_HALF_UP)
             suggestions["profit_contribution"] = LazyVerdict(score, _profit_suggestion, (lower, others))
-            suggestions["continuous_purchase"] = continuous(months.get(cid, 0).bit_count())
+            suggestions["continuous_purchase"] = continuous(bits.bit_count())
 
         arrears_yuan, revenue_yuan = from_fen(arrears_end), from_fen(rev)
         results[cid] = CustomerResult(
-            id=cid, code=c["code"], name=c["name"], owner_id=c["owner_id"],
-            owner=c.get("owner__display_name") or c.get("owner__username") or "",
-            industry=c.get("industry", ""),
-            revenue=revenue_yuan, cost=from_fen(cost[cid]), arrears_end=arrears_yuan,
-            combination=LazyVerdict(combination, _combination, (filled,)),
-            scale=LazyVerdict(scale, _scale, (rev, above, total, t)),
-            growth=LazyVerdict(growth, _growth, (r, y, p, t)),
-            contribution_class=LazyVerdict(klass, _contribution_class, (
-                combination is not None, combination, scale, growth, arrears_yuan, revenue_yuan, t)),
-            value_class=LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
-            attractiveness=None if a_sum is None else a_sum / A_COUNT,
-            advantage=None if b_sum is None else b_sum / B_COUNT,
-            publicity=publicity(held.get(cid, NOBODY)),
-            cells=Cells(cells_fen if len(filled) == len(cells_fen) else {
-                pid: rc for pid, rc in cells_fen.items() if rc[0] or rc[1]}),
-            suggestions=suggestions,
-            scores=c,  # the customer's row: its 13 factor scores by field name
+            cid, c["code"], c["name"], c["owner_id"], c.get("owner__display_name") or c.get("owner__username") or "",
+            c.get("industry", ""), revenue_yuan, from_fen(cst), arrears_yuan,
+            LazyVerdict(combination, _combination, (filled,)),
+            LazyVerdict(scale, _scale, (rev, above, total, t)),
+            LazyVerdict(growth, _growth, (r, y, p, t)),
+            LazyVerdict(klass, _contribution_class, (combination is not None, combination, scale, growth,
+                                                     arrears_yuan, revenue_yuan, t)),
+            LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
+            None if a_sum is None else a_sum / A_COUNT,
+            None if b_sum is None else b_sum / B_COUNT,
+            publicity(held.get(cid, NOBODY)),
+            Cells(cells_fen if len(filled) == len(cells_fen) else {
+                product_id: x for product_id, x in cells_fen.items() if x[0] or x[1]}),
+            suggestions,
+            c,  # the customer's row: its 13 factor scores by field name
         )
-    return results, CellRows(cells)
+    return results, CellRows({cid: x[7] for cid, x in sums_of.items()})
 
 
 A_FIELDS = [f for f, _ in ATTRACTIVENESS_FACTORS]
 B_FIELDS = [f for f, _ in ADVANTAGE_FACTORS]
+A_SCORES, B_SCORES = operator.itemgetter(*A_FIELDS), operator.itemgetter(*B_FIELDS)
 A_COUNT, B_COUNT = len(A_FIELDS), len(B_FIELDS)
-ROLE_CODES = frozenset(rules.ROLES)
+VALUE_CLASS_BY_AXES = rules.VALUE_CLASS_BY_AXES
 NOBODY = frozenset()
 ONE = Decimal("1")
 BAD = object()  # a score outside 0–5: the rule refuses it
 
 
-def _axis(scores: list) -> Decimal | None:
+def _axis(scores: tuple) -> Decimal | None:
     """rules._axis_sum's sum: BAD for a score outside 0–5 (checked first, as
     the rule does), None while a factor is not scored."""
-    present = [score for score in scores if score is not None]
-    if present and not (ZERO <= min(present) and max(present) <= rules.SCORE_MAX):
+    present = scores if None not in scores else [score for score in scores if score is not None]
+    if present and (min(present) < ZERO or max(present) > rules.SCORE_MAX):
         return BAD
-    if len(present) < len(scores):
-        return None
-    return sum(present, ZERO)
+    return sum(scores, ZERO) if present is scores else None
+
+
+@functools.cache
+def _roles(roles: tuple) -> frozenset:
+    """The buying roles of a contact's list (what rules.publicity counts)."""
+    return frozenset(roles) & frozenset(rules.ROLES)
 
 
 # The rules, called with what the row-wise analysis gave them (yuan, not fen),

@@ -6,11 +6,13 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import IntEnum
 
 from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
 from tsm.lib.memo import Memo
+from tsm.lib.money import from_fen
 from tsm.lib.numbers import fmt_pct, fmt_rate
 from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
@@ -64,78 +66,107 @@ class ProjectAnalysis(Memo):
 
 
 
+class ProjectRow(IntEnum):
+    """The places in an open project's row (pipeline.selectors.open_project_rows)."""
+
+    id = 0
+    code = 1
+    name = 2
+    customer_id = 3
+    product_id = 4
+    owner_id = 5
+    amount = 6
+    expected_close = 7
+    status = 8
+    tariff_effect = 9
+    kill_degree = 10
+    evidence = 11
+
+
 def analyse_projects(
-    *, projects: list[dict], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
-    contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
-    links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date, t: Thresholds,
+    *, projects: list[tuple], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
+    contacts: list[dict], links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date,
+    t: Thresholds,
 ) -> dict[int, ProjectResult]:
-    """Every rule of §4.2/§4.3 for the given open projects. The rules are pure
-    and most projects share their inputs (a layer and a rate give the tactic;
-    a close date gives the layer; the roles held give the coverage …): each
-    distinct input is judged once, and equal verdicts are shared. The amount
-    class, one per project, is judged on its value here, and its reason
-    written by the rule when it is read (LazyVerdict;
-    tests/pipeline/test_analysis.py holds both to the rule)."""
+    """Every rule of §4.2/§4.3 for the given open projects (ProjectRow rows).
+    The rules are pure and most projects share their inputs (evidence and a
+    close date give the rate, the layer and the tactic; the roles held give
+    the coverage …): each distinct input is judged once, and equal verdicts
+    are shared. The amount class and the weighted amount, one per project, are
+    judged on their values here — the class's reason written by the rule when
+    it is read (LazyVerdict); tests/pipeline/test_analysis.py holds both to
+    the rules."""
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
         linked[project_id].append(contact_id)
-    roles_of = functools.cache(lambda contact_ids: _held(contact_roles.get(c, ()) for c in contact_ids))
+    # The roles held by each customer's contacts, and by each linked contact.
+    customer_roles: dict[int, frozenset] = {}
+    contact_roles: dict[int, frozenset] = {}
+    for c in contacts:
+        roles = _roles(c["roles"])
+        if roles:
+            cid = c["customer_id"]
+            customer_roles[cid] = customer_roles.get(cid, NOBODY) | roles
+        if linked:
+            contact_roles[c["id"]] = roles
     coverage = functools.cache(lambda held: crules.role_coverage([held]))
-    memo = functools.cache
-    win_rate = memo(lambda evidence, status: rules.win_rate(evidence, status))
-    layer = memo(lambda close: _layer(rules.layer(as_of, close, t=t)))
-    category = memo(rules.category)
-    tactic = memo(lambda layer_code, rate: rules.tactic(layer_code, rate, t=t))
-    conclusion = memo(lambda *args: rules.conclusion(*args, t=t))
-    stagnant = memo(lambda history: rules.is_stagnant(history, t=t))
-    limits = memo(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
-                  else (t.amount_a_share * target, t.amount_b_share * target))
-    customer_held = {}
+
+    @functools.cache
+    def progress(evidence, status, close):
+        """(win rate, layer, overdue, tactic) of a project's evidence and close date."""
+        rate = rules.win_rate(evidence, status)
+        lay, overdue = _layer(rules.layer(as_of, close, t=t))
+        return rate, lay, overdue, rules.tactic(lay.value, rate.value, t=t)
+
+    category = functools.cache(rules.category)
+    conclusion = functools.cache(lambda *args: rules.conclusion(*args, t=t))
+    still = rules.is_stagnant((), t=t)
+    stagnant = functools.cache(lambda history: rules.is_stagnant(history, t=t))
+    limits = functools.cache(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
+                             else (t.amount_a_share * target, t.amount_b_share * target))
 
     results = {}
-    for p in projects:
-        pid, cid, amount, owner_id = p["id"], p["customer_id"], p["amount"], p["owner_id"]
-        evidence = p["evidence"]
-        rate = win_rate(evidence, p["status"])
-        lay, overdue = layer(p["expected_close"])
+    for row in projects:
+        pid, code, name, cid, product_id, owner_id, amount, close, status, tariff_effect, kill_degree, evidence = row
+        rate, lay, overdue, tac = progress(evidence, status, close)
         target = owner_targets.get(owner_id)
         a_limit, b_limit = limits(target)
-        amount_cls = LazyVerdict("A" if amount >= a_limit else "B" if amount >= b_limit else "C", _amount_class,
-                                 (amount, target, t))
+        amount_cls = "A" if amount >= a_limit else "B" if amount >= b_limit else "C"
         if pid in linked:  # by the project's own contacts, else by its customer's
-            held = roles_of(tuple(linked[pid]))
+            held = NOBODY.union(*(contact_roles.get(c, NOBODY) for c in linked[pid]))
         else:
-            held = customer_held.get(cid)
-            if held is None:
-                held = customer_held[cid] = roles_of(tuple(customer_contacts.get(cid, ())))
+            held = customer_roles.get(cid, NOBODY)
+        history = snapshots.get(pid)
         results[pid] = ProjectResult(
-            id=pid, code=p["code"], name=p["name"], customer_id=cid, product_id=p["product_id"],
-            owner_id=owner_id, amount=amount, expected_close=p["expected_close"],
-            evidence=list(evidence),
-            win_rate=rate, layer=lay, overdue=overdue, amount_class=amount_cls,
-            category=category(p["tariff_effect"], p["kill_degree"]),
-            tactic=tactic(lay.value, rate.value),
-            conclusion=conclusion(lay.value, value_classes.get(cid), amount_cls.value, rate.value),
-            coverage=coverage(held),
-            stagnant=stagnant(tuple(snapshots.get(pid, ()))),
-            weighted=rules.weighted_amount(amount, rate.value),
+            pid, code, name, cid, product_id, owner_id, amount, close, list(evidence),
+            rate, lay, overdue, LazyVerdict(amount_cls, _amount_class, (amount, target, t)),
+            category(tariff_effect, kill_degree), tac,
+            conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
+            coverage(held),
+            stagnant(tuple(history)) if history else still,
+            _weighted(amount, rate.value),
         )
     return results
 
 
-def _held(role_sets) -> frozenset:
-    """The buying roles a set of contacts hold (what rules.role_coverage counts)."""
-    held = set()
-    for roles in role_sets:
-        held.update(roles)
-    return frozenset(held & ROLE_CODES)
+NOBODY = frozenset()
 
 
-ROLE_CODES = frozenset(crules.ROLES)
+@functools.cache
+def _roles(roles: tuple) -> frozenset:
+    """The buying roles of a contact's list (what rules.role_coverage counts)."""
+    return frozenset(roles) & frozenset(crules.ROLES)
 
 
 def _amount_class(amount: Decimal, target: Decimal | None, t: Thresholds) -> Verdict:
     return rules.amount_class(amount, target, t=t)
+
+
+def _weighted(amount: Decimal, rate: int) -> Decimal:
+    """rules.weighted_amount in whole fen: amount × rate / 100, half-up (away from zero) to the fen."""
+    fen, rem = divmod(abs(int(amount.scaleb(2))) * rate, 100)
+    fen += rem >= 50
+    return from_fen(-fen if amount < 0 else fen)
 
 
 def _layer(verdict: Verdict) -> tuple[Verdict, bool]:

@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from customers import rules as crules
 from customers import selectors as csel
 from customers.models import Customer, CustomerStanding, Product
-from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_projects
+from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, ProjectRow, analyse_projects
 from pipeline.choices import Conclusion
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
 from pipeline.rules import CONCLUSION_LABELS, EVIDENCE, LAYER_LABELS, LAYERS, TACTIC_LABELS
@@ -27,19 +27,21 @@ from tsm.lib.money import from_fen
 from tsm.lib.raw import day, raw_rows
 
 
-def open_project_rows(region, projects=None) -> list[dict]:
+def open_project_rows(region, projects=None) -> list[tuple]:
+    """(id, code, name, customer_id, product_id, owner_id, amount, expected_close, status, tariff_effect,
+    kill_degree, evidence) of the open projects — pipeline.analysis.ProjectRow."""
     qs = projects if projects is not None else Project.objects.filter(region=region)
     rows = raw_rows(
         qs.filter(status=Status.OPEN)
         .order_by()  # callers sort; a text sort of 20,000 codes is not free
-        .values_list("id", "code", "name", "customer_id", "product_id", "owner_id", _FEN_AMOUNT, "expected_close",
-                     "status", "tariff_effect", "kill_degree", Cast("evidence", TextField()))
+        .values_list("id", "code", "name", "customer_id", "product_id", "owner_id", _FEN_AMOUNT,
+                     Cast("expected_close", TextField()), "status", "tariff_effect", "kill_degree",
+                     Cast("evidence", TextField()))
     )
     # Only the catalogue's codes count: a code typed into the admin that
     # is not E1–E12 must not stop the region's analysis.
-    return [{"id": pk, "code": code, "name": name, "customer_id": customer_id, "product_id": product_id,
-             "owner_id": owner_id, "amount": from_fen(amount), "expected_close": day(close), "status": status,
-             "tariff_effect": tariff_effect, "kill_degree": kill_degree, "evidence": _known(parse_list(evidence))}
+    return [(pk, code, name, customer_id, product_id, owner_id, from_fen(amount), _day(close), status, tariff_effect,
+             kill_degree, _known(parse_list(evidence)))
             for pk, code, name, customer_id, product_id, owner_id, amount, close, status, tariff_effect, kill_degree,
             evidence in rows]
 
@@ -47,6 +49,8 @@ def open_project_rows(region, projects=None) -> list[dict]:
 # The amount in whole fen, read as an int (exact on PostgreSQL; SQLite's float
 # of a 2-place amount rounds to its fen): no per-row decimal converter.
 _FEN_AMOUNT = Cast(Round(F("amount") * Value(100)), BigIntegerField())
+# The close date read as ISO text (the driver's own date parsing is Python on SQLite); a region has a few hundred.
+_day = functools.lru_cache(maxsize=4096)(dt.date.fromisoformat)
 
 
 @functools.cache
@@ -121,20 +125,11 @@ def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, p
     """The rules of pipeline.analysis over `rows`: every open project of the
     region, or (project_ids) a few, whose customers' contacts are read here."""
     if contacts is None:
-        contacts = csel.contact_rows(region, customer_ids={r["customer_id"] for r in rows})
-    customer_contacts: dict[int, list[int]] = defaultdict(list)
-    for c in contacts:
-        customer_contacts[c["customer_id"]].append(c["id"])
+        contacts = csel.contact_rows(region, customer_ids={r[ProjectRow.customer_id] for r in rows})
     snapshots = recent_snapshots(region, as_of, max(t.stagnant_weeks, 2) + 1, project_ids=project_ids)
     return analyse_projects(
-        projects=rows,
-        value_classes=value_classes,
-        owner_targets=targets,
-        contact_roles={c["id"]: c["roles"] or [] for c in contacts},
-        customer_contacts=customer_contacts,
-        links=project_contact_links(region, project_ids=project_ids),
-        snapshots=snapshots if project_ids is None else {pid: [] for pid in project_ids} | snapshots,
-        as_of=as_of, t=t,
+        projects=rows, value_classes=value_classes, owner_targets=targets, contacts=contacts,
+        links=project_contact_links(region, project_ids=project_ids), snapshots=snapshots, as_of=as_of, t=t,
     )
 
 
@@ -162,7 +157,7 @@ def projects_judged(region, as_of: dt.date, project_ids, *, targets=None) -> dic
     if not project_ids:
         return {}
     rows = open_project_rows(region, Project.objects.filter(pk__in=project_ids))
-    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r["customer_id"] for r in rows})
+    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
                          .values_list("customer_id", "value_class"))
     if targets is None:
         targets = manager_revenue_targets(region, as_of)
