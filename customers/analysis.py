@@ -277,6 +277,7 @@ A_SCORES, B_SCORES = operator.itemgetter(*A_FIELDS), operator.itemgetter(*B_FIEL
 A_COUNT, B_COUNT = len(A_FIELDS), len(B_FIELDS)
 VALUE_CLASS_BY_AXES = rules.VALUE_CLASS_BY_AXES
 NOBODY = frozenset()
+NONE = type(None)
 ONE = Decimal("1")
 BAD = object()  # a score outside 0–5: the rule refuses it
 
@@ -284,7 +285,8 @@ BAD = object()  # a score outside 0–5: the rule refuses it
 def _axis(scores: tuple) -> Decimal | None:
     """rules._axis_sum's sum: BAD for a score outside 0–5 (checked first, as
     the rule does), None while a factor is not scored."""
-    present = scores if None not in scores else [score for score in scores if score is not None]
+    # (by type: `None in scores` asks each Decimal whether it equals None, a slow question)
+    present = scores if NONE not in map(type, scores) else [score for score in scores if score is not None]
     if present and (min(present) < ZERO or max(present) > rules.SCORE_MAX):
         return BAD
     return sum(scores, ZERO) if present is scores else None

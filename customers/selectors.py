@@ -20,6 +20,7 @@ from customers.rules import (
 )
 from teams import permissions
 from tsm.lib import cache
+from tsm.lib.bulk import gc_paused
 from tsm.lib.jsonlists import parse_list
 from tsm.lib.money import from_fen
 from tsm.lib.periods import BasePeriod, add_months, base_period
@@ -219,9 +220,10 @@ def compute_customer_analysis(region, as_of: dt.date) -> CustomerAnalysis:
     of customers.analysis over the whole region at once."""
     t = region.thresholds()
     period = base_period(as_of)
-    contacts = contact_rows(region)
-    results, cells = analyse_customers(customers=customer_rows(region), sums=period_fen(region, period),
-                                       contacts=contacts, as_of=as_of, t=t)
+    with gc_paused():
+        contacts = contact_rows(region)
+        results, cells = analyse_customers(customers=customer_rows(region), sums=period_fen(region, period),
+                                           contacts=contacts, as_of=as_of, t=t)
     return CustomerAnalysis(region_code=region.code, as_of=as_of, period=period, thresholds=t, customers=results,
                             products=product_rows(), cells=cells, contacts=contacts)
 

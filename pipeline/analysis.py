@@ -127,7 +127,8 @@ def analyse_projects(
 
     results = {}
     for row in projects:
-        pid, code, name, cid, product_id, owner_id, amount, close, status, tariff_effect, kill_degree, evidence = row
+        pid, code, name, cid, product_id, owner_id, fen, close, status, tariff_effect, kill_degree, evidence = row
+        amount = from_fen(fen)
         rate, lay, overdue, tac = progress(evidence, status, close)
         target = owner_targets.get(owner_id)
         a_limit, b_limit = limits(target)
@@ -144,7 +145,7 @@ def analyse_projects(
             conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
             coverage(held),
             stagnant(tuple(history)) if history else still,
-            _weighted(amount, rate.value),
+            _weighted(fen, rate.value),
         )
     return results
 
@@ -162,11 +163,11 @@ def _amount_class(amount: Decimal, target: Decimal | None, t: Thresholds) -> Ver
     return rules.amount_class(amount, target, t=t)
 
 
-def _weighted(amount: Decimal, rate: int) -> Decimal:
-    """rules.weighted_amount in whole fen: amount × rate / 100, half-up (away from zero) to the fen."""
-    fen, rem = divmod(abs(int(amount.scaleb(2))) * rate, 100)
-    fen += rem >= 50
-    return from_fen(-fen if amount < 0 else fen)
+def _weighted(fen: int, rate: int) -> Decimal:
+    """rules.weighted_amount of an amount in whole fen: amount × rate / 100, half-up (away from zero) to the fen."""
+    weighted, rest = divmod(abs(fen) * rate, 100)
+    weighted += rest >= 50
+    return from_fen(-weighted if fen < 0 else weighted)
 
 
 def _layer(verdict: Verdict) -> tuple[Verdict, bool]:

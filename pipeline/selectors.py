@@ -22,14 +22,14 @@ from tsm.lib.thresholds import Verdict
 from teams import permissions
 from teams.models import User
 from tsm.lib import cache
+from tsm.lib.bulk import gc_paused
 from tsm.lib.jsonlists import parse_list
-from tsm.lib.money import from_fen
 from tsm.lib.raw import day, raw_rows
 
 
 def open_project_rows(region, projects=None) -> list[tuple]:
-    """(id, code, name, customer_id, product_id, owner_id, amount, expected_close, status, tariff_effect,
-    kill_degree, evidence) of the open projects — pipeline.analysis.ProjectRow."""
+    """(id, code, name, customer_id, product_id, owner_id, amount (whole fen), expected_close, status,
+    tariff_effect, kill_degree, evidence) of the open projects — pipeline.analysis.ProjectRow."""
     qs = projects if projects is not None else Project.objects.filter(region=region)
     rows = raw_rows(
         qs.filter(status=Status.OPEN)
@@ -40,7 +40,7 @@ def open_project_rows(region, projects=None) -> list[tuple]:
     )
     # Only the catalogue's codes count: a code typed into the admin that
     # is not E1–E12 must not stop the region's analysis.
-    return [(pk, code, name, customer_id, product_id, owner_id, from_fen(amount), _day(close), status, tariff_effect,
+    return [(pk, code, name, customer_id, product_id, owner_id, amount, _day(close), status, tariff_effect,
              kill_degree, _known(parse_list(evidence)))
             for pk, code, name, customer_id, product_id, owner_id, amount, close, status, tariff_effect, kill_degree,
             evidence in rows]
@@ -136,8 +136,9 @@ def _analyse(region, as_of, *, t, rows, targets, value_classes, contacts=None, p
 def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> ProjectAnalysis:
     customers = customers or csel.customer_analysis(region, as_of)
     targets = manager_revenue_targets(region, as_of)
-    projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region), targets=targets,
-                        value_classes=_value_classes(customers), contacts=customers.contacts)
+    with gc_paused():
+        projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region), targets=targets,
+                            value_classes=_value_classes(customers), contacts=customers.contacts)
     done = revenue_done(region, as_of) if targets else {}
     return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets, year_to_date=done)
 

@@ -13,7 +13,7 @@ def to_fen(value) -> Decimal:
 
 def from_fen(fen: int) -> Decimal:
     """Whole fen (an exact integer, as a region's sums are read) as yuan to 2 places: 12345 -> 123.45."""
-    return Decimal(fen).scaleb(-2)
+    return Decimal(fen) * FEN  # exact: the same digits, two places
 
 
 def parse_money(raw) -> Decimal:
