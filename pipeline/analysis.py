@@ -11,6 +11,7 @@ from enum import IntEnum
 from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
+from tsm.lib.jsonlists import parse_list
 from tsm.lib.memo import Memo
 from tsm.lib.money import from_fen
 from tsm.lib.numbers import fmt_pct, fmt_rate
@@ -67,7 +68,8 @@ class ProjectAnalysis(Memo):
 
 
 class ProjectRow(IntEnum):
-    """The places in an open project's row (pipeline.selectors.open_project_rows)."""
+    """The places in an open project's row (pipeline.selectors.open_project_rows):
+    the amount in whole fen, the close date as ISO text, the evidence as JSON text."""
 
     id = 0
     code = 1
@@ -112,14 +114,18 @@ def analyse_projects(
     coverage = functools.cache(lambda held: crules.role_coverage([held]))
 
     @functools.cache
-    def progress(evidence, status, close):
-        """(win rate, layer, overdue, tactic) of a project's evidence and close date."""
+    def judged(evidence_text, status, close_text, tariff_effect, kill_degree):
+        """What a project's evidence, close date and kind give: (evidence, close date, win rate, layer, overdue,
+        tactic, category). Only the catalogue's codes count: a code typed into the admin that is not E1–E12 must
+        not stop the region's analysis."""
+        evidence = tuple(code for code in parse_list(evidence_text) if code in rules.EVIDENCE)
+        close = dt.date.fromisoformat(close_text)
         rate = rules.win_rate(evidence, status)
         lay, overdue = _layer(rules.layer(as_of, close, t=t))
-        return rate, lay, overdue, rules.tactic(lay.value, rate.value, t=t)
+        return (evidence, close, rate, lay, overdue, rules.tactic(lay.value, rate.value, t=t),
+                rules.category(tariff_effect, kill_degree))
 
-    category = functools.cache(rules.category)
-    conclusion = functools.cache(lambda *args: rules.conclusion(*args, t=t))
+    conclusion = functools.cache(functools.partial(rules.conclusion, t=t))
     still = rules.is_stagnant((), t=t)
     stagnant = functools.cache(lambda history: rules.is_stagnant(history, t=t))
     limits = functools.cache(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
@@ -128,8 +134,8 @@ def analyse_projects(
     results = {}
     for row in projects:
         pid, code, name, cid, product_id, owner_id, fen, close, status, tariff_effect, kill_degree, evidence = row
+        evidence, close, rate, lay, overdue, tac, kind = judged(evidence, status, close, tariff_effect, kill_degree)
         amount = from_fen(fen)
-        rate, lay, overdue, tac = progress(evidence, status, close)
         target = owner_targets.get(owner_id)
         a_limit, b_limit = limits(target)
         amount_cls = "A" if amount >= a_limit else "B" if amount >= b_limit else "C"
@@ -141,7 +147,7 @@ def analyse_projects(
         results[pid] = ProjectResult(
             pid, code, name, cid, product_id, owner_id, amount, close, list(evidence),
             rate, lay, overdue, LazyVerdict(amount_cls, _amount_class, (amount, target, t)),
-            category(tariff_effect, kill_degree), tac,
+            kind, tac,
             conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
             coverage(held),
             stagnant(tuple(history)) if history else still,

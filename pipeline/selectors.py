@@ -1,7 +1,6 @@
 """Set-based reads of a region's projects for the funnel and the analysis."""
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,39 +22,23 @@ from teams import permissions
 from teams.models import User
 from tsm.lib import cache
 from tsm.lib.bulk import gc_paused
-from tsm.lib.jsonlists import parse_list
-from tsm.lib.raw import day, raw_rows
+from tsm.lib.raw import raw_rows
 
 
 def open_project_rows(region, projects=None) -> list[tuple]:
-    """(id, code, name, customer_id, product_id, owner_id, amount (whole fen), expected_close, status,
-    tariff_effect, kill_degree, evidence) of the open projects — pipeline.analysis.ProjectRow."""
+    """The open projects as the driver gives them (pipeline.analysis.ProjectRow):
+    the amount in whole fen (exact on PostgreSQL; SQLite's float of a 2-place
+    amount rounds to its fen), the close date as ISO text and the evidence as
+    JSON text — a region has a few hundred of each, read once each by the
+    analysis, rather than a converter per row."""
     qs = projects if projects is not None else Project.objects.filter(region=region)
-    rows = raw_rows(
+    return raw_rows(
         qs.filter(status=Status.OPEN)
         .order_by()  # callers sort; a text sort of 20,000 codes is not free
-        .values_list("id", "code", "name", "customer_id", "product_id", "owner_id", _FEN_AMOUNT,
-                     Cast("expected_close", TextField()), "status", "tariff_effect", "kill_degree",
-                     Cast("evidence", TextField()))
+        .values_list("id", "code", "name", "customer_id", "product_id", "owner_id",
+                     Cast(Round(F("amount") * Value(100)), BigIntegerField()), Cast("expected_close", TextField()),
+                     "status", "tariff_effect", "kill_degree", Cast("evidence", TextField()))
     )
-    # Only the catalogue's codes count: a code typed into the admin that
-    # is not E1–E12 must not stop the region's analysis.
-    return [(pk, code, name, customer_id, product_id, owner_id, amount, _day(close), status, tariff_effect,
-             kill_degree, _known(parse_list(evidence)))
-            for pk, code, name, customer_id, product_id, owner_id, amount, close, status, tariff_effect, kill_degree,
-            evidence in rows]
-
-
-# The amount in whole fen, read as an int (exact on PostgreSQL; SQLite's float
-# of a 2-place amount rounds to its fen): no per-row decimal converter.
-_FEN_AMOUNT = Cast(Round(F("amount") * Value(100)), BigIntegerField())
-# The close date read as ISO text (the driver's own date parsing is Python on SQLite); a region has a few hundred.
-_day = functools.lru_cache(maxsize=4096)(dt.date.fromisoformat)
-
-
-@functools.cache
-def _known(codes: tuple) -> tuple:
-    return tuple(code for code in codes if code in EVIDENCE)
 
 
 def evidence_wording() -> dict[str, str]:
