@@ -170,20 +170,34 @@ def analyse_customers(
     # Each customer's sums over its products: R, P, Y, arrears at the end,
     # months with revenue (bits), base-period revenue and cost, and its
     # base-period cells (product -> (revenue, cost)), all in fen.
-    sums_of: dict[int, list] = {}
+    sums_of: dict[int, tuple] = {}
+
+    def keep(cid, *figures):
+        # rows come ordered by customer (period_fen); any other order only costs a merge
+        before = sums_of.get(cid)
+        if before is not None:
+            cells = {**before[7], **figures[7]}
+            figures = (*(a + b for a, b in zip(before[:4], figures[:4])), before[4] | figures[4],
+                       *(a + b for a, b in zip(before[5:7], figures[5:7])), cells)
+        sums_of[cid] = figures
+
+    current = None
     for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
-        x = sums_of.get(cid)
-        if x is None:
-            x = sums_of[cid] = [0, 0, 0, 0, 0, 0, 0, {}]
-        x[0] += r
-        x[1] += p
-        x[2] += total - r - p
-        x[3] += arrears_end
-        x[4] |= bits
+        if cid != current:
+            if current is not None:
+                keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
+            current, recent, prior, year_ago, arrears, months, revenue, cost, cells = cid, 0, 0, 0, 0, 0, 0, 0, {}
+        recent += r
+        prior += p
+        year_ago += total - r - p
+        arrears += arrears_end
+        months |= bits
         if in_base:
-            x[5] += r + p
-            x[6] += c
-            x[7][product_id] = (r + p, c)
+            revenue += r + p
+            cost += c
+            cells[product_id] = (r + p, c)
+    if current is not None:
+        keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
     nothing = (0, 0, 0, 0, 0, 0, 0, {})
     own = [sums_of.get(c["id"], nothing) for c in customers]
 
@@ -278,6 +292,7 @@ A_COUNT, B_COUNT = len(A_FIELDS), len(B_FIELDS)
 VALUE_CLASS_BY_AXES = rules.VALUE_CLASS_BY_AXES
 NOBODY = frozenset()
 NONE = type(None)
+SCORES = frozenset(Decimal(n).scaleb(-1) for n in range(51))  # 0.0 … 5.0
 ONE = Decimal("1")
 BAD = object()  # a score outside 0–5: the rule refuses it
 
@@ -285,6 +300,8 @@ BAD = object()  # a score outside 0–5: the rule refuses it
 def _axis(scores: tuple) -> Decimal | None:
     """rules._axis_sum's sum: BAD for a score outside 0–5 (checked first, as
     the rule does), None while a factor is not scored."""
+    if SCORES.issuperset(scores):  # every factor scored, 0–5: the usual case, decided by hashing
+        return sum(scores, ZERO)
     # (by type: `None in scores` asks each Decimal whether it equals None, a slow question)
     present = scores if NONE not in map(type, scores) else [score for score in scores if score is not None]
     if present and (min(present) < ZERO or max(present) > rules.SCORE_MAX):

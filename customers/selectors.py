@@ -60,7 +60,7 @@ def _month_of_year() -> str:
 
 def period_fen(region, period: BasePeriod) -> list[tuple]:
     """ONE scan of the 18 months the analysis reads, grouped by customer ×
-    product, every sum in whole fen (an int; see `_fen`):
+    product (in that order), every sum in whole fen (an int; see `_fen`):
 
         (customer_id, product_id, revenue over the 18 months, R revenue,
          P revenue, base-period cost, arrears at the end of the base period,
@@ -85,7 +85,7 @@ def period_fen(region, period: BasePeriod) -> list[tuple]:
         " MAX(month) >= %s,"
         f" SUM(CASE WHEN revenue > 0 AND month >= %s THEN 1 << {_month_of_year()} ELSE 0 END)"
         f" FROM {table} WHERE region_id = %s AND month >= %s AND month <= %s"
-        " GROUP BY customer_id, product_id"
+        " GROUP BY customer_id, product_id ORDER BY customer_id, product_id"
     )
     d = connection.ops.adapt_datefield_value
     params = [d(r_start), d(period.start), d(r_start), d(period.start), d(period.end), d(period.start),

@@ -113,17 +113,29 @@ def analyse_projects(
             contact_roles[c["id"]] = roles
     coverage = functools.cache(lambda held: crules.role_coverage([held]))
 
+    # Each rule once per distinct input, and each row's combination of them once.
+    @functools.cache
+    def win_rate(evidence_text, status):
+        # Only the catalogue's codes count: a code typed into the admin that
+        # is not E1–E12 must not stop the region's analysis.
+        evidence = tuple(code for code in parse_list(evidence_text) if code in rules.EVIDENCE)
+        return evidence, rules.win_rate(evidence, status)
+
+    @functools.cache
+    def layer(close_text):
+        close = dt.date.fromisoformat(close_text)
+        return (close, *_layer(rules.layer(as_of, close, t=t)))
+
+    tactic = functools.cache(functools.partial(rules.tactic, t=t))
+    category = functools.cache(rules.category)
+
     @functools.cache
     def judged(evidence_text, status, close_text, tariff_effect, kill_degree):
-        """What a project's evidence, close date and kind give: (evidence, close date, win rate, layer, overdue,
-        tactic, category). Only the catalogue's codes count: a code typed into the admin that is not E1–E12 must
-        not stop the region's analysis."""
-        evidence = tuple(code for code in parse_list(evidence_text) if code in rules.EVIDENCE)
-        close = dt.date.fromisoformat(close_text)
-        rate = rules.win_rate(evidence, status)
-        lay, overdue = _layer(rules.layer(as_of, close, t=t))
-        return (evidence, close, rate, lay, overdue, rules.tactic(lay.value, rate.value, t=t),
-                rules.category(tariff_effect, kill_degree))
+        """(evidence, close date, win rate, layer, overdue, tactic, category) of a project."""
+        evidence, rate = win_rate(evidence_text, status)
+        close, lay, overdue = layer(close_text)
+        return (evidence, close, rate, lay, overdue, tactic(lay.value, rate.value),
+                category(tariff_effect, kill_degree))
 
     conclusion = functools.cache(functools.partial(rules.conclusion, t=t))
     still = rules.is_stagnant((), t=t)

@@ -223,3 +223,25 @@ def test_a_score_outside_0_to_5_stops_the_analysis_as_the_rule_does(region_a):
     Customer.objects.update(referral=Decimal("7.0"))  # the form and the import refuse it; the database does not
     with pytest.raises(ValueError, match="attractiveness: score 7.0 outside 0–5"):
         compute_customer_analysis(Region.objects.get(pk=region_a.pk), AS_OF)
+
+
+def test_the_sums_in_any_order_give_the_same_results(region_a):
+    """period_fen reads them ordered by customer; another order is merged, not lost."""
+    from customers.analysis import analyse_customers
+    from customers.selectors import contact_rows, customer_rows, period_fen
+
+    build(region_a, [{"rows": {(0, 0): ("10.00", "3.00", "1.00"), (1, 12): ("2.00", "0.00", "0.00"),
+                               (0, 6): ("1.00", "2.00", "0.00")}, "scores": ["2.5"] * 13, "contacts": []},
+                     {"rows": {(1, 0): ("5.00", "1.00", "0.00"), (0, 17): ("4.00", "0.00", "0.00")},
+                      "scores": [None] * 13, "contacts": []}], {})
+    region = Region.objects.get(pk=region_a.pk)
+    sums = period_fen(region, PERIOD)
+    assert [row[0] for row in sums] == sorted(row[0] for row in sums)
+
+    def judged(rows):
+        results, cells = analyse_customers(customers=customer_rows(region), sums=rows, contacts=contact_rows(region),
+                                           as_of=AS_OF, t=region.thresholds())
+        return ({pk: (r.revenue, r.cost, r.arrears_end, [tuple(getattr(r, n)) for n in VERDICTS], dict(r.cells))
+                 for pk, r in results.items()}, sorted(tuple(x.values()) for x in cells))
+
+    assert judged(sums[::-1]) == judged(sums)
