@@ -8,12 +8,16 @@ money preferably summed or cast to whole fen in the SQL."""
 
 import datetime as dt
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
 def raw_rows(qs) -> list[tuple]:
     """The rows of a `values_list` queryset, unconverted."""
-    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # a filter that matches nothing (`pk__in=[]`): Django asks no query either
+        return []
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
