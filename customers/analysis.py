@@ -5,17 +5,21 @@ functions apply the rules of `customers.rules` to every customer at once.
 """
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Mapping
+import functools
+import operator
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
-from decimal import Decimal
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from tsm.lib.memo import Memo
 from tsm.lib.periods import BasePeriod
-from tsm.lib.thresholds import Thresholds, Verdict
+from tsm.lib.money import from_fen
+from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
 ZERO = Decimal("0")
 
@@ -23,16 +27,20 @@ ZERO = Decimal("0")
 class Cells(Mapping):
     """A customer's row of the matrix: product id -> Verdict(+ / -).
 
-    Holds (revenue, cost) and judges a cell when it is read: a region has
-    tens of thousands of cells and a page shows a few hundred."""
+    Holds (revenue, cost) — Decimal yuan, or int fen as a region's sums are
+    read — and judges a cell when it is read: a region has tens of thousands
+    of cells and a page shows a few hundred."""
 
     __slots__ = ("_raw",)
 
-    def __init__(self, raw: dict[int, tuple[Decimal, Decimal]]):
+    def __init__(self, raw: dict[int, tuple[Decimal, Decimal] | tuple[int, int]]):
         self._raw = raw
 
     def __getitem__(self, product_id) -> Verdict:
-        return rules.cell_sign(*self._raw[product_id])
+        revenue, cost = self._raw[product_id]
+        if type(revenue) is int:
+            revenue, cost = from_fen(revenue), from_fen(cost)
+        return rules.cell_sign(revenue, cost)
 
     def __iter__(self):
         return iter(self._raw)
@@ -48,6 +56,43 @@ class Cells(Mapping):
 
     def __setstate__(self, raw):
         self._raw = raw
+
+
+class CellRows(Sequence):
+    """The region's base-period cells (customer × product with a base-period
+    row) as {customer_id, product_id, revenue, cost} rows in Decimal yuan,
+    built from each customer's fen sums {product: (revenue, cost)} when first
+    read: the stored results read them, the export never does."""
+
+    __slots__ = ("_fen", "_rows")
+
+    def __init__(self, fen: dict[int, dict[int, tuple[int, int]]]):
+        self._fen = fen
+        self._rows = None
+
+    def _built(self) -> list[dict]:
+        if self._rows is None:
+            self._rows = [{"customer_id": cid, "product_id": pid, "revenue": from_fen(r), "cost": from_fen(c)}
+                          for cid, cells in self._fen.items() for pid, (r, c) in cells.items()]
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __len__(self):
+        return len(self._built())
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __eq__(self, other):
+        return list(self) == (list(other) if isinstance(other, CellRows) else other)
+
+    def __getstate__(self):
+        return self._fen
+
+    def __setstate__(self, fen):
+        self._fen, self._rows = fen, None
 
 
 @dataclass(slots=True)
@@ -93,7 +138,7 @@ class CustomerAnalysis(Memo):
     thresholds: Thresholds
     customers: dict[int, CustomerResult]
     products: list[dict]
-    cells: list[dict]
+    cells: Sequence[dict]  # CellRows
     contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage
 
     _unpickled = ("_memo", "customer_names", "product_names")
@@ -108,60 +153,194 @@ class CustomerAnalysis(Memo):
 
 
 def analyse_customers(
-    *, customers: list[dict], cells: list[dict], buckets: list[dict], contacts: list[dict], as_of: dt.date,
-    t: Thresholds,
-) -> dict[int, CustomerResult]:
-    """Every rule of §3.1/§3.2/§4.1 for every customer of a region, in one pass."""
-    cells_by_customer: dict[int, list[dict]] = defaultdict(list)
-    revenue = {c["id"]: ZERO for c in customers}
-    cost = dict(revenue)
-    for cell in cells:  # one pass: group the cells and total them
-        cid = cell["customer_id"]
-        cells_by_customer[cid].append(cell)
-        if cid in revenue:
-            revenue[cid] += cell["revenue"]
-            cost[cid] += cell["cost"]
-    bucket_by_customer = {b["customer_id"]: b for b in buckets}
-    contacts_by_customer: dict[int, list[tuple]] = defaultdict(list)
-    for c in contacts:
-        contacts_by_customer[c["customer_id"]].append((c["roles"] or [], c["last_met"]))
+    *, customers: list[dict], sums: list[tuple], contacts: list[dict], as_of: dt.date, t: Thresholds,
+) -> tuple[dict[int, CustomerResult], list[dict]]:
+    """Every rule of §3.1/§3.2/§4.1 for every customer of a region at once,
+    column-wise, from `customers.selectors.period_fen`'s sums (whole fen per
+    customer × product): the customers' results, and the base-period cells
+    (Decimal, for the matrix).
 
-    scale = rules.scale_flags(revenue, t=t)
-    percentiles = rules.profit_percentiles({cid: revenue[cid] - cost[cid] for cid in revenue})
+    Each value is the rule's: money is summed in exact integer fen and a
+    threshold compared as the rule compares it (a Decimal threshold times
+    the same digits — fen are yuan × 100, so nothing rounds differently);
+    each reason is the rule's own sentence, written by the rule when it is
+    read (LazyVerdict) — a page reads a few hundred of them, the export and
+    the region's summaries none. tests/customers/test_analysis.py holds every
+    value and reason to the rules over random regions."""
+    # Each customer's sums over its products: R, P, Y, arrears at the end,
+    # months with revenue (bits), base-period revenue and cost, and its
+    # base-period cells (product -> (revenue, cost)), all in fen.
+    sums_of: dict[int, tuple] = {}
 
+    def keep(cid, *figures):
+        # rows come ordered by customer (period_fen); any other order only costs a merge
+        before = sums_of.get(cid)
+        if before is not None:
+            cells = {**before[7], **figures[7]}
+            figures = (*(a + b for a, b in zip(before[:4], figures[:4])), before[4] | figures[4],
+                       *(a + b for a, b in zip(before[5:7], figures[5:7])), cells)
+        sums_of[cid] = figures
+
+    current = None
+    for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
+        if cid != current:
+            if current is not None:
+                keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
+            current, recent, prior, year_ago, arrears, months, revenue, cost, cells = cid, 0, 0, 0, 0, 0, 0, 0, {}
+        recent += r
+        prior += p
+        year_ago += total - r - p
+        arrears += arrears_end
+        months |= bits
+        if in_base:
+            revenue += r + p
+            cost += c
+            cells[product_id] = (r + p, c)
+    if current is not None:
+        keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
+    nothing = (0, 0, 0, 0, 0, 0, 0, {})
+    own = [sums_of.get(c["id"], nothing) for c in customers]
+
+    # scale (a ranking) and the profit percentiles: over the whole region
+    revenues = [x[5] for x in own]
+    total = sum(revenues)
+    above_of, running = {}, 0
+    for value, count in sorted(Counter(revenues).items(), reverse=True):
+        above_of[value] = running
+        running += value * count
+    scale_limit = t.scale_share * total
+    ranked = sorted(x[5] - x[6] for x in own)
+    others = len(ranked) - 1
+    continuous = functools.cache(rules.suggest_continuous_purchase)
+
+    # publicity: the roles held by contacts met face to face within the window
+    since = as_of - dt.timedelta(days=t.publicity_window_days)
+    held: dict[int, frozenset] = {}
+    for contact in contacts:
+        met = contact["last_met"]
+        if met is not None and since <= met <= as_of and contact["roles"]:
+            cid = contact["customer_id"]
+            held[cid] = held.get(cid, NOBODY) | _roles(contact["roles"])
+    publicity = functools.cache(lambda roles: rules.publicity([(roles, as_of)], as_of, t=t))
+
+    growth_factor, rat_months, high = t.growth_factor, t.rat_arrears_months, t.value_high
+    a_high, b_high = high * A_COUNT, high * B_COUNT
     results = {}
-    for c in customers:
+    for c, (r, p, y, arrears_end, bits, rev, cst, cells_fen) in zip(customers, own):
         cid = c["id"]
-        own_cells = cells_by_customer[cid]
-        combination = rules.combination((x["revenue"], x["cost"]) for x in own_cells)
-        b = bucket_by_customer.get(cid, {})
-        growth = rules.growth(b.get("recent", ZERO), b.get("year_ago", ZERO), b.get("prior", ZERO), t=t)
-        arrears_end = b.get("arrears_end", ZERO)
-        has_data = combination.value is not None
-        klass = rules.contribution_class(has_data, combination.value, scale[cid].value, growth.value,
-                                         arrears_end, revenue[cid], t=t)
+        filled = [x for x in cells_fen.values() if x[0] or x[1]]
+        if filled:
+            profit = rev - cst
+            combination = ("loss" if profit < 0 else "profitable" if any(x[0] < x[1] for x in filled)
+                           else "high_profit")
+        else:
+            combination = None
+
+        above = above_of[rev]
+        scale = total > 0 and rev > 0 and above < scale_limit
+
+        base = y if y > 0 else p
+        growth = base > 0 and r >= growth_factor * base
+
+        if combination is None:
+            klass = "unclassified"
+        elif combination == "loss" or (arrears_end > 0 and arrears_end * 12 >= rat_months * rev):
+            klass = "rat"
+        elif scale:
+            klass = "fat_sheep" if combination == "high_profit" else "reindeer"
+        else:
+            klass = "hound" if growth else "hare"
+
+        a_scores, b_scores = A_SCORES(c), B_SCORES(c)
+        a_sum, b_sum = _axis(a_scores), _axis(b_scores)
+        if a_sum is BAD or b_sum is BAD:
+            rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
+        value_class = None if a_sum is None or b_sum is None else VALUE_CLASS_BY_AXES[a_sum >= a_high,
+                                                                                      b_sum >= b_high]
         suggestions = {}
-        if has_data:
-            suggestions["profit_contribution"] = rules.suggest_profit_contribution(percentiles[cid])
-            suggestions["continuous_purchase"] = rules.suggest_continuous_purchase(b.get("months_with_revenue", 0))
-        a_scores = [c[f] for f, _ in ATTRACTIVENESS_FACTORS]
-        b_scores = [c[f] for f, _ in ADVANTAGE_FACTORS]
-        attractiveness, advantage = rules.value_axes(a_scores, b_scores)
+        if combination is not None:
+            lower = bisect_left(ranked, rev - cst)
+            score = (5 * rules.percentile_of(lower, others)).quantize(ONE, ROUND_HALF_UP)
+            suggestions["profit_contribution"] = LazyVerdict(score, _profit_suggestion, (lower, others))
+            suggestions["continuous_purchase"] = continuous(bits.bit_count())
+
+        arrears_yuan, revenue_yuan = from_fen(arrears_end), from_fen(rev)
         results[cid] = CustomerResult(
-            id=cid, code=c["code"], name=c["name"], owner_id=c["owner_id"],
-            owner=c.get("owner__display_name") or c.get("owner__username") or "",
-            industry=c.get("industry", ""),
-            revenue=revenue[cid], cost=cost[cid], arrears_end=arrears_end,
-            combination=combination, scale=scale[cid], growth=growth, contribution_class=klass,
-            value_class=rules.value_class(a_scores, b_scores, t=t),
-            attractiveness=attractiveness, advantage=advantage,
-            publicity=rules.publicity(contacts_by_customer[cid], as_of, t=t),
-            cells=Cells({x["product_id"]: (x["revenue"], x["cost"]) for x in own_cells
-                         if not (x["revenue"] == 0 and x["cost"] == 0)}),
-            suggestions=suggestions,
-            scores=c,  # the customer's row: its 13 factor scores by field name
+            cid, c["code"], c["name"], c["owner_id"], c.get("owner__display_name") or c.get("owner__username") or "",
+            c.get("industry", ""), revenue_yuan, from_fen(cst), arrears_yuan,
+            LazyVerdict(combination, _combination, (filled,)),
+            LazyVerdict(scale, _scale, (rev, above, total, t)),
+            LazyVerdict(growth, _growth, (r, y, p, t)),
+            LazyVerdict(klass, _contribution_class, (combination is not None, combination, scale, growth,
+                                                     arrears_yuan, revenue_yuan, t)),
+            LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
+            None if a_sum is None else a_sum / A_COUNT,
+            None if b_sum is None else b_sum / B_COUNT,
+            publicity(held.get(cid, NOBODY)),
+            Cells(cells_fen if len(filled) == len(cells_fen) else {
+                product_id: x for product_id, x in cells_fen.items() if x[0] or x[1]}),
+            suggestions,
+            c,  # the customer's row: its 13 factor scores by field name
         )
-    return results
+    return results, CellRows({cid: x[7] for cid, x in sums_of.items()})
+
+
+A_FIELDS = [f for f, _ in ATTRACTIVENESS_FACTORS]
+B_FIELDS = [f for f, _ in ADVANTAGE_FACTORS]
+A_SCORES, B_SCORES = operator.itemgetter(*A_FIELDS), operator.itemgetter(*B_FIELDS)
+A_COUNT, B_COUNT = len(A_FIELDS), len(B_FIELDS)
+VALUE_CLASS_BY_AXES = rules.VALUE_CLASS_BY_AXES
+NOBODY = frozenset()
+NONE = type(None)
+SCORES = frozenset(Decimal(n).scaleb(-1) for n in range(51))  # 0.0 … 5.0
+ONE = Decimal("1")
+BAD = object()  # a score outside 0–5: the rule refuses it
+
+
+def _axis(scores: tuple) -> Decimal | None:
+    """rules._axis_sum's sum: BAD for a score outside 0–5 (checked first, as
+    the rule does), None while a factor is not scored."""
+    if SCORES.issuperset(scores):  # every factor scored, 0–5: the usual case, decided by hashing
+        return sum(scores, ZERO)
+    # (by type: `None in scores` asks each Decimal whether it equals None, a slow question)
+    present = scores if NONE not in map(type, scores) else [score for score in scores if score is not None]
+    if present and (min(present) < ZERO or max(present) > rules.SCORE_MAX):
+        return BAD
+    return sum(scores, ZERO) if present is scores else None
+
+
+@functools.cache
+def _roles(roles: tuple) -> frozenset:
+    """The buying roles of a contact's list (what rules.publicity counts)."""
+    return frozenset(roles) & frozenset(rules.ROLES)
+
+
+# The rules, called with what the row-wise analysis gave them (yuan, not fen),
+# when a reason is read.
+
+def _combination(filled: list[tuple[int, int]]) -> Verdict:
+    return rules.combination((from_fen(r), from_fen(c)) for r, c in filled)
+
+
+def _scale(revenue: int, above: int, total: int, t: Thresholds) -> Verdict:
+    return rules.scale_flag(from_fen(revenue), from_fen(above), from_fen(total), t=t)
+
+
+def _growth(recent: int, year_ago: int, prior: int, t: Thresholds) -> Verdict:
+    return rules.growth(from_fen(recent), from_fen(year_ago), from_fen(prior), t=t)
+
+
+def _contribution_class(has_data: bool, combination: str | None, scale: bool, growth: bool, arrears_end: Decimal,
+                        base_revenue: Decimal, t: Thresholds) -> Verdict:
+    return rules.contribution_class(has_data, combination, scale, growth, arrears_end, base_revenue, t=t)
+
+
+def _value_class(a_scores: list, b_scores: list, t: Thresholds) -> Verdict:
+    return rules.value_class(a_scores, b_scores, t=t)
+
+
+def _profit_suggestion(lower: int, others: int) -> Verdict:
+    return rules.suggest_profit_contribution(rules.percentile_of(lower, others))
 
 
 CLASS_ORDER = ["fat_sheep", "reindeer", "hound", "hare", "rat", "unclassified"]

@@ -165,25 +165,25 @@ def scale_flags(revenues: Mapping[K, Decimal], *, t: Thresholds = DEFAULTS) -> d
     one fate, and a customer with zero revenue is never +.
     """
     total = sum(revenues.values(), ZERO)
-    if total <= 0:
-        return {key: Verdict(False, "规模 —：区域基期总收入为 0") for key in revenues}
     larger_than: dict[Decimal, Decimal] = {}  # revenue -> sum of strictly larger revenues
     running = ZERO
     for value, count in sorted(Counter(revenues.values()).items(), reverse=True):
         larger_than[value] = running
         running += value * count
-    limit = t.scale_share * total
-    flags = {}
-    for key, revenue in revenues.items():
-        above = larger_than[revenue]
-        held = f"收入更高的客户合计 {fmt_money(above)}，占区域总收入 {fmt_money(total)} 的 {fmt_pct(above / total)}"
-        if revenue <= 0:
-            flags[key] = Verdict(False, "规模 —：基期收入为 0")
-        elif above < limit:
-            flags[key] = Verdict(True, f"规模 +：{held} < {fmt_rate(t.scale_share)}")
-        else:
-            flags[key] = Verdict(False, f"规模 —：{held} ≥ {fmt_rate(t.scale_share)}")
-    return flags
+    return {key: scale_flag(revenue, larger_than[revenue], total, t=t) for key, revenue in revenues.items()}
+
+
+def scale_flag(revenue: Decimal, above: Decimal, total: Decimal, *, t: Thresholds = DEFAULTS) -> Verdict:
+    """One customer's place in `scale_flags`: its revenue, the revenue of the
+    customers with strictly larger revenue (`above`) and the region's total."""
+    if total <= 0:
+        return Verdict(False, "规模 —：区域基期总收入为 0")
+    if revenue <= 0:
+        return Verdict(False, "规模 —：基期收入为 0")
+    held = f"收入更高的客户合计 {fmt_money(above)}，占区域总收入 {fmt_money(total)} 的 {fmt_pct(above / total)}"
+    if above < t.scale_share * total:
+        return Verdict(True, f"规模 +：{held} < {fmt_rate(t.scale_share)}")
+    return Verdict(False, f"规模 —：{held} ≥ {fmt_rate(t.scale_share)}")
 
 
 def growth(recent6: Decimal, year_ago6: Decimal, prior6: Decimal, *, t: Thresholds = DEFAULTS) -> Verdict:
@@ -425,11 +425,13 @@ def profit_percentiles(profits: Mapping[K, Decimal]) -> dict[K, Decimal]:
     0 (lowest) to 1 (highest); ties share a place; a lone customer is 1."""
     others = len(profits) - 1
     values = sorted(profits.values())
-    result = {}
-    for key, profit in profits.items():
-        lower = bisect_left(values, profit)  # strictly lower, in O(log n): regions have thousands
-        result[key] = Decimal(1) if others == 0 else Decimal(lower) / others
-    return result
+    # strictly lower, in O(log n): regions have thousands
+    return {key: percentile_of(bisect_left(values, profit), others) for key, profit in profits.items()}
+
+
+def percentile_of(lower: int, others: int) -> Decimal:
+    """One place of `profit_percentiles`: `lower` of the `others` other customers have strictly lower profit."""
+    return Decimal(1) if others == 0 else Decimal(lower) / others
 
 
 def suggest_profit_contribution(percentile: Decimal) -> Verdict:

@@ -2,14 +2,13 @@
 region, never a query per customer."""
 
 import datetime as dt
-import decimal
 import functools
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, Q, Sum, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum, TextField
+from django.db.models.functions import Cast
 
 from customers.models import (
     FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, CustomerCell, CustomerStanding,
@@ -21,29 +20,12 @@ from customers.rules import (
 )
 from teams import permissions
 from tsm.lib import cache
+from tsm.lib.bulk import gc_paused
 from tsm.lib.jsonlists import parse_list
+from tsm.lib.money import from_fen
 from tsm.lib.periods import BasePeriod, add_months, base_period
+from tsm.lib.raw import day, raw_rows
 from tsm.lib.thresholds import Verdict
-
-ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
-
-
-_FLOAT = decimal.Context(prec=15).create_decimal_from_float  # as Django's SQLite backend reads decimals
-_FEN = Decimal("0.01")
-
-
-def _money(value) -> Decimal:
-    """A sum as the database gave it — Decimal (PostgreSQL), float or int
-    (SQLite) — as exact fen."""
-    if value is None:
-        return Decimal("0.00")
-    if isinstance(value, float):
-        return _FLOAT(value).quantize(_FEN)
-    return Decimal(value).quantize(_FEN)
-
-
-def _sum(field, **when):
-    return Coalesce(Sum(field, filter=Q(**when) if when else None), ZERO)
 
 
 @functools.lru_cache(maxsize=256)
@@ -56,72 +38,86 @@ def _score(text: str | None) -> Decimal | None:
 def customer_rows(region, customers=None) -> list[dict]:
     """id, code, name, owner and the 13 factor scores of the region's customers."""
     qs = customers if customers is not None else Customer.objects.filter(region=region)
-    rows = list(
-        qs.order_by("code").values("id", "code", "name", "owner_id", "owner__username", "owner__display_name",
-                                   "industry", **{f"_{f}": Cast(f, TextField()) for f, _ in FACTORS})
+    names = ["id", "code", "name", "owner_id", "owner__username", "owner__display_name", "industry"]
+    factors = [f for f, _ in FACTORS]
+    rows = raw_rows(qs.order_by("code").values_list(*names, *(Cast(f, TextField()) for f in factors)))
+    keys = names + factors
+    n = len(names)
+    return [dict(zip(keys, (*row[:n], *map(_score, row[n:])))) for row in rows]
+
+
+def _fen(expression: str) -> str:
+    """A sum in whole fen: exact on PostgreSQL (numeric); on SQLite the float
+    sum of 2-place amounts is within a hair of its fen, and rounds to it."""
+    return f"CAST(ROUND(SUM({expression}) * 100) AS BIGINT)"
+
+
+def _month_of_year() -> str:
+    if connection.vendor == "sqlite":
+        return "CAST(substr(month, 6, 2) AS INTEGER)"  # dates are ISO text
+    return "CAST(EXTRACT(MONTH FROM month) AS INTEGER)"
+
+
+def period_fen(region, period: BasePeriod) -> list[tuple]:
+    """ONE scan of the 18 months the analysis reads, grouped by customer ×
+    product (in that order), every sum in whole fen (an int; see `_fen`):
+
+        (customer_id, product_id, revenue over the 18 months, R revenue,
+         P revenue, base-period cost, arrears at the end of the base period,
+         whether a base-period row exists, base-period months with revenue)
+
+    R = the last 6 months of the base period, P = the 6 before (so the base
+    period is P + R) and Y = R a year earlier, the 6 months before P (so Y is
+    the 18 months' revenue less P and R). The months with revenue come as bits
+    1–12 by month of the year (the base period's 12 months are 12 different
+    ones; one row per cell and month, so the sum is an OR); a customer's are
+    OR-ed over its products. Fewer conditional sums than the benchmark's bare
+    query: a large region's scan costs about what that query costs."""
+    r_start = add_months(period.end, -5)
+    y_start = add_months(period.start, -6)
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    sql = (
+        f"SELECT customer_id, product_id, {_fen('revenue')},"
+        f" {_fen('CASE WHEN month >= %s THEN revenue ELSE 0 END')},"
+        f" {_fen('CASE WHEN month >= %s AND month < %s THEN revenue ELSE 0 END')},"
+        f" {_fen('CASE WHEN month >= %s THEN cost ELSE 0 END')},"
+        f" {_fen('CASE WHEN month = %s THEN arrears ELSE 0 END')},"
+        " MAX(month) >= %s,"
+        f" SUM(CASE WHEN revenue > 0 AND month >= %s THEN 1 << {_month_of_year()} ELSE 0 END)"
+        f" FROM {table} WHERE region_id = %s AND month >= %s AND month <= %s"
+        " GROUP BY customer_id, product_id ORDER BY customer_id, product_id"
     )
-    for row in rows:
-        for f, _ in FACTORS:
-            row[f] = _score(row.pop(f"_{f}"))
-    return rows
+    d = connection.ops.adapt_datefield_value
+    params = [d(r_start), d(period.start), d(r_start), d(period.start), d(period.end), d(period.start),
+              d(period.start), region.pk, d(y_start), d(period.end)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def period_sums(region, period: BasePeriod) -> tuple[list[dict], list[dict]]:
-    """The matrix cells and each customer's growth buckets from ONE scan of
-    the 18 months read (one GROUP BY customer × product with conditional
-    sums, as the benchmark's bare query does):
+    """`period_fen` as Decimal rows:
 
     - cells: base-period revenue and cost per customer × product that has a
       base-period row;
-    - buckets, per customer: R = last 6 months of the base period, P = the 6
-      before, Y = R a year earlier, arrears at the end of the base period,
-      and how many base-period months had revenue on any product (each
-      product's months come back as a bit mask; a customer's are OR-ed).
+    - buckets, per customer: R, P, Y, arrears at the end of the base period,
+      and how many base-period months had revenue on any product.
     """
-    r_start = add_months(period.end, -5)
-    p_start = add_months(period.end, -11)
-    y_start, y_end = add_months(r_start, -12), add_months(period.end, -12)
-    months = [add_months(period.start, i) for i in range(12)]
-    # Written out in SQL (portable: CASE, SUM, GROUP BY) rather than through
-    # the ORM: on SQLite the ORM's per-value converters cost as much as the
-    # scan itself (200,000 sums for a 5,000-customer region).
-    table = connection.ops.quote_name(Contribution._meta.db_table)
-    mask = "CASE " + " ".join(f"WHEN month = %s THEN {1 << i}" for i in range(12)) + " ELSE 0 END"
-    sql = (
-        "SELECT customer_id, product_id,"
-        " SUM(CASE WHEN month >= %s THEN revenue ELSE 0 END), SUM(CASE WHEN month >= %s THEN cost ELSE 0 END),"
-        " SUM(CASE WHEN month >= %s THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN month >= %s THEN revenue ELSE 0 END),"
-        " SUM(CASE WHEN month >= %s AND month < %s THEN revenue ELSE 0 END),"
-        " SUM(CASE WHEN month <= %s THEN revenue ELSE 0 END),"
-        " SUM(CASE WHEN month = %s THEN arrears ELSE 0 END),"
-        f" SUM(CASE WHEN revenue > 0 THEN {mask} ELSE 0 END)"
-        f" FROM {table} WHERE region_id = %s AND month >= %s AND month <= %s"
-        " GROUP BY customer_id, product_id"
-    )
-    day = connection.ops.adapt_datefield_value
-    params = [day(period.start), day(period.start), day(period.start), day(r_start), day(p_start), day(r_start),
-              day(y_end), day(period.end), *map(day, months), region.pk, day(y_start), day(period.end)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     cells, buckets = [], {}
-    for cid, product_id, revenue, cost, in_base, recent, prior, year_ago, arrears_end, mask_bits in rows:
+    for cid, product_id, total, recent, prior, cost, arrears_end, in_base, bits in period_fen(region, period):
         if in_base:
-            cells.append({"customer_id": cid, "product_id": product_id, "revenue": _money(revenue),
-                          "cost": _money(cost)})
-        b = buckets.get(cid)
-        if b is None:
-            buckets[cid] = {"customer_id": cid, "recent": _money(recent), "prior": _money(prior),
-                            "year_ago": _money(year_ago), "arrears_end": _money(arrears_end),
-                            "months": int(mask_bits or 0)}
-        else:
-            b["recent"] += _money(recent)
-            b["prior"] += _money(prior)
-            b["year_ago"] += _money(year_ago)
-            b["arrears_end"] += _money(arrears_end)
-            b["months"] |= int(mask_bits or 0)
+            cells.append({"customer_id": cid, "product_id": product_id, "revenue": from_fen(recent + prior),
+                          "cost": from_fen(cost)})
+        b = buckets.setdefault(cid, {"customer_id": cid, "recent": 0, "prior": 0, "year_ago": 0, "arrears_end": 0,
+                                     "months": 0})
+        b["recent"] += recent
+        b["prior"] += prior
+        b["year_ago"] += total - recent - prior
+        b["arrears_end"] += arrears_end
+        b["months"] |= bits
     for b in buckets.values():
+        for k in ("recent", "prior", "year_ago", "arrears_end"):
+            b[k] = from_fen(b[k])
         b["months_with_revenue"] = b.pop("months").bit_count()
     return cells, list(buckets.values())
 
@@ -130,10 +126,9 @@ def contact_rows(region, customer_ids=None) -> list[dict]:
     qs = Contact.objects.filter(customer__region=region)
     if customer_ids is not None:
         qs = qs.filter(customer_id__in=customer_ids)
-    rows = list(qs.values("id", "customer_id", "last_met", roles_text=Cast("roles", TextField())).order_by())
-    for row in rows:
-        row["roles"] = parse_list(row.pop("roles_text"))
-    return rows
+    rows = raw_rows(qs.values_list("id", "customer_id", "last_met", Cast("roles", TextField())).order_by())
+    return [{"id": pk, "customer_id": cid, "last_met": day(last_met), "roles": parse_list(roles)}
+            for pk, cid, last_met, roles in rows]
 
 
 def product_rows() -> list[dict]:
@@ -216,6 +211,18 @@ def revenue_by_product(region, start: dt.date, as_of: dt.date, *, owner: int | N
     return {row["product_id"]: row["total"] for row in rows}
 
 
+def sums_by_product(region, period: BasePeriod) -> dict[int, dict[str, Decimal]]:
+    """product id -> {"revenue", "cost"} over the period and "arrears" in
+    its last month, to the fen (one GROUP BY; the plan's 预计损益 reads it)."""
+    rows = (Contribution.objects.filter(region=region, month__gte=period.start, month__lte=period.end)
+            .values("product_id")
+            .annotate(revenue=Sum("revenue"), cost=Sum("cost"), arrears=Sum("arrears", filter=Q(month=period.end)))
+            .order_by())
+    fen = Decimal("0.01")
+    return {r["product_id"]: {key: Decimal(r[key] or 0).quantize(fen) for key in ("revenue", "cost", "arrears")}
+            for r in rows}
+
+
 # --- the customer analysis of a region -------------------------------------------------------------
 
 
@@ -231,14 +238,14 @@ def customer_analysis_key(region, version: int, as_of: dt.date) -> str:
 
 
 def compute_customer_analysis(region, as_of: dt.date) -> CustomerAnalysis:
-    """Four set-based queries (one scan of the contributions), then the pure
-    rules of customers.analysis."""
+    """Four set-based queries (one scan of the contributions), then the rules
+    of customers.analysis over the whole region at once."""
     t = region.thresholds()
     period = base_period(as_of)
-    cells, buckets = period_sums(region, period)
-    contacts = contact_rows(region)
-    results = analyse_customers(customers=customer_rows(region), cells=cells, buckets=buckets,
-                                contacts=contacts, as_of=as_of, t=t)
+    with gc_paused():
+        contacts = contact_rows(region)
+        results, cells = analyse_customers(customers=customer_rows(region), sums=period_fen(region, period),
+                                           contacts=contacts, as_of=as_of, t=t)
     return CustomerAnalysis(region_code=region.code, as_of=as_of, period=period, thresholds=t, customers=results,
                             products=product_rows(), cells=cells, contacts=contacts)
 

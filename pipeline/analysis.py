@@ -6,13 +6,16 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import IntEnum
 
 from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
+from tsm.lib.jsonlists import parse_list
 from tsm.lib.memo import Memo
+from tsm.lib.money import from_fen
 from tsm.lib.numbers import fmt_pct, fmt_rate
-from tsm.lib.thresholds import Thresholds, Verdict
+from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
 
 @dataclass(slots=True)
@@ -64,56 +67,125 @@ class ProjectAnalysis(Memo):
 
 
 
+class ProjectRow(IntEnum):
+    """The places in an open project's row (pipeline.selectors.open_project_rows):
+    the amount in whole fen, the close date as ISO text, the evidence as JSON text."""
+
+    id = 0
+    code = 1
+    name = 2
+    customer_id = 3
+    product_id = 4
+    owner_id = 5
+    amount = 6
+    expected_close = 7
+    status = 8
+    tariff_effect = 9
+    kill_degree = 10
+    evidence = 11
+
+
 def analyse_projects(
-    *, projects: list[dict], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
-    contact_roles: dict[int, list[str]], customer_contacts: dict[int, list[int]],
-    links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date, t: Thresholds,
-    target_source: str = "",
+    *, projects: list[tuple], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
+    contacts: list[dict], links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date,
+    t: Thresholds, target_source: str = "",
 ) -> dict[int, ProjectResult]:
+    """Every rule of §4.2/§4.3 for the given open projects (ProjectRow rows).
+    The rules are pure and most projects share their inputs (evidence and a
+    close date give the rate, the layer and the tactic; the roles held give
+    the coverage …): each distinct input is judged once, and equal verdicts
+    are shared. The amount class and the weighted amount, one per project, are
+    judged on their values here — the class's reason written by the rule when
+    it is read (LazyVerdict); tests/pipeline/test_analysis.py holds both to
+    the rules."""
     linked: dict[int, list[int]] = defaultdict(list)
     for project_id, contact_id in links:
         linked[project_id].append(contact_id)
-    customer_coverage: dict[int, Verdict] = {}  # most projects share their customer's contacts
+    # The roles held by each customer's contacts, and by each linked contact.
+    customer_roles: dict[int, frozenset] = {}
+    contact_roles: dict[int, frozenset] = {}
+    for c in contacts:
+        roles = _roles(c["roles"])
+        if roles:
+            cid = c["customer_id"]
+            customer_roles[cid] = customer_roles.get(cid, NOBODY) | roles
+        if linked:
+            contact_roles[c["id"]] = roles
+    coverage = functools.cache(lambda held: crules.role_coverage([held]))
 
-    def coverage(p) -> Verdict:
-        if p["id"] in linked:
-            return crules.role_coverage(contact_roles.get(c, []) for c in linked[p["id"]])
-        cid = p["customer_id"]
-        if cid not in customer_coverage:
-            customer_coverage[cid] = crules.role_coverage(
-                contact_roles.get(c, []) for c in customer_contacts.get(cid, []))
-        return customer_coverage[cid]
+    # Each rule once per distinct input, and each row's combination of them once.
+    @functools.cache
+    def win_rate(evidence_text, status):
+        # Only the catalogue's codes count: a code typed into the admin that
+        # is not E1–E12 must not stop the region's analysis.
+        evidence = tuple(code for code in parse_list(evidence_text) if code in rules.EVIDENCE)
+        return evidence, rules.win_rate(evidence, status)
 
-    # The rules are pure and most projects share their inputs (a layer and a
-    # rate give the tactic; a close date gives the layer …): each distinct
-    # input is judged once, and equal verdicts are shared, not copied.
-    memo = functools.cache
-    win_rate = memo(lambda evidence, status: rules.win_rate(evidence, status))
-    layer = memo(lambda close: _layer(rules.layer(as_of, close, t=t)))
-    category = memo(rules.category)
-    tactic = memo(lambda layer_code, rate: rules.tactic(layer_code, rate, t=t))
-    conclusion = memo(lambda *args: rules.conclusion(*args, t=t))
-    stagnant = memo(lambda history: rules.is_stagnant(history, t=t))
+    @functools.cache
+    def layer(close_text):
+        close = dt.date.fromisoformat(close_text)
+        return (close, *_layer(rules.layer(as_of, close, t=t)))
+
+    tactic = functools.cache(functools.partial(rules.tactic, t=t))
+    category = functools.cache(rules.category)
+
+    @functools.cache
+    def judged(evidence_text, status, close_text, tariff_effect, kill_degree):
+        """(evidence, close date, win rate, layer, overdue, tactic, category) of a project."""
+        evidence, rate = win_rate(evidence_text, status)
+        close, lay, overdue = layer(close_text)
+        return (evidence, close, rate, lay, overdue, tactic(lay.value, rate.value),
+                category(tariff_effect, kill_degree))
+
+    conclusion = functools.cache(functools.partial(rules.conclusion, t=t))
+    still = rules.is_stagnant((), t=t)
+    stagnant = functools.cache(lambda history: rules.is_stagnant(history, t=t))
+    limits = functools.cache(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
+                             else (t.amount_a_share * target, t.amount_b_share * target))
 
     results = {}
-    for p in projects:
-        evidence = tuple(p["evidence"] or ())
-        rate = win_rate(evidence, p["status"])
-        lay, overdue = layer(p["expected_close"])
-        amount_cls = rules.amount_class(p["amount"], owner_targets.get(p["owner_id"]), t=t, source=target_source)
-        results[p["id"]] = ProjectResult(
-            id=p["id"], code=p["code"], name=p["name"], customer_id=p["customer_id"], product_id=p["product_id"],
-            owner_id=p["owner_id"], amount=p["amount"], expected_close=p["expected_close"],
-            evidence=list(evidence),
-            win_rate=rate, layer=lay, overdue=overdue, amount_class=amount_cls,
-            category=category(p["tariff_effect"], p["kill_degree"]),
-            tactic=tactic(lay.value, rate.value),
-            conclusion=conclusion(lay.value, value_classes.get(p["customer_id"]), amount_cls.value, rate.value),
-            coverage=coverage(p),  # by the project's own contacts, else by its customer's
-            stagnant=stagnant(tuple(snapshots.get(p["id"], ()))),
-            weighted=rules.weighted_amount(p["amount"], rate.value),
+    for row in projects:
+        pid, code, name, cid, product_id, owner_id, fen, close, status, tariff_effect, kill_degree, evidence = row
+        evidence, close, rate, lay, overdue, tac, kind = judged(evidence, status, close, tariff_effect, kill_degree)
+        amount = from_fen(fen)
+        target = owner_targets.get(owner_id)
+        a_limit, b_limit = limits(target)
+        amount_cls = "A" if amount >= a_limit else "B" if amount >= b_limit else "C"
+        if pid in linked:  # by the project's own contacts, else by its customer's
+            held = NOBODY.union(*(contact_roles.get(c, NOBODY) for c in linked[pid]))
+        else:
+            held = customer_roles.get(cid, NOBODY)
+        history = snapshots.get(pid)
+        results[pid] = ProjectResult(
+            pid, code, name, cid, product_id, owner_id, amount, close, list(evidence),
+            rate, lay, overdue, LazyVerdict(amount_cls, _amount_class, (amount, target, t, target_source)),
+            kind, tac,
+            conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
+            coverage(held),
+            stagnant(tuple(history)) if history else still,
+            _weighted(fen, rate.value),
         )
     return results
+
+
+NOBODY = frozenset()
+
+
+@functools.cache
+def _roles(roles: tuple) -> frozenset:
+    """The buying roles of a contact's list (what rules.role_coverage counts)."""
+    return frozenset(roles) & frozenset(crules.ROLES)
+
+
+def _amount_class(amount: Decimal, target: Decimal | None, t: Thresholds, source: str = "") -> Verdict:
+    return rules.amount_class(amount, target, t=t, source=source)
+
+
+def _weighted(fen: int, rate: int) -> Decimal:
+    """rules.weighted_amount of an amount in whole fen: amount × rate / 100, half-up (away from zero) to the fen."""
+    weighted, rest = divmod(abs(fen) * rate, 100)
+    weighted += rest >= 50
+    return from_fen(-weighted if fen < 0 else weighted)
 
 
 def _layer(verdict: Verdict) -> tuple[Verdict, bool]:

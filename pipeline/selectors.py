@@ -1,20 +1,19 @@
 """Set-based reads of a region's projects for the funnel and the analysis."""
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, TextField, Value, When,
+    BigIntegerField, Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, TextField, Value, When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf, Round
 
 from customers import rules as crules
 from customers import selectors as csel
 from customers.models import Customer, CustomerStanding, Product
-from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, analyse_projects
+from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, ProjectRow, analyse_projects
 from pipeline.choices import Conclusion
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
 from pipeline import rules
@@ -23,27 +22,24 @@ from tsm.lib.thresholds import Verdict
 from teams import permissions
 from teams.models import User
 from tsm.lib import cache
-from tsm.lib.jsonlists import parse_list
+from tsm.lib.bulk import gc_paused
+from tsm.lib.raw import raw_rows
 
 
-def open_project_rows(region, projects=None) -> list[dict]:
+def open_project_rows(region, projects=None) -> list[tuple]:
+    """The open projects as the driver gives them (pipeline.analysis.ProjectRow):
+    the amount in whole fen (exact on PostgreSQL; SQLite's float of a 2-place
+    amount rounds to its fen), the close date as ISO text and the evidence as
+    JSON text — a region has a few hundred of each, read once each by the
+    analysis, rather than a converter per row."""
     qs = projects if projects is not None else Project.objects.filter(region=region)
-    rows = list(
+    return raw_rows(
         qs.filter(status=Status.OPEN)
         .order_by()  # callers sort; a text sort of 20,000 codes is not free
-        .values("id", "code", "name", "customer_id", "product_id", "owner_id", "amount", "expected_close",
-                "status", "tariff_effect", "kill_degree", evidence_text=Cast("evidence", TextField()))
+        .values_list("id", "code", "name", "customer_id", "product_id", "owner_id",
+                     Cast(Round(F("amount") * Value(100)), BigIntegerField()), Cast("expected_close", TextField()),
+                     "status", "tariff_effect", "kill_degree", Cast("evidence", TextField()))
     )
-    for row in rows:
-        # Only the catalogue's codes count: a code typed into the admin that
-        # is not E1–E12 must not stop the region's analysis.
-        row["evidence"] = _known(parse_list(row.pop("evidence_text")))
-    return rows
-
-
-@functools.cache
-def _known(codes: tuple) -> tuple:
-    return tuple(code for code in codes if code in EVIDENCE)
 
 
 def evidence_wording() -> dict[str, str]:
@@ -141,29 +137,21 @@ def _analyse(region, as_of, *, t, rows, targets: RevenueTargets, value_classes, 
     """The rules of pipeline.analysis over `rows`: every open project of the
     region, or (project_ids) a few, whose customers' contacts are read here."""
     if contacts is None:
-        contacts = csel.contact_rows(region, customer_ids={r["customer_id"] for r in rows})
-    customer_contacts: dict[int, list[int]] = defaultdict(list)
-    for c in contacts:
-        customer_contacts[c["customer_id"]].append(c["id"])
+        contacts = csel.contact_rows(region, customer_ids={r[ProjectRow.customer_id] for r in rows})
     snapshots = recent_snapshots(region, as_of, max(t.stagnant_weeks, 2) + 1, project_ids=project_ids)
     return analyse_projects(
-        projects=rows,
-        value_classes=value_classes,
-        owner_targets=targets.for_amount_class, target_source=targets.source,
-        contact_roles={c["id"]: c["roles"] or [] for c in contacts},
-        customer_contacts=customer_contacts,
-        links=project_contact_links(region, project_ids=project_ids),
-        snapshots=snapshots if project_ids is None else {pid: [] for pid in project_ids} | snapshots,
-        as_of=as_of, t=t,
+        projects=rows, value_classes=value_classes, owner_targets=targets.for_amount_class,
+        target_source=targets.source, contacts=contacts,
+        links=project_contact_links(region, project_ids=project_ids), snapshots=snapshots, as_of=as_of, t=t,
     )
 
 
 def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> ProjectAnalysis:
     customers = customers or csel.customer_analysis(region, as_of)
     targets = revenue_targets(region, as_of)
-    projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region),
-                        targets=targets, value_classes=_value_classes(customers),
-                        contacts=customers.contacts)
+    with gc_paused():
+        projects = _analyse(region, as_of, t=customers.thresholds, rows=open_project_rows(region), targets=targets,
+                            value_classes=_value_classes(customers), contacts=customers.contacts)
     done = revenue_done(region, as_of, targets) if targets.amounts else {}
     return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets.amounts, year_to_date=done)
 
@@ -184,7 +172,7 @@ def projects_judged(region, as_of: dt.date, project_ids, *,
     if not project_ids:
         return {}
     rows = open_project_rows(region, Project.objects.filter(pk__in=project_ids))
-    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r["customer_id"] for r in rows})
+    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
                          .values_list("customer_id", "value_class"))
     if targets is None:
         targets = revenue_targets(region, as_of)

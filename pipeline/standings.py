@@ -24,6 +24,7 @@ from pipeline import selectors as sel
 from pipeline.models import Project, ProjectStanding, Status
 from teams.models import Region
 from customers.models import CustomerCell, CustomerStanding
+from tsm.lib.bulk import gc_paused
 from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
@@ -85,8 +86,9 @@ def region_results_refresh(region, today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     region.refresh_from_db(fields=["results_wanted", "data_version"])
     wanted, version = region.results_wanted, region.data_version
-    customers = csel.compute_customer_analysis(region, today)
-    projects = sel.compute_project_analysis(region, today, customers=customers)
+    with gc_paused():  # tsm.lib.bulk
+        customers = csel.compute_customer_analysis(region, today)
+        projects = sel.compute_project_analysis(region, today, customers=customers)
     with transaction.atomic():
         customer_standings_write(region=region, analysis=customers, version=version)
         project_standings_write(region=region, as_of=today, results=projects.projects, full=True, version=version)

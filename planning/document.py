@@ -27,13 +27,12 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors as csel
 from customers.analysis import CLASS_ORDER, class_summary_of, class_summary_per_product_of
-from customers.models import Contribution, Product
+from customers.models import Product
 from customers.rules import CONTRIBUTION_CLASS_LABELS, value_fit
 from customers import rules as crules
 from pipeline import rules as prules
@@ -169,13 +168,7 @@ def plan_content(plan: Plan) -> dict:
 
 def _base_by_product(region, period) -> dict[int, dict]:
     """product id -> base-period revenue, cost and arrears in its last month (one GROUP BY)."""
-    rows = (Contribution.objects.filter(region=region, month__gte=period.start, month__lte=period.end)
-            .values("product_id")
-            .annotate(revenue=Coalesce(Sum("revenue"), csel.ZERO), cost=Coalesce(Sum("cost"), csel.ZERO),
-                      arrears=Coalesce(Sum("arrears", filter=Q(month=period.end)), csel.ZERO))
-            .order_by())
-    return {r["product_id"]: {"revenue": csel._money(r["revenue"]), "cost": csel._money(r["cost"]),
-                              "arrears": csel._money(r["arrears"])} for r in rows}
+    return csel.sums_by_product(region, period)
 
 
 def _parts(plan) -> list[dict]:

@@ -60,3 +60,12 @@ def test_a_fully_scored_customer_without_an_owner_is_not_missing_scores(region_a
     check = missing_scores_check(compute(region_a, dt.date(2026, 11, 27)).customers.values())
     assert check.rows == (("未分类", 1, 2),)  # one of the two customers lacks scores
     assert "2 个客户中 1 个" in check.reason
+
+
+def test_reading_no_customers_asks_nothing(region_a, django_assert_num_queries):
+    from customers.selectors import contact_rows, customer_rows
+
+    Customer.objects.create(region=region_a, code="C1", name="客户")
+    with django_assert_num_queries(0):  # an empty filter: no query, no rows (tsm.lib.raw)
+        assert contact_rows(region_a, customer_ids=set()) == []
+        assert customer_rows(region_a, Customer.objects.filter(pk__in=[])) == []

@@ -11,6 +11,11 @@ def to_fen(value) -> Decimal:
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def from_fen(fen: int) -> Decimal:
+    """Whole fen (an exact integer, as a region's sums are read) as yuan to 2 places: 12345 -> 123.45."""
+    return Decimal(fen) * FEN  # exact: the same digits, two places
+
+
 def parse_money(raw) -> Decimal:
     """Parse a cell into a Decimal of fen. Raises ValueError with a reason."""
     if raw is None:

@@ -35,6 +35,116 @@ class Verdict(_ValueReason):
         return cls(choice.value, reason, choice.label)
 
 
+class LazyVerdict(Verdict):
+    """A verdict whose value is known and whose reason (and label) the rule
+    that defines it writes when first read: `write(*args)` is the pure rule
+    (or a shim calling it with the same inputs), and must give this value.
+
+    A region judged column-wise knows every customer's and project's values
+    at once; the sentences are read for the rows a page shows. Everywhere
+    else it is a Verdict: compared, hashed, unpacked, pickled and shown as
+    (value, reason), its reason and label the rule's own. (The tuple holds
+    (value, None, write, args): code reading a tuple's slots directly, as the
+    C JSON encoder does, must take `.reason`.)"""
+
+    def __new__(cls, value, write, args=()):
+        return tuple.__new__(cls, (value, None, write, args))
+
+    def _written(self) -> Verdict:
+        try:
+            return self.__dict__["_verdict"]
+        except KeyError:
+            pass
+        value, _, write, args = tuple.__iter__(self)
+        written = write(*args)
+        if repr(written.value) != repr(value):  # the same value, type and spelling
+            raise AssertionError(f"{write.__qualname__}{args!r} gives {written.value!r}, judged {value!r}")
+        self.__dict__["_verdict"] = written
+        return written
+
+    @property
+    def reason(self) -> str:
+        return self._written().reason
+
+    @property
+    def label(self):
+        return self._written().label
+
+    def _pair(self) -> tuple:
+        return tuple.__getitem__(self, 0), self._written().reason
+
+    def __len__(self):
+        return 2
+
+    def __iter__(self):
+        return iter(self._pair())
+
+    def __getitem__(self, index):
+        return self._pair()[index]
+
+    def __contains__(self, item):
+        return item in self._pair()
+
+    def __eq__(self, other):
+        return self._pair() == other
+
+    def __ne__(self, other):
+        return self._pair() != other
+
+    def __lt__(self, other):
+        return self._pair() < other
+
+    def __le__(self, other):
+        return self._pair() <= other
+
+    def __gt__(self, other):
+        return self._pair() > other
+
+    def __ge__(self, other):
+        return self._pair() >= other
+
+    def __hash__(self):
+        return hash(self._pair())
+
+    def __add__(self, other):
+        return self._pair() + other
+
+    def __radd__(self, other):
+        return other + self._pair()
+
+    def __mul__(self, n):
+        return self._pair() * n
+
+    __rmul__ = __mul__
+
+    def __repr__(self):
+        value, reason = self._pair()
+        return f"Verdict(value={value!r}, reason={reason!r})"
+
+    def count(self, item):
+        return self._pair().count(item)
+
+    def index(self, *args):
+        return self._pair().index(*args)
+
+    def _asdict(self):
+        return dict(zip(self._fields, self._pair()))
+
+    def _replace(self, **changes):
+        return self._written()._replace(**changes)
+
+    def __reduce__(self):
+        # Pickled as it is: unwritten if it was (a cached analysis stays lazy).
+        return _lazy_verdict, (*tuple.__iter__(self), self.__dict__.get("_verdict"))
+
+
+def _lazy_verdict(value, _none, write, args, written):
+    verdict = LazyVerdict(value, write, args)
+    if written is not None:
+        verdict.__dict__["_verdict"] = written
+    return verdict
+
+
 @dataclass(frozen=True)
 class Thresholds:
     # §3.1 customer contribution
