@@ -16,6 +16,13 @@ prints for the full plan PDF and the executive summary:
 Targets: full ≤ 10 s and summary ≤ 3 s warm; outside ≤ 50 % of WeasyPrint.
 
     .venv/bin/python bench/plan_bench.py [--runs 3]
+
+With --region CODE it times one full plan of an existing region instead
+(e.g. the 5,000-customer region analysis_bench.py builds:
+`DATABASE_URL=sqlite:///bench/out/analysis.sqlite3 bench/plan_bench.py
+--region BENCH`): its results stored, a draft for next year split by
+product, the PDF rendered; wall time and peak memory (target ≤ 60 s,
+≤ 1.5 GB).
 """
 
 import argparse
@@ -29,7 +36,40 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 
 
-def setup():
+def large(code: str) -> None:
+    """One full plan PDF of an existing (large) region: time and peak memory."""
+    import resource
+
+    from django.utils import timezone
+
+    from pipeline.standings import region_results_refresh
+    from planning import plan_services, revenue
+    from planning.chart_export import stop_server
+    from planning.document import plan_content
+    from planning.models import Plan
+    from planning.pdf import render_pdf
+    from teams.models import Region
+
+    region = Region.objects.get(code=code)
+    today = timezone.localdate()
+    _, stored = timed(lambda: region_results_refresh(region, today))
+    period = str(today.year + 1)
+    Plan.objects.filter(region=region, period=period).delete()
+    plan = plan_services.plan_create(region=region, period=period, today=today)
+    revenue.total_set(plan=plan, value="900000000")
+    parts, split = timed(lambda: revenue.suggestion_adopt(plan=plan, mode="product"))
+    plan.refresh_from_db()
+    content, built = timed(lambda: plan_content(plan))
+    pdf, rendered = timed(lambda: render_pdf(content, kind="plan", draft=True))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"region {code}: {region.customers.count():,} customers; results stored {stored:.1f} s; "
+          f"split {parts:,} parts {split:.1f} s")
+    print(f"full plan: content {built:.1f} s + PDF {rendered:.1f} s = {built + rendered:.1f} s (target ≤ 60 s), "
+          f"{len(pdf):,} bytes, peak RSS {peak:,.0f} MB (target ≤ 1,536 MB)")
+    stop_server()
+
+
+def setup(demo: bool = True):
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{OUT / 'plan.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsm.settings")
@@ -43,7 +83,7 @@ def setup():
     call_command("migrate", verbosity=0)
     from teams.models import Region
 
-    if not Region.objects.filter(code="DEMO").exists():
+    if demo and not Region.objects.filter(code="DEMO").exists():
         t = time.perf_counter()
         call_command("load_demo", verbosity=0)
         print(f"load_demo: {time.perf_counter() - t:.1f} s")
@@ -104,8 +144,11 @@ def one(plan, kind, cached=False):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--region", help="time one full plan of this existing region instead of the demo's")
     args = parser.parse_args()
-    setup()
+    setup(demo=not args.region)
+    if args.region:
+        return large(args.region)
     plan = demo_plan()
     print(f"plan {plan} ({plan.get_status_display()}), {plan.region.customers.count()} customers")
     rows = []
