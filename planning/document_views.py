@@ -30,11 +30,20 @@ FRAGMENT_SECTION = "planning/document/section_form.html"
 FRAGMENT_ANSWER = "planning/document/answer_form.html"
 
 
-def _readable(request, region, period):
+def _shown(request, region, period) -> tuple:
+    """(plan, the content this reader reads): the live plan while it is a
+    draft they may read (its director's), else a frozen version — the
+    submitted or approved one once the plan has left the draft, the approved
+    one while a revision of it is drafted — so what executives read is what
+    was submitted, never a draft nor data that moved since."""
     plan = plan_for(request, region, period)
-    if not permissions.can_read_plan(request.user, plan.region, plan.status):
-        raise Http404("plan")
-    return plan
+    if permissions.can_read_plan(request.user, plan.region, plan.status):
+        if sel.is_draft(plan):
+            return plan, None
+        return plan, plan.versions.order_by("-number").first()
+    if plan.approved_version_id:
+        return plan, plan.approved_version
+    raise Http404("plan")
 
 
 def _can_edit(user, plan) -> bool:
@@ -79,11 +88,13 @@ def _problems(content) -> list[dict]:
     return next(s for s in content["sections"] if s["key"] == "swot")["data"]["problems"]
 
 
-def _document_context(request, plan, *, failed: tuple[str, dict] | None = None) -> dict:
-    """The page's context; `failed` is (section key, its form context) of a refused save, shown with its message."""
-    content = plan_content(plan)
-    context = {"region": plan.region, "plan": plan, "doc": content, "charts": chart_markup(content),
-               "can_edit": _can_edit(request.user, plan)}
+def _document_context(request, plan, *, failed: tuple[str, dict] | None = None, version=None) -> dict:
+    """The page's context; `failed` is (section key, its form context) of a
+    refused save, shown with its message; `version`: a frozen version's
+    content instead of the live plan's."""
+    content = version.content if version is not None else plan_content(plan)
+    context = {"region": plan.region, "plan": plan, "version": version, "doc": content,
+               "charts": chart_markup(content), "can_edit": version is None and _can_edit(request.user, plan)}
     if context["can_edit"]:
         edit = {}
         for key in TEXT_KEYS:
@@ -103,20 +114,21 @@ def document(request, region, period):
     """The plan document as of its date: the nine sections of §6.2 from the
     data, and (for the director, in a draft) each section's text and the
     answers of 问题分析 to write."""
-    plan = _readable(request, region, period)
+    plan, version = _shown(request, region, period)
     freshness = results_ensure(plan.region, timezone.localdate())
-    context = _document_context(request, plan)
-    context["updating"] = freshness.updating
+    context = _document_context(request, plan, version=version)
+    context["updating"] = freshness.updating and version is None
     return render(request, "planning/document/page.html", context)
 
 
 def summary(request, region, period):
     """The executive summary: 计划摘要's figures, the five classes, the funnel, the SWOT actions, the top risks."""
-    plan = _readable(request, region, period)
-    results_ensure(plan.region, timezone.localdate())
-    content = plan_content(plan)
+    plan, version = _shown(request, region, period)
+    if version is None:
+        results_ensure(plan.region, timezone.localdate())
+    content = version.content if version is not None else plan_content(plan)
     return render(request, "planning/document/summary_page.html", {
-        "region": plan.region, "plan": plan, "doc": content, "charts": chart_markup(content)})
+        "region": plan.region, "plan": plan, "version": version, "doc": content, "charts": chart_markup(content)})
 
 
 def _editable_plan(request, region, period):

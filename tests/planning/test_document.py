@@ -417,3 +417,17 @@ def test_the_document_figures_are_drawn_from_the_content(world):
     assert sum(figures["funnel"]["data"][0]["x"]) == 5  # projects by layer
     classes = dict(zip(figures["classes"]["data"][0]["x"], figures["classes"]["data"][0]["y"]))
     assert classes["肥羊"] == 2 and "未分类" not in classes  # an empty 未分类 is left out
+
+
+def test_once_submitted_readers_read_the_frozen_version_not_the_moving_data(client_for, world, executive, director):
+    """The document and its summary show what was submitted: live texts
+    changed afterwards (by a later revision, say) do not reach the page."""
+    from planning.models import Plan, PlanStatus, PlanVersion
+
+    PlanVersion.objects.create(plan=world, number=1, as_of=world.as_of, content=document.plan_content(world),
+                               status=PlanStatus.SUBMITTED)
+    Plan.objects.filter(pk=world.pk).update(status=PlanStatus.SUBMITTED, sections={"summary": "提交之后才写的字"})
+    for who in (executive, director):
+        for name in ("plan_document", "plan_summary"):
+            page = client_for(who).get(reverse(name, args=["A", world.period])).content.decode()
+            assert "第 1 版" in page and "提交之后才写的字" not in page, (who, name)
