@@ -50,6 +50,7 @@ from planning.plan_data import plan_data
 from planning import revenue
 from teams.models import Role, User
 from tsm.lib.periods import base_period
+from tsm.lib.xlsx import sheets_xlsx
 
 # What the director's text of a section is for (the form's label).
 SECTION_PROMPTS = {
@@ -492,3 +493,40 @@ def compare(old: dict, new: dict) -> list[dict]:
             out.append({"key": s["key"], "title": s["title"], "text_changed": text_changed,
                         "old_text": before.get("text") or "", "new_text": s.get("text") or "", "changes": changes})
     return out
+
+
+# --- the appendix: the long lists in full ----------------------------------------------------------------------
+
+
+def appendix_xlsx(plan: Plan) -> bytes:
+    """附录: what the document lists only in part — every open project's
+    sales activity, every overdue project, every customer whose value and
+    contribution classes do not fit — and the revenue target's whole
+    decomposition, as a workbook. A submission freezes it with the version."""
+    region = plan.region
+    projects = psel.standings(region)
+    customers = csel.standings(region)
+    names = {u.pk: _person(u) for u in User.objects.filter(regions=region, role__in=[Role.DIRECTOR, Role.MANAGER])}
+    sales = (projects.order_by(_CONCLUSION_RANK, "expected_close", "code")
+             .values_list("code", "project__name", "customer__code", "customer__name", "owner_id", "layer",
+                          "expected_close", "amount", "conclusion", "tactic", "overdue"))
+    sales_rows = [[code, name, customer_code, customer_name, names.get(owner, ""), str(prules.LAYER_LABELS[layer]),
+                   close.isoformat(), Decimal(amount), str(prules.CONCLUSION_LABELS[conclusion]),
+                   str(prules.TACTIC_LABELS[tactic]), overdue]
+                  for code, name, customer_code, customer_name, owner, layer, close, amount, conclusion, tactic, overdue
+                  in sales]
+    misfits = [[s["code"], s["name"], str(crules.VALUE_CLASS_LABELS[s["value_class"]]),
+                str(CONTRIBUTION_CLASS_LABELS[s["contribution_class"]]),
+                value_fit(s["value_class"], s["contribution_class"]).reason]
+               for s in selectors.misfits(customers).values("code", "name", "value_class", "contribution_class")]
+    parts = [[p["manager"], p["month"], p["product"] or "", p["project"] or "", Decimal(p["amount"])]
+             for p in plan_data(plan)["decomposition"]]
+    return sheets_xlsx([
+        (str(_("销售活动")), [str(h) for h in (
+            _("项目编码"), _("项目"), _("客户编码"), _("客户"), _("负责人"), _("漏斗位置"), _("预计成交日"),
+            _("金额（元）"), _("结论动作"), _("战法"), _("逾期"))], sales_rows),
+        (str(_("价值与贡献不符")), [str(h) for h in (
+            _("客户编码"), _("客户"), _("价值类别"), _("贡献类别"), _("理由"))], misfits),
+        (str(_("目标分解")), [str(h) for h in (
+            _("客户经理"), _("月份"), _("产品"), _("项目"), _("金额（元）"))], parts),
+    ])

@@ -9,4 +9,5 @@ urlpatterns = [
     path("document/sections/<str:key>/", document_views.section_save, name="plan_section_save"),
     path("document/answers/", document_views.answer_save, name="plan_answer_save"),
     path("summary/", document_views.summary, name="plan_summary"),
+    path("appendix.xlsx", document_views.appendix, name="plan_appendix"),
 ]

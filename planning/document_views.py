@@ -7,8 +7,10 @@ Who writes: the region's director, while the plan is a draft (or returned).
 A section's text is saved at its own version: a stale save answers 409
 with the section's form as it is now (htmx) or the page with the message."""
 
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +23,7 @@ from pipeline.standings import results_ensure
 from planning import charts, document_services
 from planning import plan_selectors as sel
 from planning.access import plan_for, plan_for_director
-from planning.document import CAPITAL, SECTION_PROMPTS, TEXT_KEYS, plan_content
+from planning.document import CAPITAL, SECTION_PROMPTS, TEXT_KEYS, appendix_xlsx, plan_content
 from planning.document_forms import AnswerForm, CapitalForm, SectionTextForm
 from teams import permissions
 from tsm.lib.versions import StaleEdit
@@ -129,6 +131,22 @@ def summary(request, region, period):
     content = version.content if version is not None else plan_content(plan)
     return render(request, "planning/document/summary_page.html", {
         "region": plan.region, "plan": plan, "version": version, "doc": content, "charts": chart_markup(content)})
+
+
+def appendix(request, region, period):
+    """附录 as a workbook: a frozen version's as it was submitted, else the live draft's."""
+    plan, version = _shown(request, region, period)
+    if version is not None and version.appendix is not None:
+        data = bytes(version.appendix)
+    else:
+        if version is None:
+            results_ensure(plan.region, timezone.localdate())
+        data = appendix_xlsx(plan)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    number = f"-v{version.number}" if version is not None else ""
+    response["Content-Disposition"] = (f"attachment; filename*=UTF-8''"
+                                       f"{quote(f'{plan.region.code}-{plan.period}{number}-附录.xlsx')}")
+    return response
 
 
 def _editable_plan(request, region, period):

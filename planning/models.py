@@ -299,6 +299,8 @@ class PlanVersion(models.Model):
     as_of = models.DateField()
     content = models.JSONField()
     pdf = models.BinaryField(null=True, blank=True)
+    # 附录 (planning.document.appendix_xlsx): the long lists in full, frozen with the content.
+    appendix = models.BinaryField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                      related_name="+")

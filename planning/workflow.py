@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning import notify, rules
-from planning.document import SECTION_TITLES, plan_content
+from planning.document import SECTION_TITLES, appendix_xlsx, plan_content
 from planning.models import Plan, PlanStatus, PlanVersion
 from planning.pdf_services import version_pdf_request
 from planning.plan_selectors import plan_facts
@@ -80,7 +80,8 @@ def plan_submit(*, plan: Plan, user) -> PlanVersion:
         plan.status = PlanStatus.SUBMITTED
         last = PlanVersion.objects.filter(plan=plan).order_by("-number").values_list("number", flat=True).first()
         version = PlanVersion.objects.create(plan=plan, number=(last or 0) + 1, as_of=plan.as_of,
-                                             content=plan_content(plan), status=PlanStatus.SUBMITTED,
+                                             content=plan_content(plan), appendix=appendix_xlsx(plan),
+                                             status=PlanStatus.SUBMITTED,
                                              submitted_by=user)
         notify.plan_submitted(version)
     return version

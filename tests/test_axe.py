@@ -38,7 +38,7 @@ NOT_PAGES = {
     "revenue_total", "revenue_propose", "revenue_adopt", "revenue_row", "revenue_sign", "revenue_xlsx",
     "plan_indicator_confirm", "plan_indicator_responsible", "plan_target_add",
     "plan_target_edit", "plan_target_delete", "plan_section_save", "plan_answer_save",
-    "plan_submit", "plan_approve", "plan_return", "plan_revise",
+    "plan_submit", "plan_approve", "plan_return", "plan_revise", "plan_appendix",
     "api_plan", "api_token_revoke",
     # the PDF: posts, the file itself, and a version's PDF (a redirect to the file or its progress page)
     "plan_pdf_preview", "plan_pdf_retry", "plan_pdf_file", "version_pdf", "version_summary_pdf",

@@ -61,6 +61,8 @@ CASES = {
     # executive, not the managers); the director writes a section's text and answers 问题分析.
     "plan_document": Case(ok={"director", "administrator"}, kwargs=lambda w: _plan_kwargs()),
     "plan_summary": Case(ok={"director", "administrator"}, kwargs=lambda w: _plan_kwargs()),
+    # 附录 of the approved 2025 plan: its frozen workbook, read by whoever reads the region's approved plans
+    "plan_appendix": Case(ok=REGION_A_READERS, kwargs=lambda w: {"region": "A", "period": "2025"}),
     "plan_section_save": _director_post(kwargs=lambda w: {**_plan_kwargs(), "key": "summary"},
                                         data={"text": "主要策略变化", "version": "0"}),
     "plan_answer_save": _director_post(kwargs=lambda w: _plan_kwargs(), data={"key": "check:needs", "text": "补齐"}),

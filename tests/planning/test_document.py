@@ -431,3 +431,33 @@ def test_once_submitted_readers_read_the_frozen_version_not_the_moving_data(clie
         for name in ("plan_document", "plan_summary"):
             page = client_for(who).get(reverse(name, args=["A", world.period])).content.decode()
             assert "第 1 版" in page and "提交之后才写的字" not in page, (who, name)
+
+
+def test_the_appendix_lists_every_open_project_and_is_frozen_at_submission(client_for, world, director, executive):
+    """附录: the long lists in full (the document names at most SALES_MAX
+    projects); a submission freezes the workbook with the version."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from pipeline.models import ProjectStanding
+    from planning.models import PlanVersion
+
+    def sheets(response) -> dict:
+        wb = load_workbook(io.BytesIO(response.content))
+        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+    url = reverse("plan_appendix", args=["A", world.period])
+    live = sheets(client_for(director).get(url))
+    assert list(live) == ["销售活动", "价值与贡献不符", "目标分解"]
+    codes = sorted(r[0] for r in live["销售活动"][1:])
+    assert codes == sorted(ProjectStanding.objects.filter(project__region=world.region).values_list("code", flat=True))
+    assert live["销售活动"][0][:3] == ["项目编码", "项目", "客户编码"]
+    assert client_for(executive).get(url).status_code == 404  # a draft's
+
+    version = PlanVersion.objects.create(plan=world, number=1, as_of=world.as_of, content=document.plan_content(world),
+                                         appendix=document.appendix_xlsx(world), status="submitted")
+    world.__class__.objects.filter(pk=world.pk).update(status="submitted")
+    frozen = client_for(executive).get(url)
+    assert frozen.status_code == 200 and frozen.content == bytes(version.appendix)
+    assert "v1" in frozen["Content-Disposition"]

@@ -2,6 +2,8 @@
 transition and refusal, frozen content, a revision keeping the approved
 version standing, the pages, 待办 and the mail of each event."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -45,6 +47,11 @@ def test_submit_freezes_version_one_with_the_plans_content(plan, director):
                                                                                      plan.as_of)
     assert _status(plan) == "submitted"
     assert version.content["period"] == "2027" and version.content["data"]["revenue_target"] == "1000.00"
+    # 附录 frozen with it: its decomposition sheet holds the plan's one part
+    from openpyxl import load_workbook
+
+    parts = list(load_workbook(io.BytesIO(bytes(version.appendix)))["目标分解"].iter_rows(values_only=True))
+    assert [row[-1] for row in parts[1:]] == [1000]
 
 
 def test_submit_refused_with_every_blocker_and_nothing_written(region_a, director):

@@ -23,9 +23,21 @@ def as_text(cell) -> None:
 
 
 def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return sheets_xlsx([(title, headers, rows)])
+
+
+def sheets_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A workbook of (title, headers, rows) sheets, in order."""
     wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        _fill(wb.create_sheet(title[:31]), headers, rows)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _fill(ws, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
     ws.append(list(headers))
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
@@ -43,9 +55,6 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> 
     for c, header in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(c)].width = max(10, min(40, len(str(header)) * 2 + 4))
     ws.freeze_panes = "A2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def xlsx_response(filename: str, title: str, headers, rows):
