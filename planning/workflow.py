@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from planning import notify, rules
 from planning.document import SECTION_TITLES, appendix_xlsx, plan_content
-from planning.models import Plan, PlanStatus, PlanVersion
+from planning.models import Plan, PlanStatus, PlanVersion, RenderKind
 from planning.pdf_services import version_pdf_request
 from planning.plan_selectors import plan_facts
 from planning.services import revenue_targets_hand_down
@@ -166,5 +166,8 @@ def _version_approved(version: PlanVersion) -> None:
     its PDF is asked for — rendered by the worker from the frozen content,
     stored once in version.pdf and served unchanged from then on (DOMAIN
     §6.2). The task is queued in the same transaction (django-tasks-db), so
-    an approval that rolls back leaves no rendering behind."""
+    an approval that rolls back leaves no rendering behind. The executive
+    summary is queued right after it: the worker renders it with the plan's
+    charts still in its cache, and it is ready for those who read only that."""
     version_pdf_request(version=version)
+    version_pdf_request(version=version, kind=RenderKind.SUMMARY)

@@ -219,11 +219,12 @@ def test_approval_queues_the_versions_pdf_and_a_return_does_not(plan, director, 
     assert PlanRender.objects.count() == 0
     workflow.plan_submit(plan=plan, user=director)
     approved = workflow.plan_approve(plan=plan, user=executive, comment="同意")
-    render = PlanRender.objects.get()
-    assert (render.version_id, render.kind, render.status) == (approved.pk, "plan", "queued")
+    renders = PlanRender.objects.order_by("pk")
+    assert [(r.version_id, r.kind, r.status) for r in renders] == [
+        (approved.pk, "plan", "queued"), (approved.pk, "summary", "queued")]  # the plan first: its charts are cached
     assert approved.pk != version.pk
     # queued on the worker's database queue in the approval's own transaction
-    assert DBTaskResult.objects.filter(task_path__endswith="plan_render_task").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="plan_render_task").count() == 2
 
 
 # --- compare (pure) -------------------------------------------------------------------------------------
