@@ -87,11 +87,12 @@ def plan_for_decider(request, code: str, period: str) -> Plan:
     return plan
 
 
-def version_for(request, code: str, period: str, number: int) -> PlanVersion:
-    """A frozen version of a plan, if the user reads it (can_read_plan_version)."""
+def version_for(request, code: str, period: str, number: int, *, defer: tuple[str, ...] = ()) -> PlanVersion:
+    """A frozen version of a plan, if the user reads it (can_read_plan_version);
+    `defer`: large fields the caller does not read (its content, its PDF)."""
     region = region_for(request, code)
-    version = get_object_or_404(PlanVersion.objects.select_related("plan", "decided_by", "submitted_by"),
-                                plan__region=region, plan__period=period, number=number)
+    version = get_object_or_404(PlanVersion.objects.select_related("plan", "decided_by", "submitted_by")
+                                .defer(*defer), plan__region=region, plan__period=period, number=number)
     if not permissions.can_read_plan_version(request.user, region, version.status):
         raise Http404("version")
     version.plan.region = region
@@ -124,13 +125,3 @@ def pdf_render_for(request, code: str, period: str, token: str) -> PlanRender:
         raise Http404("render")
     render.plan = plan
     return render
-
-
-def pdf_version_for(request, code: str, period: str, number: int) -> PlanVersion:
-    """A frozen version of a plan of a region the user reads a submitted plan of."""
-    plan = _plan_in(request, code, period)
-    version = get_object_or_404(PlanVersion.objects.defer("pdf", "content"), plan=plan, number=number)
-    if not permissions.can_read_plan_version(request.user, plan.region, version.status):
-        raise Http404("version")
-    version.plan = plan
-    return version

@@ -94,7 +94,7 @@ def plan_content(plan: Plan) -> dict:
     texts = plan.sections or {}
     period = base_period(plan.as_of)
     months = rules.plan_months(plan.period)
-    start, end = rules.plan_bounds(plan.period)
+    start, end = prules.plan_period_bounds(plan.period)
     data = plan_data(plan)
     target = Decimal(data["revenue_target"]) if data["revenue_target"] is not None else None
     base = _base_by_product(region, period)
@@ -457,42 +457,6 @@ def _milestones(start, end, text) -> dict:
             "reviews": [{"day": r.day.isoformat(), "kind": r.kind, "label": str(rules.REVIEW_LABELS[r.kind])}
                         for r in reviews],
             "counts": dict(counts)}
-
-
-# --- comparing two contents (the version-compare page) -----------------------------------------------------------
-
-
-def _flatten(value, prefix="") -> dict:
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list):
-        out = {}
-        for i, v in enumerate(value):
-            out.update(_flatten(v, f"{prefix}[{i}]"))
-        return out or {prefix: []}
-    return {prefix: value}
-
-
-def compare(old: dict, new: dict) -> list[dict]:
-    """Per section (in order), what changed between two contents:
-    [{key, title, text_changed, old_text, new_text, changes [{path, old, new}]}] —
-    only the sections with a change; `path` names the datum inside the section's
-    data ('classes[0].count'), a value missing on one side is None."""
-    old_sections = {s["key"]: s for s in old.get("sections", [])}
-    out = []
-    for s in new.get("sections", []):
-        before = old_sections.get(s["key"], {"text": "", "data": {}})
-        a, b = _flatten(before.get("data", {})), _flatten(s.get("data", {}))
-        changes = [{"path": path, "old": a.get(path), "new": b.get(path)}
-                   for path in sorted(set(a) | set(b)) if a.get(path) != b.get(path)]
-        text_changed = (before.get("text") or "") != (s.get("text") or "")
-        if changes or text_changed:
-            out.append({"key": s["key"], "title": s["title"], "text_changed": text_changed,
-                        "old_text": before.get("text") or "", "new_text": s.get("text") or "", "changes": changes})
-    return out
 
 
 # --- the appendix: the long lists in full ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from planning import pdf_services as services
-from planning.access import pdf_render_for, pdf_version_for, plan_for_director
+from planning.access import pdf_render_for, plan_for_director, version_for
 from planning.models import RenderKind, RenderStatus
 
 
@@ -78,7 +78,7 @@ def plan_pdf_file(request, region, period, token):
 
 
 def _version_pdf(request, region, period, number, kind):
-    version = pdf_version_for(request, region, period, number)
+    version = version_for(request, region, period, number, defer=("pdf", "content", "appendix"))
     r = services.version_pdf_request(version=version, kind=kind, user=request.user)
     r.plan = version.plan
     if r.status == RenderStatus.DONE:

@@ -418,16 +418,6 @@ def _fen(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(FEN, ROUND_HALF_UP)
 
 
-def plan_bounds(period: str) -> tuple[date, date]:
-    """First and last day of a plan period: '2027' the year, '2027H1' January–June, '2027H2' July–December."""
-    year = int(period[:4])
-    if period.endswith("H1"):
-        return date(year, 1, 1), date(year, 6, 30)
-    if period.endswith("H2"):
-        return date(year, 7, 1), date(year, 12, 31)
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def plan_months(period: str) -> int:
     """How many months a plan covers: 6 for a half-year, 12 for a year."""
     return 6 if period[4:] in ("H1", "H2") else 12

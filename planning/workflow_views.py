@@ -17,7 +17,7 @@ from planning import workflow_selectors as sel
 from planning.access import plan_for, plan_for_decider, plan_for_director, version_for
 from planning.document import SECTIONS
 from planning.plan_forms import DecisionForm
-from planning.plan_views import _plan_context
+from planning.plan_views import _check, _plan_context
 from planning.versions_compare import compare
 from teams import permissions
 
@@ -47,8 +47,7 @@ def _decide(request, region, period, move):
     plan = plan_for_decider(request, region, period)
     form = DecisionForm(request.POST, sections=SECTIONS)
     try:
-        if not form.is_valid():
-            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        _check(form)
         version = move(plan=plan, user=request.user, **form.service_kwargs())
     except ValidationError as error:
         return _refused(request, plan, error, form)
