@@ -36,8 +36,8 @@ class FunnelFilterForm(forms.Form):
     conclusion = forms.ChoiceField(label="结论动作", required=False, choices=_choices(CONCLUSION_LABELS))
     sort = forms.ChoiceField(label="排序", required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
     page = forms.IntegerField(required=False, min_value=1)
-    per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, empty_value=100,
-                                      choices=[(10, 10), (50, 50), (100, 100), (200, 200)])
+    per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, empty_value=25,
+                                      choices=[(10, 10), (25, 25), (50, 50), (100, 100), (200, 200)])
 
     def __init__(self, *args, managers=(), **kwargs):
         super().__init__(*args, **kwargs)

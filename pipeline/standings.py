@@ -57,17 +57,19 @@ def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool
     return len(rows)
 
 
-def project_standings_rejudge(*, region, project_ids=(), customer_ids=(), as_of: dt.date | None = None) -> dict:
+def project_standings_rejudge(*, region, project_ids=(), customer_ids=(), as_of: dt.date | None = None,
+                              targets=None) -> dict:
     """Judge again the given projects, and every open project of the given
     customers; a project that left the funnel loses its row. Returns the
-    judged projects (their full verdicts)."""
+    judged projects (their full verdicts). `targets`: the region's revenue
+    targets when the caller has read them already."""
     as_of = as_of or timezone.localdate()
     ids = set(project_ids)
     if customer_ids:
         ids |= set(Project.objects.filter(customer_id__in=customer_ids, status=Status.OPEN).values_list("pk", flat=True))
     if not ids:
         return {}
-    results = sel.projects_judged(region, as_of, ids)
+    results = sel.projects_judged(region, as_of, ids, targets=targets)
     ProjectStanding.objects.filter(project_id__in=ids - set(results)).delete()
     project_standings_write(region=region, as_of=as_of, results=results, full=False, version=region.data_version)
     return results

@@ -46,7 +46,7 @@ def funnel(request, region):
     region = region_for(request, region)
     managers = region_managers(region)
     data = request.GET.copy()
-    data.setdefault("per_page", "100")  # shown as selected, so 筛选 keeps the page size
+    data.setdefault("per_page", "25")  # shown as selected, so 筛选 keeps the page size
     form = FunnelFilterForm(data, managers=managers)
     if not form.is_valid():
         return render(request, "pipeline/funnel_bad_filter.html", {"form": form}, status=400)
@@ -126,7 +126,8 @@ def project_evidence(request, region, code):
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     today = timezone.localdate()
-    judged = project_standings_rejudge(region=region, project_ids=[project.pk], as_of=today)
+    targets = psel.revenue_targets(region, today)  # read once: the project's amount class and the funnel's coverage
+    judged = project_standings_rejudge(region=region, project_ids=[project.pk], as_of=today, targets=targets)
     if not request.htmx:
         return redirect(_safe_next(request, request.POST.get("next"), region))
     p = judged[project.pk]
@@ -134,7 +135,7 @@ def project_evidence(request, region, code):
                "next": _safe_next(request, request.POST.get("next"), region), "can_edit_projects": True}
     if request.htmx.target == f"project-{project.code}":
         return render(request, "pipeline/funnel.html#evidence_response", {
-            **context, **psel.names_of([p]), **_funnel_context(region, request.user, region_managers(region), today)})
+            **context, **psel.names_of([p]), **_funnel_context(region, request.user, region_managers(region), today, targets)})
     return render(request, "pipeline/project_evidence.html#panel", context)
 
 
@@ -159,7 +160,11 @@ def _safe_next(request, target, region):
 
 
 def _evidence_form(request, region, project):
-    p = psel.projects_judged(region, timezone.localdate(), [project.pk])[project.pk]
+    if request.htmx:
+        # The boxes only: the row or panel around them shows the verdicts already.
+        p = {"code": project.code, "evidence": [code for code in project.evidence if code in rules.EVIDENCE]}
+    else:
+        p = psel.projects_judged(region, timezone.localdate(), [project.pk])[project.pk]
     template = "pipeline/funnel.html#evidence_form" if request.htmx else "pipeline/project_evidence.html"
     return render(request, template, {
         "region": region, "project": project, "p": p, "levels": LEVELS,

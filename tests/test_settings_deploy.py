@@ -86,3 +86,24 @@ def test_with_debug_on_a_development_key_is_used():
                     DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["dev-only-not-secret-tsm", "False"]
+
+
+def test_the_wsgi_application_is_warm_before_its_first_request_and_holds_no_connection():
+    """Importing tsm.wsgi (what gunicorn's master does, preload_app in
+    gunicorn.conf.py) imports every view and compiles every template, and
+    opens no database connection that the forked workers would share."""
+    code = (
+        "import sys, tsm.wsgi\n"
+        "from django.db import connections\n"
+        "from django.template import engines\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(all(m in sys.modules for m in ('pipeline.views', 'planning.document_views', 'plotly.graph_objects')),"
+        " type(loader).__name__, 'pipeline/funnel.html' in {k.split(':')[0] for k in loader.get_template_cache},"
+        " any(c.connection is not None for c in connections.all()))\n"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in OURS}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **production()},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Loader", "True", "False"]
+    assert (ROOT / "gunicorn.conf.py").read_text().count("preload_app = True") == 1

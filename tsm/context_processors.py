@@ -1,4 +1,6 @@
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Region
@@ -16,7 +18,9 @@ NAVIGATION = [
 ]
 
 
-def _nav(region_code):
+@functools.lru_cache(maxsize=256)
+def _nav(script_prefix, region_code):
+    """The menu of a region (its URLs depend only on the code and the prefix)."""
     out = []
     for label, pages in NAVIGATION:
         items = []
@@ -31,17 +35,30 @@ def _nav(region_code):
 
 
 def navigation(request):
-    """Regions the user may switch between, the A-S-P menu and the money unit (元 / 万元)."""
+    """Regions the user may switch between, the A-S-P menu and the money unit (元 / 万元).
+
+    Read only when a template shows them (the page's frame): an htmx
+    fragment — a funnel row, an evidence form — renders without the query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     match = getattr(request, "resolver_match", None)
     region_code = match.kwargs.get("region") if match else None
-    regions = list(Region.objects.visible_to(user).only("code", "name"))
-    current = next((r for r in regions if r.code == region_code), None)
+
+    @functools.cache
+    def regions():
+        return list(Region.objects.visible_to(user).only("code", "name"))
+
+    @functools.cache
+    def current():
+        return next((r for r in regions() if r.code == region_code), None)
+
+    def menu():
+        return _nav(get_script_prefix(), current().code) if current() else []
+
     return {
-        "nav_regions": regions,
+        "nav_regions": regions,  # a template calls them when it reads them
         "nav_region": current,
-        "nav_menu": _nav(current.code) if current else [],
+        "nav_menu": menu,
         "money_unit": request.session.get("money_unit", "yuan"),
     }

@@ -188,7 +188,7 @@ def test_a_tick_judges_only_its_project_again(client_for, director, manager_a1, 
     before = {s.pk: (s.win_rate, s.as_of, s.version) for s in ProjectStanding.objects.filter(region=region_a)}
     # named in tests/pipeline/test_evidence.py (TICK_QUERIES + FUNNEL_QUERIES) — the same for
     # 3 customers or 60
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(22):
         response = client.post(f"/r/A/projects/{project.code}/evidence/", {"code": "E1", "ticked": "true"},
                                 headers={"HX-Request": "true", "HX-Target": f"project-{project.code}"})
     assert response.status_code == 200 and "0%" in response.content.decode()
@@ -259,14 +259,15 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     client.get("/r/A/funnel/")  # the first visit stores the region's results
     # session, user, region + settings, managers; hare/rat counts per owner, coverage counts,
     # missing scores per class (three GROUP BYs over the stored results); customers with an open
-    # project and those whose needs are not all written (one aggregate), the first of them named; nav regions
-    with django_assert_num_queries(10):
+    # project and those whose needs are not all written (one aggregate), the first of them named
+    # (a fragment: the navigation's regions are not read)
+    with django_assert_num_queries(9):
         checks = client.get("/r/A/checks/", headers={"HX-Request": "true"})
     assert checks.status_code == 200  # no needs written: every customer counted, at most 50 named
     assert f"{n_customers} 个有进行中项目的客户中 {n_customers} 个未写全" in checks.content.decode()
     assert checks.content.decode().count('/#needs">') == min(n_customers, 50)
     # session, user, region + settings, the customer, its open projects' ids; the projects
-    # judged: rows, value class, targets, contacts, snapshots, links; names (2); its closed projects; nav regions
-    with django_assert_num_queries(15):
+    # judged: rows, value class, targets, contacts, snapshots, links; names (2); its closed projects
+    with django_assert_num_queries(14):
         response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content.decode().count("<strong>") == 2
