@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -28,6 +29,7 @@ from pipeline.rules import FUNNEL_SLOGAN, LEVELS
 from pipeline.services import project_evidence_apply, project_evidence_toggle
 from pipeline.standings import project_standings_rejudge, results_ensure
 from teams import permissions
+from tsm.lib.urls import links
 from teams.access import region_for
 from teams.selectors import region_managers
 from tsm.lib.xlsx import xlsx_response
@@ -63,11 +65,22 @@ def funnel(request, region):
     judged = psel.projects_judged(region, today, [s.pk for s in page.object_list], targets=targets)
     page.object_list = [judged[s.pk] for s in page.object_list if s.pk in judged]
     return render(request, "pipeline/funnel.html", {
+        **_row_links(request, region, page.object_list, None),
         "region": region, "form": form, "page": page, "slogan": FUNNEL_SLOGAN, "levels": LEVELS,
         "evidence": psel.evidence_wording(), "as_of": today, "freshness": freshness,
         "can_edit_projects": permissions.can_add_projects_in(request.user, region),
         **psel.names_of(page.object_list), **_funnel_context(region, request.user, managers, today, targets),
     })
+
+
+def _row_links(request, region, projects, next_url) -> dict:
+    """Each shown row's links (tsm.lib.urls: each pattern reversed once a
+    page), and where its 编辑 / 关闭 come back to."""
+    return {"row_links": links(ROW_LINKS, [p.code for p in projects], region=region.code),
+            "back": quote(next_url or request.get_full_path(), safe="/")}  # as |urlencode quotes
+
+
+ROW_LINKS = ["project_edit", "project_close", "project_evidence"]
 
 
 def _funnel_context(region, user, managers, today, targets=None):
@@ -135,7 +148,7 @@ def project_evidence(request, region, code):
                "next": _safe_next(request, request.POST.get("next"), region), "can_edit_projects": True}
     if request.htmx.target == f"project-{project.code}":
         return render(request, "pipeline/funnel.html#evidence_response", {
-            **context, **psel.names_of([p]), **_funnel_context(region, request.user, region_managers(region), today, targets)})
+            **context, **psel.names_of([p]), **_row_links(request, region, [p], context["next"]), **_funnel_context(region, request.user, region_managers(region), today, targets)})
     return render(request, "pipeline/project_evidence.html#panel", context)
 
 
