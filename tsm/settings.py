@@ -127,6 +127,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form templates, with the <select> written in Python (tsm.lib.forms).
+FORM_RENDERER = "tsm.lib.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
