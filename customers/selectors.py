@@ -260,6 +260,29 @@ def standings(region, user=None):
     return qs if scope is None else qs.filter(owner_id=scope)
 
 
+def region_sums(region) -> dict:
+    """The whole region's customer totals, class sums, per-product class sums
+    and the products with a matrix cell: what 客户贡献分析 summarises for a
+    director or an executive. Contribution classes, revenue, profit and the
+    cells are written by the whole region's judgement alone (a score, a
+    contact or a new owner rewrites other columns), so these are kept in the
+    cache under that judgement: the stored results' as-of date and build, and
+    the thresholds — a tick or a score leaves them, an import or a new day
+    moves them on. Four set-based queries over the region when computed."""
+    key = cache.key("customer-sums", region_pk=region.pk, version=region.customers_built,
+                    as_of=region.customers_as_of or dt.date.min, thresholds=region.thresholds())
+    return cache.get_or_compute(key, lambda: sums_of(standings(region)) | {
+        "products_used": products_used(standings(region))})
+
+
+def sums_of(qs) -> dict:
+    """Totals, class sums and per-product class sums of any set of stored
+    customer results (a manager's own: read each time)."""
+    totals = qs.aggregate(customers=Count("pk"), revenue=Sum("revenue"), profit=Sum("profit"))
+    return {"totals": {k: v or 0 for k, v in totals.items()}, "class_sums": class_sums(qs),
+            "by_product": class_sums_by_product(qs)}
+
+
 def class_sums(qs, *, by_owner: bool = False) -> list[tuple]:
     """(group, class, count, revenue, profit) in one GROUP BY (group: the owner, or None)."""
     fields = ["owner_id", "contribution_class"] if by_owner else ["contribution_class"]

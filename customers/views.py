@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,7 +79,11 @@ def contribution(request, region):
     visible = sel.standings(region, request.user)
     listed = form.apply_sql(visible)
     names = dict(_owners(visible)) | owner_names(managers, [])
-    columns = matrix_columns_of(products, sel.products_used(listed), form.cleaned_data["product"])
+    # The whole region's sums from the cache (sel.region_sums); a manager's own read each time.
+    sums = None if permissions.owner_scope(request.user) else sel.region_sums(region)
+    filtered = any(form.cleaned_data[f] for f in ("manager", "product", "contribution_class"))
+    used = sums["products_used"] if sums and not filtered else sel.products_used(listed)
+    columns = matrix_columns_of(products, used, form.cleaned_data["product"])
     if form.wants_xlsx:
         return _contribution_xlsx(region, form.table_name, visible, listed, columns, names, products)
     page = Paginator(listed.select_related("owner"), form.cleaned_data["per_page"]).get_page(form.cleaned_data["page"])
@@ -93,7 +96,8 @@ def contribution(request, region):
                "chart": charts.heatmap_figure(rows, columns, unit=request.session.get("money_unit", "yuan"))}
     if request.htmx:
         return render(request, "customers/contribution.html#matrix", context)
-    return render(request, "customers/contribution.html", context | _contribution_summaries(visible, names, products))
+    return render(request, "customers/contribution.html", context | _contribution_summaries(
+        visible, names, products, sums or sel.sums_of(visible)))
 
 
 def _owners(standings):
@@ -102,14 +106,14 @@ def _owners(standings):
     return [(pk, display or username) for pk, display, username in rows.distinct().order_by()]
 
 
-def _contribution_summaries(visible, names, products) -> dict:
-    totals = visible.aggregate(customers=Count("pk"), revenue=Sum("revenue"), profit=Sum("profit"))
+def _contribution_summaries(visible, names, products, sums) -> dict:
     return {
-        "totals": {k: v or 0 for k, v in totals.items()},
-        "summary": class_summary_of(sel.class_sums(visible)),
+        "totals": sums["totals"],
+        "summary": class_summary_of(sums["class_sums"]),
+        # by owner: read each time (a customer handed over moves it without a new judgement)
         "by_manager": sorted(grouped(class_summary_of(sel.class_sums(visible, by_owner=True))),
                              key=lambda g: names.get(g[0], "")),
-        "by_product": grouped(class_summary_per_product_of(sel.class_sums_by_product(visible))),
+        "by_product": grouped(class_summary_per_product_of(sums["by_product"])),
         "product_names": {p["id"]: p["name"] for p in products},
         "advice": CONTRIBUTION_CLASS_ADVICE,
     }

@@ -337,11 +337,50 @@ def test_the_contribution_page_query_count_is_constant(
     factories.seed(region_a, manager_a1, n_customers, factories.products(3))
     client = client_for(director)
     client.get("/r/A/contribution/")  # the first visit stores the customers' results
-    # session, user, region + settings, managers, products; the stored results: products used,
-    # count, the page's rows, their cells, totals, class sums, by owner, by product, owners'
-    # names; nav regions — whatever the region's size
-    with django_assert_num_queries(15):
+    # session, user, region + settings, managers, products; the stored results: count, the
+    # page's rows, their cells, by owner, owners' names; nav regions — whatever the region's
+    # size (the totals, class sums, by product and products used: the region's sums, cached
+    # under the judgement they come from — customers.selectors.region_sums)
+    with django_assert_num_queries(11):
         assert client.get("/r/A/contribution/?per_page=20&page=2").status_code == 200
+    # a manager's own sums are read each time: totals, class sums, by product, products used
+    own = client_for(manager_a1)
+    own.get("/r/A/contribution/")
+    with django_assert_num_queries(15):
+        assert own.get("/r/A/contribution/?per_page=20&page=2").status_code == 200
+
+
+def test_the_region_sums_stay_until_the_whole_region_is_judged_again(client_for, director, manager_a1, region_a,
+                                                                      django_assert_num_queries):
+    from customers import selectors as sel
+    from pipeline.models import Project
+    from teams.models import Region, RegionSettings
+    from teams.services import region_settings_save
+
+    factories.seed(region_a, manager_a1, 12, factories.products(3))
+    client = client_for(director)
+    client.get("/r/A/contribution/")
+    region_a.refresh_from_db()
+    first = sel.region_sums(region_a)
+    assert first == sel.sums_of(sel.standings(region_a)) | {"products_used": sel.products_used(sel.standings(region_a))}
+    # a tick moves the data version, not the judgement the sums come from: kept, no query
+    project = Project.objects.filter(region=region_a).first()
+    Project.objects.filter(pk=project.pk).update(evidence=[])
+    tick = client.post(f"/r/A/projects/{project.code}/evidence/", {"code": "E1", "ticked": "true"},
+                       headers={"HX-Request": "true"})
+    assert tick.status_code == 200, tick.content[:300]
+    region = Region.objects.select_related("settings").get(pk=region_a.pk)
+    assert region.data_version > region_a.data_version
+    with django_assert_num_queries(0):
+        assert sel.region_sums(region) == first
+    # a threshold: the whole region judged again at the next visit, and the sums with it
+    settings = RegionSettings.objects.get(region=region_a)
+    region_settings_save(region=region_a, version=settings.version, values={"scale_share": "0"})  # nobody is 规模+ now
+    body = client.get("/r/A/contribution/").content.decode()
+    region_a.refresh_from_db()
+    fresh = sel.sums_of(sel.standings(region_a))
+    assert sel.region_sums(region_a)["class_sums"] == fresh["class_sums"] != first["class_sums"]
+    assert fresh["totals"]["customers"] == 12 and "客户贡献分析" in body
 
 
 @pytest.mark.parametrize("n_customers", [3, 80])
@@ -349,7 +388,7 @@ def test_the_contribution_page_query_count_is_constant_when_computed_afresh(
         client_for, director, manager_a1, region_a, django_assert_num_queries, n_customers):
     factories.seed(region_a, manager_a1, n_customers, factories.products(3))
     client = client_for(director)
-    # the 15 of a visit (above) and 14 to judge and store the customers: the claim; the region
+    # the 15 of a visit (above, the region's sums read) and 14 to judge and store the customers: the claim; the region
     # read; customers, the contributions' one scan (cells and buckets), contacts, products; the
     # upsert, the gone customers' rows, the cells replaced (delete, insert); the region marked and
     # read back — whatever the size
