@@ -61,6 +61,7 @@ class ContributionFilterForm(_PageForm):
 
     TABLES = {"matrix": "客户×产品矩阵", "summary": "五类客户汇总", "by_product": "按产品汇总",
               "by_manager": "按客户经理汇总"}
+    DEFAULT_PER_PAGE = 20  # the heat-map's and the matrix's rows: the largest customers first, paged
 
     manager = forms.TypedChoiceField(label="客户经理", required=False, coerce=int, empty_value=None,
                                      error_messages=_messages("客户经理"))
