@@ -193,12 +193,30 @@ def intelligence_entries(region, channel=None):
 
 
 def revenue_by_owner(region, start: dt.date, as_of: dt.date) -> dict[int, Decimal]:
-    """Revenue of each manager's customers in the full months from `start` to before `as_of`."""
-    rows = (
-        Contribution.objects.filter(region=region, month__gte=start, month__lt=as_of.replace(day=1))
-        .values("customer__owner_id").annotate(total=Sum("revenue")).order_by()
-    )
-    return {row["customer__owner_id"]: row["total"] for row in rows if row["customer__owner_id"]}
+    """Revenue of each manager's customers in the full months from `start` to
+    before `as_of`: each customer's sum (`revenue_by_customer`) under its
+    current owner — the funnel's coverage reads it on every view and tick."""
+    done: dict[int, Decimal] = defaultdict(Decimal)
+    by_customer = revenue_by_customer(region, start, as_of)
+    for cid, owner_id in Customer.objects.filter(region=region, owner__isnull=False).values_list("pk", "owner_id"):
+        if cid in by_customer:
+            done[owner_id] += by_customer[cid]
+    return dict(done)
+
+
+def revenue_by_customer(region, start: dt.date, as_of: dt.date) -> dict[int, Decimal]:
+    """Each customer's revenue in the full months from `start` to before
+    `as_of`: one GROUP BY over the contributions, kept in the cache under the
+    region's wanted judgement — the contributions change only by an import,
+    which moves it on in the same transaction (the admin shows them read-only)."""
+    key = f"revenue-by-customer:{region.pk}:{region.results_wanted}:{start.isoformat()}:{as_of.replace(day=1).isoformat()}"
+
+    def compute():
+        rows = (Contribution.objects.filter(region=region, month__gte=start, month__lt=as_of.replace(day=1))
+                .values_list("customer_id").annotate(total=Sum("revenue")).order_by())
+        return dict(rows)
+
+    return cache.get_or_compute(key, compute)
 
 
 def revenue_by_product(region, start: dt.date, as_of: dt.date, *, owner: int | None = None) -> dict[int, Decimal]:

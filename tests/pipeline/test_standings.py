@@ -235,3 +235,30 @@ def test_a_changed_revenue_target_changes_the_stored_amount_classes(region_a, ma
     TargetPart.objects.create(target=half_target, manager=manager_a1, amount=Decimal("20000.00"))
     revenue_targets_hand_down(plan=half)
     assert classes() == {"A"}
+
+
+def test_revenue_done_is_summed_once_per_import_and_follows_the_owners(region_a, manager_a1, manager_a2,
+                                                                       django_assert_num_queries):
+    """The customers' revenue is one GROUP BY kept until the region is wanted
+    judged again (an import moves it on); their owners are read each time,
+    so a handover moves the revenue with the customer at once."""
+    from customers import selectors as csel
+    from customers.models import Contribution
+
+    D = Decimal
+    products = factories.products(1)
+    start, as_of = dt.date(2026, 1, 1), dt.date(2026, 6, 15)
+    one = Customer.objects.create(region=region_a, code="R1", name="甲", owner=manager_a1)
+    two = Customer.objects.create(region=region_a, code="R2", name="乙", owner=manager_a1)
+    Contribution.objects.bulk_create([
+        Contribution(region=region_a, customer=one, product=products[0], month=dt.date(2026, 5, 1), revenue=D("10.50")),
+        Contribution(region=region_a, customer=two, product=products[0], month=dt.date(2026, 1, 1), revenue=D("4.00")),
+        Contribution(region=region_a, customer=two, product=products[0], month=dt.date(2026, 6, 1), revenue=D("99")),
+    ])
+    assert csel.revenue_by_owner(region_a, start, as_of) == {manager_a1.pk: D("14.50")}  # June not yet full
+    Customer.objects.filter(pk=two.pk).update(owner=manager_a2)  # handed over
+    with django_assert_num_queries(1):  # the owners; the sums from the cache
+        assert csel.revenue_by_owner(region_a, start, as_of) == {manager_a1.pk: D("10.50"), manager_a2.pk: D("4.00")}
+    Contribution.objects.filter(customer=one).update(revenue=D("1"))  # as an import would, which also…
+    region_a.results_stale()  # …wants the region judged again: the sums are read afresh
+    assert csel.revenue_by_owner(region_a, start, as_of) == {manager_a1.pk: D("1.00"), manager_a2.pk: D("4.00")}
