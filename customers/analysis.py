@@ -153,6 +153,25 @@ class CustomerAnalysis(Memo):
         return {p["id"]: p["name"] for p in self.products}
 
 
+class _BaseRows:
+    """period_fen's last column: a cell's base-period rows counted in the low
+    4 bits (at most 12), the months with revenue as bits by month of the year
+    above them (1 << (4 + month))."""
+
+    shift = 4
+    counted = (1 << shift) - 1
+
+    def count(self, base: int) -> int:
+        return base & self.counted
+
+    def months(self, base: int) -> int:
+        """The months with revenue, as bits 1–12 (of base, or of several OR-ed)."""
+        return base >> self.shift
+
+
+BASE_ROWS = _BaseRows()
+
+
 class JudgedCustomer(NamedTuple):
     """One customer as analyse_customers judges it, column-wise: every value
     the rules give (money in whole fen), and what its result object needs to
@@ -294,7 +313,7 @@ def analyse_customers(
         sums_of[cid] = figures
 
     current = None
-    for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
+    for cid, product_id, total, r, p, c, arrears_end, base in sums:
         if cid != current:
             if current is not None:
                 keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
@@ -303,8 +322,8 @@ def analyse_customers(
         prior += p
         year_ago += total - r - p
         arrears += arrears_end
-        months |= bits
-        if in_base:
+        months |= base  # (the counts in the low bits are dropped at the end)
+        if base & BASE_ROWS.counted:
             revenue += r + p
             cost += c
             cells[product_id] = (r + p, c)
@@ -366,9 +385,9 @@ def analyse_customers(
             rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
         value_class = None if a_sum is None or b_sum is None else VALUE_CLASS_BY_AXES[a_sum >= a_high,
                                                                                       b_sum >= b_high]
-        rows[cid] = _row((c, c["code"], c["owner_id"], combination, scale, growth, klass, value_class, publicity(held.get(cid, NOBODY)),
-                          rev, cst, arrears_end, r, p, y, bits, cells_fen, filled, above, a_scores, b_scores, a_sum,
-                          b_sum))
+        rows[cid] = _row((c, c["code"], c["owner_id"], combination, scale, growth, klass, value_class,
+                          publicity(held.get(cid, NOBODY)), rev, cst, arrears_end, r, p, y, BASE_ROWS.months(bits),
+                          cells_fen, filled, above, a_scores, b_scores, a_sum, b_sum))
     region = _Region(sorted(x[5] - x[6] for x in own), total, t, functools.cache(rules.suggest_continuous_purchase))
     return CustomerResults(rows, region), CellRows({cid: x[7] for cid, x in sums_of.items()})
 
@@ -380,8 +399,8 @@ def _row(values: tuple) -> JudgedCustomer:
 def _result(cid: int, row: JudgedCustomer, region: _Region) -> CustomerResult:
     """A customer's result object from its judged row: the values as judged,
     the reasons written by the rules when read."""
-    (c, code, owner_id, combination, scale, growth, klass, value_class, publicity, rev, cst, arrears_end, r, p, y, bits, cells_fen,
-     filled, above, a_scores, b_scores, a_sum, b_sum) = row
+    (c, code, owner_id, combination, scale, growth, klass, value_class, publicity, rev, cst, arrears_end, r, p, y,
+     bits, cells_fen, filled, above, a_scores, b_scores, a_sum, b_sum) = row
     t = region.t
     suggestions = {}
     if combination is not None:
