@@ -46,10 +46,15 @@ def customer_rows(region, customers=None) -> list[dict]:
     return [dict(zip(keys, (*row[:n], *map(_score, row[n:])))) for row in rows]
 
 
-def _fen(expression: str) -> str:
+def _fen(expression: str, where: str | None = None) -> str:
     """A sum in whole fen: exact on PostgreSQL (numeric); on SQLite the float
-    sum of 2-place amounts is within a hair of its fen, and rounds to it."""
-    return f"CAST(ROUND(SUM({expression}) * 100) AS BIGINT)"
+    sum of 2-place amounts is within a hair of its fen, and rounds to it.
+    `where` sums only the rows it holds for (an aggregate FILTER: the rows
+    that fail it are skipped, not added as zeros — a fifth of the scan's time
+    on PostgreSQL), 0 when none does."""
+    if where is None:
+        return f"CAST(ROUND(SUM({expression}) * 100) AS BIGINT)"
+    return f"CAST(ROUND(COALESCE(SUM({expression}) FILTER (WHERE {where}), 0) * 100) AS BIGINT)"
 
 
 def _month_of_year() -> str:
@@ -74,19 +79,17 @@ def period_fen(region, period: BasePeriod) -> list[tuple]:
     year (the base period's 12 months are 12 different ones; one row per cell
     and month, so the sum is an OR); a customer's are OR-ed over its
     products. One conditional sum for both instead of a MAX and a second
-    conditional sum: a large region's scan costs about what the benchmark's
-    bare query costs."""
+    conditional sum; each conditional sum a FILTER rather than a CASE: a
+    large region's scan costs about what the benchmark's bare query costs."""
     r_start = add_months(period.end, -5)
     y_start = add_months(period.start, -6)
     table = connection.ops.quote_name(Contribution._meta.db_table)
     sql = (
         f"SELECT customer_id, product_id, {_fen('revenue')},"
-        f" {_fen('CASE WHEN month >= %s THEN revenue ELSE 0 END')},"
-        f" {_fen('CASE WHEN month >= %s AND month < %s THEN revenue ELSE 0 END')},"
-        f" {_fen('CASE WHEN month >= %s THEN cost ELSE 0 END')},"
-        f" {_fen('CASE WHEN month = %s THEN arrears ELSE 0 END')},"
-        f" SUM(CASE WHEN month < %s THEN 0 WHEN revenue > 0 THEN 1 + ({1 << BASE_ROWS.shift} << {_month_of_year()})"
-        " ELSE 1 END)"
+        f" {_fen('revenue', 'month >= %s')}, {_fen('revenue', 'month >= %s AND month < %s')},"
+        f" {_fen('cost', 'month >= %s')}, {_fen('arrears', 'month = %s')},"
+        f" COALESCE(SUM(CASE WHEN revenue > 0 THEN 1 + ({1 << BASE_ROWS.shift} << {_month_of_year()}) ELSE 1 END)"
+        " FILTER (WHERE month >= %s), 0)"
         f" FROM {table} WHERE region_id = %s AND month >= %s AND month <= %s"
         " GROUP BY customer_id, product_id ORDER BY customer_id, product_id"
     )
