@@ -259,23 +259,21 @@ def document_rows(customers: Mapping, narrow: Callable | None = None) -> list[di
     results — the same values either way (tests/customers/test_analysis.py).
     `narrow` (permissions.own_part) keeps a user's own (by `owner_id`)."""
     if isinstance(customers, CustomerResults):
-        judged = customers.rows()
-        rows = [(r.code, r.combination, r.scale, r.growth, r.contribution_class, r.value_class, r.publicity.value,
-                 fen_text(r.revenue), fen_text(r.revenue - r.cost))
-                for r in (narrow(judged) if narrow else judged)]
-    else:
-        results = customers.values()
-        rows = [(c.code, c.combination.value, bool(c.scale.value), bool(c.growth.value), c.contribution_class.value,
-                 c.value_class.value, c.publicity.value, f"{c.revenue:.2f}", f"{c.profit:.2f}")
-                for c in (narrow(results) if narrow else results)]
-    rows.sort(key=_first)  # customer_rows gives them by code: a check more than a sort
-    return [{"code": code, "combination": combination, "scale": scale, "growth": growth,
-             "contribution_class": contribution_class, "value_class": value_class, "publicity": publicity,
-             "value_fit": fit_of(value_class, contribution_class), "revenue": revenue, "profit": profit}
-            for code, combination, scale, growth, contribution_class, value_class, publicity, revenue, profit in rows]
+        judged = sorted(narrow(customers.rows()) if narrow else customers.rows(), key=_code)  # by code already
+        return [{"code": r.code, "combination": r.combination, "scale": r.scale, "growth": r.growth,
+                 "contribution_class": r.contribution_class, "value_class": r.value_class,
+                 "publicity": r.publicity.value, "value_fit": fit_of(r.value_class, r.contribution_class),
+                 "revenue": fen_text(r.revenue), "profit": fen_text(r.revenue - r.cost)} for r in judged]
+    results = sorted(narrow(customers.values()) if narrow else customers.values(), key=_result_code)
+    return [{"code": c.code, "combination": c.combination.value, "scale": bool(c.scale.value),
+             "growth": bool(c.growth.value), "contribution_class": c.contribution_class.value,
+             "value_class": c.value_class.value, "publicity": c.publicity.value,
+             "value_fit": fit_of(c.value_class.value, c.contribution_class.value), "revenue": f"{c.revenue:.2f}",
+             "profit": f"{c.profit:.2f}"} for c in results]
 
 
-_first = operator.itemgetter(0)
+_code = operator.itemgetter(1)  # JudgedCustomer.code
+_result_code = operator.attrgetter("code")
 fit_of = functools.cache(
     lambda value_class, contribution_class: rules.value_fit(value_class, contribution_class).value)
 fit_of.__doc__ = "rules.value_fit's value, once per (value class, contribution class): the document's `value_fit`."

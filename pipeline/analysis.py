@@ -253,21 +253,18 @@ def document_rows(projects: Mapping, narrow: Callable | None = None) -> list[dic
     (tests/pipeline/test_analysis.py). `narrow` (permissions.own_part) keeps
     a user's own (by `owner_id`)."""
     if isinstance(projects, ProjectResults):
-        judged = projects.rows()
-        rows = [(p.code, p.win_rate.value, p.layer.value, p.overdue, p.amount_class, p.category.value,
-                 p.tactic.value, p.conclusion.value, p.coverage.value) for p in (narrow(judged) if narrow else judged)]
-    else:
-        results = projects.values()
-        rows = [(p.code, p.win_rate.value, p.layer.value, p.overdue, p.amount_class.value, p.category.value,
-                 p.tactic.value, p.conclusion.value, p.coverage.value)
-                for p in (narrow(results) if narrow else results)]
-    rows.sort(key=_code)
-    return [{"code": code, "win_rate": win_rate, "layer": layer, "overdue": overdue, "amount_class": amount_class,
-             "category": category, "tactic": tactic, "conclusion": conclusion, "role_coverage": coverage}
-            for code, win_rate, layer, overdue, amount_class, category, tactic, conclusion, coverage in rows]
+        judged = sorted(narrow(projects.rows()) if narrow else projects.rows(), key=_code)
+        return [{"code": p.code, "win_rate": p.win_rate.value, "layer": p.layer.value, "overdue": p.overdue,
+                 "amount_class": p.amount_class, "category": p.category.value, "tactic": p.tactic.value,
+                 "conclusion": p.conclusion.value, "role_coverage": p.coverage.value} for p in judged]
+    results = sorted(narrow(projects.values()) if narrow else projects.values(), key=_result_code)
+    return [{"code": p.code, "win_rate": p.win_rate.value, "layer": p.layer.value, "overdue": p.overdue,
+             "amount_class": p.amount_class.value, "category": p.category.value, "tactic": p.tactic.value,
+             "conclusion": p.conclusion.value, "role_coverage": p.coverage.value} for p in results]
 
 
-_code = operator.itemgetter(0)
+_code = operator.itemgetter(1)  # JudgedProject.code
+_result_code = operator.attrgetter("code")
 
 
 NOBODY = frozenset()
