@@ -137,7 +137,7 @@ class CustomerAnalysis(Memo):
     as_of: dt.date
     period: BasePeriod
     thresholds: Thresholds
-    customers: dict[int, CustomerResult]
+    customers: Mapping[int, CustomerResult]  # CustomerResults when judged here, a dict once cached
     products: list[dict]
     cells: Sequence[dict]  # CellRows
     contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage

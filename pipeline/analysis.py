@@ -51,7 +51,7 @@ class ProjectAnalysis(Memo):
     read this; the customer figures are the customer floor's own."""
 
     customer_analysis: CustomerAnalysis
-    projects: dict[int, ProjectResult]
+    projects: Mapping[int, ProjectResult]  # ProjectResults when judged here, a dict once cached
     # Each manager's revenue target for the period containing as_of (handed
     # down by planning), and what their customers have brought in this year.
     targets: dict[int, Decimal] = field(default_factory=dict)
