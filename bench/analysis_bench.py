@@ -146,6 +146,8 @@ def child(args):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  export_analysis (cold, JSON included): {export:.2f} s (cpu {min(cpu):.2f} s); "
           f"bare SQL GROUP BY of the same sums: {bare:.2f} s; ratio {export / bare:.1f}×; peak RSS {peak:,.0f} MB")
+    if args.export_only:
+        return
 
     # What an import or a threshold change triggers: the whole region judged
     # from its raw rows and every customer's and project's result stored.
@@ -206,6 +208,8 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--export-only", action="store_true",
+                        help="stop after the export figure (skip the results refresh and the pages)")
     args = parser.parse_args()
     if args.child:
         return child(args)
@@ -222,7 +226,8 @@ def main():
         # Production settings, but plain HTTP: the pages are fetched by the test client.
         env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "bench",
                "ALLOWED_HOSTS": "testserver", "HTTPS": "off"}
-        subprocess.run([sys.executable, __file__, "--child", "--customers", str(args.customers)], env=env, check=True)
+        subprocess.run([sys.executable, __file__, "--child", "--customers", str(args.customers)]
+                       + (["--export-only"] if args.export_only else []), env=env, check=True)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,17 @@ import functools
 import operator
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from tsm.lib.memo import Memo
 from tsm.lib.periods import BasePeriod
-from tsm.lib.money import from_fen
+from tsm.lib.money import fen_text, from_fen
 from tsm.lib.thresholds import LazyVerdict, Thresholds, Verdict
 
 ZERO = Decimal("0")
@@ -136,7 +137,7 @@ class CustomerAnalysis(Memo):
     as_of: dt.date
     period: BasePeriod
     thresholds: Thresholds
-    customers: dict[int, CustomerResult]
+    customers: Mapping[int, CustomerResult]  # CustomerResults when judged here, a dict once cached
     products: list[dict]
     cells: Sequence[dict]  # CellRows
     contacts: list[dict] = field(default_factory=list)  # id, customer_id, roles, last_met: the projects' coverage
@@ -152,9 +153,135 @@ class CustomerAnalysis(Memo):
         return {p["id"]: p["name"] for p in self.products}
 
 
+class _BaseRows:
+    """period_fen's last column: a cell's base-period rows counted in the low
+    4 bits (at most 12), the months with revenue as bits by month of the year
+    above them (1 << (4 + month))."""
+
+    shift = 4
+    counted = (1 << shift) - 1
+
+    def count(self, base: int) -> int:
+        return base & self.counted
+
+    def months(self, base: int) -> int:
+        """The months with revenue, as bits 1–12 (of base, or of several OR-ed)."""
+        return base >> self.shift
+
+
+BASE_ROWS = _BaseRows()
+
+
+class JudgedCustomer(NamedTuple):
+    """One customer as analyse_customers judges it, column-wise: every value
+    the rules give (money in whole fen), and what its result object needs to
+    be built — the one analysis the result objects and the export both read."""
+
+    customer: dict  # its row (customer_rows): code, name, owner, the 13 factor scores
+    code: str
+    owner_id: int | None
+    combination: str | None
+    scale: bool
+    growth: bool
+    contribution_class: str
+    value_class: str | None
+    publicity: Verdict
+    revenue: int  # base-period revenue, fen
+    cost: int  # base-period cost, fen
+    arrears_end: int  # fen
+    recent: int  # R, P and Y revenue, fen
+    prior: int
+    year_ago: int
+    months: int  # base-period months with revenue, as bits
+    cells: dict  # product id -> (revenue, cost) in fen, base-period cells
+    filled: list  # the cells' non-empty (revenue, cost)
+    above: int  # the revenue of the customers larger than this one, fen
+    a_scores: tuple
+    b_scores: tuple
+    a_sum: Decimal | None
+    b_sum: Decimal | None
+
+
+@dataclass(frozen=True)
+class _Region:
+    """What a customer's result needs of the whole region: the profit ranking, the total, the thresholds."""
+
+    ranked: list  # every customer's base-period profit in fen, sorted
+    total: int
+    t: Thresholds
+    continuous: Callable  # rules.suggest_continuous_purchase, once per count
+
+
+class CustomerResults(Mapping):
+    """id -> CustomerResult, in the order of the customers' rows.
+
+    analyse_customers judges the region column-wise into one JudgedCustomer per
+    customer; the result objects (lazy verdicts, Decimal yuan, cells and
+    suggestions) are built from those rows when a result is first read —
+    pages and the stored results read them, the export reads the rows'
+    values (export_rows). Pickled (cached) as the plain dict of results."""
+
+    __slots__ = ("_rows", "_region", "_results")
+
+    def __init__(self, rows: dict[int, JudgedCustomer], region: _Region):
+        self._rows, self._region, self._results = rows, region, None
+
+    def _built(self) -> dict[int, CustomerResult]:
+        if self._results is None:
+            region = self._region
+            self._results = {cid: _result(cid, row, region) for cid, row in self._rows.items()}
+        return self._results
+
+    def __getitem__(self, cid) -> CustomerResult:
+        return self._built()[cid]
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __contains__(self, cid):
+        return cid in self._rows
+
+    def __reduce__(self):
+        return dict, (self._built(),)
+
+    def rows(self):
+        """The customers' judged rows (JudgedCustomer), by code."""
+        return self._rows.values()
+
+
+def document_rows(customers: Mapping, narrow: Callable | None = None) -> list[dict]:
+    """The customers as the analysis document says them (INTERFACES.md §3),
+    sorted by code: read from the judged rows as analyse_customers left them,
+    or (a cached analysis, whose results were pickled as objects) from the
+    results — the same values either way (tests/customers/test_analysis.py).
+    `narrow` (permissions.own_part) keeps a user's own (by `owner_id`)."""
+    if isinstance(customers, CustomerResults):
+        judged = sorted(narrow(customers.rows()) if narrow else customers.rows(), key=_code)  # by code already
+        return [{"code": r.code, "combination": r.combination, "scale": r.scale, "growth": r.growth,
+                 "contribution_class": r.contribution_class, "value_class": r.value_class,
+                 "publicity": r.publicity.value, "value_fit": fit_of(r.value_class, r.contribution_class),
+                 "revenue": fen_text(r.revenue), "profit": fen_text(r.revenue - r.cost)} for r in judged]
+    results = sorted(narrow(customers.values()) if narrow else customers.values(), key=_result_code)
+    return [{"code": c.code, "combination": c.combination.value, "scale": bool(c.scale.value),
+             "growth": bool(c.growth.value), "contribution_class": c.contribution_class.value,
+             "value_class": c.value_class.value, "publicity": c.publicity.value,
+             "value_fit": fit_of(c.value_class.value, c.contribution_class.value), "revenue": f"{c.revenue:.2f}",
+             "profit": f"{c.profit:.2f}"} for c in results]
+
+
+_code = operator.itemgetter(1)  # JudgedCustomer.code
+_result_code = operator.attrgetter("code")
+fit_of = functools.cache(
+    lambda value_class, contribution_class: rules.value_fit(value_class, contribution_class).value)
+fit_of.__doc__ = "rules.value_fit's value, once per (value class, contribution class): the document's `value_fit`."
+
+
 def analyse_customers(
     *, customers: list[dict], sums: list[tuple], contacts: list[dict], as_of: dt.date, t: Thresholds,
-) -> tuple[dict[int, CustomerResult], list[dict]]:
+) -> tuple[CustomerResults, CellRows]:
     """Every rule of §3.1/§3.2/§4.1 for every customer of a region at once,
     column-wise, from `customers.selectors.period_fen`'s sums (whole fen per
     customer × product): the customers' results, and the base-period cells
@@ -165,7 +292,9 @@ def analyse_customers(
     the same digits — fen are yuan × 100, so nothing rounds differently);
     each reason is the rule's own sentence, written by the rule when it is
     read (LazyVerdict) — a page reads a few hundred of them, the export and
-    the region's summaries none. tests/customers/test_analysis.py holds every
+    the region's summaries none. The values are judged here into one row per
+    customer (JudgedCustomer), the result objects built from the rows when first
+    read (CustomerResults). tests/customers/test_analysis.py holds every
     value and reason to the rules over random regions."""
     # Each customer's sums over its products: R, P, Y, arrears at the end,
     # months with revenue (bits), base-period revenue and cost, and its
@@ -182,7 +311,7 @@ def analyse_customers(
         sums_of[cid] = figures
 
     current = None
-    for cid, product_id, total, r, p, c, arrears_end, in_base, bits in sums:
+    for cid, product_id, total, r, p, c, arrears_end, base in sums:
         if cid != current:
             if current is not None:
                 keep(current, recent, prior, year_ago, arrears, months, revenue, cost, cells)
@@ -191,8 +320,8 @@ def analyse_customers(
         prior += p
         year_ago += total - r - p
         arrears += arrears_end
-        months |= bits
-        if in_base:
+        months |= base  # (the counts in the low bits are dropped at the end)
+        if base & BASE_ROWS.counted:
             revenue += r + p
             cost += c
             cells[product_id] = (r + p, c)
@@ -209,9 +338,6 @@ def analyse_customers(
         above_of[value] = running
         running += value * count
     scale_limit = t.scale_share * total
-    ranked = sorted(x[5] - x[6] for x in own)
-    others = len(ranked) - 1
-    continuous = functools.cache(rules.suggest_continuous_purchase)
 
     # publicity: the roles held by contacts met face to face within the window
     since = as_of - dt.timedelta(days=t.publicity_window_days)
@@ -225,7 +351,7 @@ def analyse_customers(
 
     growth_factor, rat_months, high = t.growth_factor, t.rat_arrears_months, t.value_high
     a_high, b_high = high * A_COUNT, high * B_COUNT
-    results = {}
+    rows = {}
     for c, (r, p, y, arrears_end, bits, rev, cst, cells_fen) in zip(customers, own):
         cid = c["id"]
         filled = [x for x in cells_fen.values() if x[0] or x[1]]
@@ -257,32 +383,48 @@ def analyse_customers(
             rules.value_class(a_scores, b_scores, t=t)  # raises the rule's own error
         value_class = None if a_sum is None or b_sum is None else VALUE_CLASS_BY_AXES[a_sum >= a_high,
                                                                                       b_sum >= b_high]
-        suggestions = {}
-        if combination is not None:
-            lower = bisect_left(ranked, rev - cst)
-            score = (5 * rules.percentile_of(lower, others)).quantize(ONE, ROUND_HALF_UP)
-            suggestions["profit_contribution"] = LazyVerdict(score, _profit_suggestion, (lower, others))
-            suggestions["continuous_purchase"] = continuous(bits.bit_count())
+        rows[cid] = _row((c, c["code"], c["owner_id"], combination, scale, growth, klass, value_class,
+                          publicity(held.get(cid, NOBODY)), rev, cst, arrears_end, r, p, y, BASE_ROWS.months(bits),
+                          cells_fen, filled, above, a_scores, b_scores, a_sum, b_sum))
+    region = _Region(sorted(x[5] - x[6] for x in own), total, t, functools.cache(rules.suggest_continuous_purchase))
+    return CustomerResults(rows, region), CellRows({cid: x[7] for cid, x in sums_of.items()})
 
-        arrears_yuan, revenue_yuan = from_fen(arrears_end), from_fen(rev)
-        results[cid] = CustomerResult(
-            cid, c["code"], c["name"], c["owner_id"], c.get("owner__display_name") or c.get("owner__username") or "",
-            c.get("industry", ""), revenue_yuan, from_fen(cst), arrears_yuan,
-            LazyVerdict(combination, _combination, (filled,)),
-            LazyVerdict(scale, _scale, (rev, above, total, t)),
-            LazyVerdict(growth, _growth, (r, y, p, t)),
-            LazyVerdict(klass, _contribution_class, (combination is not None, combination, scale, growth,
-                                                     arrears_yuan, revenue_yuan, t)),
-            LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
-            None if a_sum is None else a_sum / A_COUNT,
-            None if b_sum is None else b_sum / B_COUNT,
-            publicity(held.get(cid, NOBODY)),
-            Cells(cells_fen if len(filled) == len(cells_fen) else {
-                product_id: x for product_id, x in cells_fen.items() if x[0] or x[1]}),
-            suggestions,
-            c,  # the customer's row: its 13 factor scores by field name
-        )
-    return results, CellRows({cid: x[7] for cid, x in sums_of.items()})
+
+def _row(values: tuple) -> JudgedCustomer:
+    return tuple.__new__(JudgedCustomer, values)  # (a NamedTuple's own __new__ is a Python call)
+
+
+def _result(cid: int, row: JudgedCustomer, region: _Region) -> CustomerResult:
+    """A customer's result object from its judged row: the values as judged,
+    the reasons written by the rules when read."""
+    (c, code, owner_id, combination, scale, growth, klass, value_class, publicity, rev, cst, arrears_end, r, p, y,
+     bits, cells_fen, filled, above, a_scores, b_scores, a_sum, b_sum) = row
+    t = region.t
+    suggestions = {}
+    if combination is not None:
+        ranked = region.ranked
+        lower, others = bisect_left(ranked, rev - cst), len(ranked) - 1
+        score = (5 * rules.percentile_of(lower, others)).quantize(ONE, ROUND_HALF_UP)
+        suggestions["profit_contribution"] = LazyVerdict(score, _profit_suggestion, (lower, others))
+        suggestions["continuous_purchase"] = region.continuous(bits.bit_count())
+    arrears_yuan, revenue_yuan = from_fen(arrears_end), from_fen(rev)
+    return CustomerResult(
+        cid, code, c["name"], owner_id, c.get("owner__display_name") or c.get("owner__username") or "",
+        c.get("industry", ""), revenue_yuan, from_fen(cst), arrears_yuan,
+        LazyVerdict(combination, _combination, (filled,)),
+        LazyVerdict(scale, _scale, (rev, above, region.total, t)),
+        LazyVerdict(growth, _growth, (r, y, p, t)),
+        LazyVerdict(klass, _contribution_class, (combination is not None, combination, scale, growth,
+                                                 arrears_yuan, revenue_yuan, t)),
+        LazyVerdict(value_class, _value_class, (a_scores, b_scores, t)),
+        None if a_sum is None else a_sum / A_COUNT,
+        None if b_sum is None else b_sum / B_COUNT,
+        publicity,
+        Cells(cells_fen if len(filled) == len(cells_fen) else {
+            product_id: x for product_id, x in cells_fen.items() if x[0] or x[1]}),
+        suggestions,
+        c,  # the customer's row: its 13 factor scores by field name
+    )
 
 
 A_FIELDS = [f for f, _ in ATTRACTIVENESS_FACTORS]

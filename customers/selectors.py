@@ -14,7 +14,7 @@ from customers.models import (
     FACTORS, ComparisonScore, Competitor, Contact, Contribution, Customer, CustomerCell, CustomerStanding,
     IntelligenceChannel, IntelligenceEntry, Product,
 )
-from customers.analysis import Cells, CustomerAnalysis, CustomerResult, analyse_customers
+from customers.analysis import BASE_ROWS, Cells, CustomerAnalysis, CustomerResult, analyse_customers
 from customers.rules import (
     COMBINATION_LABELS, CONTRIBUTION_CLASS_LABELS, NEEDS, PUBLICITY_LABELS, VALUE_CLASS_LABELS, VALUE_PENDING_LABEL,
 )
@@ -46,10 +46,15 @@ def customer_rows(region, customers=None) -> list[dict]:
     return [dict(zip(keys, (*row[:n], *map(_score, row[n:])))) for row in rows]
 
 
-def _fen(expression: str) -> str:
+def _fen(expression: str, where: str | None = None) -> str:
     """A sum in whole fen: exact on PostgreSQL (numeric); on SQLite the float
-    sum of 2-place amounts is within a hair of its fen, and rounds to it."""
-    return f"CAST(ROUND(SUM({expression}) * 100) AS BIGINT)"
+    sum of 2-place amounts is within a hair of its fen, and rounds to it.
+    `where` sums only the rows it holds for (an aggregate FILTER: the rows
+    that fail it are skipped, not added as zeros — a fifth of the scan's time
+    on PostgreSQL), 0 when none does."""
+    if where is None:
+        return f"CAST(ROUND(SUM({expression}) * 100) AS BIGINT)"
+    return f"CAST(ROUND(COALESCE(SUM({expression}) FILTER (WHERE {where}), 0) * 100) AS BIGINT)"
 
 
 def _month_of_year() -> str:
@@ -64,32 +69,33 @@ def period_fen(region, period: BasePeriod) -> list[tuple]:
 
         (customer_id, product_id, revenue over the 18 months, R revenue,
          P revenue, base-period cost, arrears at the end of the base period,
-         whether a base-period row exists, base-period months with revenue)
+         base-period rows)
 
     R = the last 6 months of the base period, P = the 6 before (so the base
     period is P + R) and Y = R a year earlier, the 6 months before P (so Y is
-    the 18 months' revenue less P and R). The months with revenue come as bits
-    1–12 by month of the year (the base period's 12 months are 12 different
-    ones; one row per cell and month, so the sum is an OR); a customer's are
-    OR-ed over its products. Fewer conditional sums than the benchmark's bare
-    query: a large region's scan costs about what that query costs."""
+    the 18 months' revenue less P and R). The base-period rows come as one
+    integer (`BASE_ROWS` reads it): their count (at most 12) in the low 4
+    bits, and above them the months with revenue as bits by month of the
+    year (the base period's 12 months are 12 different ones; one row per cell
+    and month, so the sum is an OR); a customer's are OR-ed over its
+    products. One conditional sum for both instead of a MAX and a second
+    conditional sum; each conditional sum a FILTER rather than a CASE: a
+    large region's scan costs about what the benchmark's bare query costs."""
     r_start = add_months(period.end, -5)
     y_start = add_months(period.start, -6)
     table = connection.ops.quote_name(Contribution._meta.db_table)
     sql = (
         f"SELECT customer_id, product_id, {_fen('revenue')},"
-        f" {_fen('CASE WHEN month >= %s THEN revenue ELSE 0 END')},"
-        f" {_fen('CASE WHEN month >= %s AND month < %s THEN revenue ELSE 0 END')},"
-        f" {_fen('CASE WHEN month >= %s THEN cost ELSE 0 END')},"
-        f" {_fen('CASE WHEN month = %s THEN arrears ELSE 0 END')},"
-        " MAX(month) >= %s,"
-        f" SUM(CASE WHEN revenue > 0 AND month >= %s THEN 1 << {_month_of_year()} ELSE 0 END)"
+        f" {_fen('revenue', 'month >= %s')}, {_fen('revenue', 'month >= %s AND month < %s')},"
+        f" {_fen('cost', 'month >= %s')}, {_fen('arrears', 'month = %s')},"
+        f" COALESCE(SUM(CASE WHEN revenue > 0 THEN 1 + ({1 << BASE_ROWS.shift} << {_month_of_year()}) ELSE 1 END)"
+        " FILTER (WHERE month >= %s), 0)"
         f" FROM {table} WHERE region_id = %s AND month >= %s AND month <= %s"
         " GROUP BY customer_id, product_id ORDER BY customer_id, product_id"
     )
     d = connection.ops.adapt_datefield_value
     params = [d(r_start), d(period.start), d(r_start), d(period.start), d(period.end), d(period.start),
-              d(period.start), region.pk, d(y_start), d(period.end)]
+              region.pk, d(y_start), d(period.end)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -104,8 +110,8 @@ def period_sums(region, period: BasePeriod) -> tuple[list[dict], list[dict]]:
       and how many base-period months had revenue on any product.
     """
     cells, buckets = [], {}
-    for cid, product_id, total, recent, prior, cost, arrears_end, in_base, bits in period_fen(region, period):
-        if in_base:
+    for cid, product_id, total, recent, prior, cost, arrears_end, base in period_fen(region, period):
+        if BASE_ROWS.count(base):
             cells.append({"customer_id": cid, "product_id": product_id, "revenue": from_fen(recent + prior),
                           "cost": from_fen(cost)})
         b = buckets.setdefault(cid, {"customer_id": cid, "recent": 0, "prior": 0, "year_ago": 0, "arrears_end": 0,
@@ -114,11 +120,11 @@ def period_sums(region, period: BasePeriod) -> tuple[list[dict], list[dict]]:
         b["prior"] += prior
         b["year_ago"] += total - recent - prior
         b["arrears_end"] += arrears_end
-        b["months"] |= bits
+        b["months"] |= base
     for b in buckets.values():
         for k in ("recent", "prior", "year_ago", "arrears_end"):
             b[k] = from_fen(b[k])
-        b["months_with_revenue"] = b.pop("months").bit_count()
+        b["months_with_revenue"] = BASE_ROWS.months(b.pop("months")).bit_count()
     return cells, list(buckets.values())
 
 

@@ -3,10 +3,13 @@ amount class, category, tactic and conclusion for every open project."""
 
 import datetime as dt
 import functools
+import operator
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum
+from typing import NamedTuple
 
 from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis
@@ -48,7 +51,7 @@ class ProjectAnalysis(Memo):
     read this; the customer figures are the customer floor's own."""
 
     customer_analysis: CustomerAnalysis
-    projects: dict[int, ProjectResult]
+    projects: Mapping[int, ProjectResult]  # ProjectResults when judged here, a dict once cached
     # Each manager's revenue target for the period containing as_of (handed
     # down by planning), and what their customers have brought in this year.
     targets: dict[int, Decimal] = field(default_factory=dict)
@@ -89,7 +92,7 @@ def analyse_projects(
     *, projects: list[tuple], value_classes: dict[int, str | None], owner_targets: dict[int, Decimal],
     contacts: list[dict], links: list[tuple[int, int]], snapshots: dict[int, list[tuple[str, int]]], as_of: dt.date,
     t: Thresholds, target_source: str = "",
-) -> dict[int, ProjectResult]:
+) -> "ProjectResults":
     """Every rule of §4.2/§4.3 for the given open projects (ProjectRow rows).
     The rules are pure and most projects share their inputs (evidence and a
     close date give the rate, the layer and the tactic; the roles held give
@@ -140,32 +143,128 @@ def analyse_projects(
     conclusion = functools.cache(functools.partial(rules.conclusion, t=t))
     still = rules.is_stagnant((), t=t)
     stagnant = functools.cache(lambda history: rules.is_stagnant(history, t=t))
-    limits = functools.cache(lambda target: (t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
-                             else (t.amount_a_share * target, t.amount_b_share * target))
+    limits = functools.cache(lambda target: tuple(
+        limit.scaleb(2) for limit in ((t.amount_a_yuan, t.amount_b_yuan) if target is None or target <= 0
+                                  else (t.amount_a_share * target, t.amount_b_share * target))))
 
-    results = {}
+    rows = {}
     for row in projects:
         pid, code, name, cid, product_id, owner_id, fen, close, status, tariff_effect, kill_degree, evidence = row
         evidence, close, rate, lay, overdue, tac, kind = judged(evidence, status, close, tariff_effect, kill_degree)
-        amount = from_fen(fen)
         target = owner_targets.get(owner_id)
-        a_limit, b_limit = limits(target)
-        amount_cls = "A" if amount >= a_limit else "B" if amount >= b_limit else "C"
+        a_limit, b_limit = limits(target)  # in fen: the rule's Decimal limits × 100, compared exactly
+        amount_cls = "A" if fen >= a_limit else "B" if fen >= b_limit else "C"
         if pid in linked:  # by the project's own contacts, else by its customer's
             held = NOBODY.union(*(contact_roles.get(c, NOBODY) for c in linked[pid]))
         else:
             held = customer_roles.get(cid, NOBODY)
         history = snapshots.get(pid)
-        results[pid] = ProjectResult(
-            pid, code, name, cid, product_id, owner_id, amount, close, list(evidence),
-            rate, lay, overdue, LazyVerdict(amount_cls, _amount_class, (amount, target, t, target_source)),
-            kind, tac,
-            conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
-            coverage(held),
-            stagnant(tuple(history)) if history else still,
-            _weighted(fen, rate.value),
-        )
-    return results
+        rows[pid] = _judged((pid, code, name, cid, product_id, owner_id, fen, close, evidence, rate, lay, overdue,
+                             amount_cls, target, kind, tac,
+                             conclusion(lay.value, value_classes.get(cid), amount_cls, rate.value),
+                             coverage(held), stagnant(tuple(history)) if history else still))
+    return ProjectResults(rows, t, target_source)
+
+
+class JudgedProject(NamedTuple):
+    """An open project as analyse_projects judges it: every value the rules
+    give, and what its result object needs to be built — the one analysis
+    the result objects and the export both read."""
+
+    id: int
+    code: str
+    name: str
+    customer_id: int
+    product_id: int
+    owner_id: int
+    amount: int  # fen
+    expected_close: dt.date
+    evidence: tuple
+    win_rate: Verdict
+    layer: Verdict
+    overdue: bool
+    amount_class: str
+    target: Decimal | None  # the owner's target the amount class read
+    category: Verdict
+    tactic: Verdict
+    conclusion: Verdict
+    coverage: Verdict
+    stagnant: Verdict
+
+
+def _judged(values: tuple) -> JudgedProject:
+    return tuple.__new__(JudgedProject, values)  # (a NamedTuple's own __new__ is a Python call)
+
+
+class ProjectResults(Mapping):
+    """id -> ProjectResult. analyse_projects judges the projects into one
+    JudgedProject each; the result objects (the amount in Decimal, the amount
+    class's lazy reason, the weighted amount) are built from those when a
+    result is first read — pages and the stored results read them, the export
+    reads the judged values (export_rows). Pickled (cached) as the plain dict
+    of results."""
+
+    __slots__ = ("_rows", "_t", "_source", "_results")
+
+    def __init__(self, rows: dict[int, JudgedProject], t: Thresholds, source: str):
+        self._rows, self._t, self._source, self._results = rows, t, source, None
+
+    def _built(self) -> dict[int, ProjectResult]:
+        if self._results is None:
+            t, source = self._t, self._source
+            self._results = {pid: _result(row, t, source) for pid, row in self._rows.items()}
+        return self._results
+
+    def __getitem__(self, pid) -> ProjectResult:
+        return self._built()[pid]
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def __contains__(self, pid):
+        return pid in self._rows
+
+    def __reduce__(self):
+        return dict, (self._built(),)
+
+    def rows(self):
+        return self._rows.values()
+
+
+def _result(row: JudgedProject, t: Thresholds, source: str) -> ProjectResult:
+    (pid, code, name, cid, product_id, owner_id, fen, close, evidence, rate, lay, overdue, amount_cls, target, kind,
+     tac, concl, cover, still) = row
+    amount = from_fen(fen)
+    return ProjectResult(
+        pid, code, name, cid, product_id, owner_id, amount, close, list(evidence),
+        rate, lay, overdue, LazyVerdict(amount_cls, _amount_class, (amount, target, t, source)),
+        kind, tac, concl, cover, still, _weighted(fen, rate.value),
+    )
+
+
+def document_rows(projects: Mapping, narrow: Callable | None = None) -> list[dict]:
+    """The open projects as the analysis document says them (INTERFACES.md
+    §3), sorted by code: read from the judged projects as analyse_projects
+    left them, or (a cached analysis, whose results were pickled as objects)
+    from the results — the same values either way
+    (tests/pipeline/test_analysis.py). `narrow` (permissions.own_part) keeps
+    a user's own (by `owner_id`)."""
+    if isinstance(projects, ProjectResults):
+        judged = sorted(narrow(projects.rows()) if narrow else projects.rows(), key=_code)
+        return [{"code": p.code, "win_rate": p.win_rate.value, "layer": p.layer.value, "overdue": p.overdue,
+                 "amount_class": p.amount_class, "category": p.category.value, "tactic": p.tactic.value,
+                 "conclusion": p.conclusion.value, "role_coverage": p.coverage.value} for p in judged]
+    results = sorted(narrow(projects.values()) if narrow else projects.values(), key=_result_code)
+    return [{"code": p.code, "win_rate": p.win_rate.value, "layer": p.layer.value, "overdue": p.overdue,
+             "amount_class": p.amount_class.value, "category": p.category.value, "tactic": p.tactic.value,
+             "conclusion": p.conclusion.value, "role_coverage": p.coverage.value} for p in results]
+
+
+_code = operator.itemgetter(1)  # JudgedProject.code
+_result_code = operator.attrgetter("code")
 
 
 NOBODY = frozenset()

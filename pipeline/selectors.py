@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, Round
 
 from customers import rules as crules
 from customers import selectors as csel
+from customers.analysis import CustomerResults
 from customers.models import Customer, CustomerStanding, Product
 from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, ProjectRow, analyse_projects
 from pipeline.choices import Conclusion
@@ -157,7 +158,10 @@ def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> Proje
 
 
 def _value_classes(customers) -> dict[int, str | None]:
-    return {cid: r.value_class.value for cid, r in customers.customers.items()}
+    results = customers.customers
+    if isinstance(results, CustomerResults):  # as judged, before any result object is built
+        return {r.customer["id"]: r.value_class for r in results.rows()}
+    return {cid: r.value_class.value for cid, r in results.items()}
 
 
 # --- the stored results: read in SQL, judged in full only for the rows shown ------------------------

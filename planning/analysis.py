@@ -10,10 +10,12 @@ import datetime as dt
 import functools
 
 from customers import selectors as csel
-from customers.rules import value_fit
+from customers.analysis import document_rows as customer_document_rows
+from customers.analysis import fit_of
 from customers.selectors import compute_customer_analysis
 from pipeline import selectors as psel
 from pipeline.analysis import ProjectAnalysis
+from pipeline.analysis import document_rows as project_document_rows
 from pipeline.selectors import compute_project_analysis, project_analysis
 from teams import permissions
 from tsm.lib.bulk import gc_paused
@@ -42,45 +44,15 @@ def to_json(analysis: RegionAnalysis, user=None) -> dict:
 
 
 def _document(analysis: RegionAnalysis, user) -> dict:
-    customers = permissions.own_part(user, analysis.customers.values()) if user else analysis.customers.values()
-    projects = permissions.own_part(user, analysis.projects.values()) if user else analysis.projects.values()
+    # The judged values as the analyses left them (or, cached, their results): no result object is built here.
+    narrow = functools.partial(permissions.own_part, user) if user else None
     return {
         "region": analysis.region_code,
         "as_of": analysis.as_of.isoformat(),
         "base_period": analysis.period.as_dict(),
-        "customers": [
-            {
-                "code": c.code,
-                "combination": c.combination.value,
-                "scale": bool(c.scale.value),
-                "growth": bool(c.growth.value),
-                "contribution_class": c.contribution_class.value,
-                "value_class": c.value_class.value,
-                "publicity": c.publicity.value,
-                "value_fit": _fit(c.value_class.value, c.contribution_class.value),
-                "revenue": f"{c.revenue:.2f}",
-                "profit": f"{c.profit:.2f}",
-            }
-            for c in sorted(customers, key=lambda c: c.code)
-        ],
-        "projects": [
-            {
-                "code": p.code,
-                "win_rate": p.win_rate.value,
-                "layer": p.layer.value,
-                "overdue": p.overdue,
-                "amount_class": p.amount_class.value,
-                "category": p.category.value,
-                "tactic": p.tactic.value,
-                "conclusion": p.conclusion.value,
-                "role_coverage": p.coverage.value,
-            }
-            for p in sorted(projects, key=lambda p: p.code)
-        ],
+        "customers": customer_document_rows(analysis.customers, narrow),
+        "projects": project_document_rows(analysis.projects, narrow),
     }
-
-
-_fit = functools.cache(lambda value_class, contribution_class: value_fit(value_class, contribution_class).value)
 
 
 def stored_json(region, as_of: dt.date, user=None) -> dict:
@@ -99,7 +71,7 @@ def stored_json(region, as_of: dt.date, user=None) -> dict:
         "customers": [
             {"code": code, "combination": combination, "scale": scale, "growth": growth,
              "contribution_class": contribution_class, "value_class": value_class, "publicity": publicity,
-             "value_fit": _fit(value_class, contribution_class), "revenue": f"{revenue:.2f}",
+             "value_fit": fit_of(value_class, contribution_class), "revenue": f"{revenue:.2f}",
              "profit": f"{profit:.2f}"}
             for code, combination, scale, growth, contribution_class, value_class, publicity, revenue, profit
             in customers

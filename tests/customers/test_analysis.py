@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customers import rules
+from customers.analysis import document_rows
 from customers.models import Contact, Contribution, Customer, Product
 from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from customers.selectors import compute_customer_analysis
@@ -187,7 +188,20 @@ def test_every_value_and_reason_is_the_rules_own(region_a, customers, settings_,
         region = Region.objects.select_related("settings").get(pk=region_a.pk)
         fast = compute_customer_analysis(region, AS_OF)
         expected = row_by_row(region)
+        # the export's rows, read as judged (before any result object is built) and from a cached analysis's results
+        judged = document_rows(fast.customers)
+        assert judged == document_rows(pickle.loads(pickle.dumps(fast.customers)))
         assert fast.customers.keys() == expected.keys()
+        code_of = {pk: r.code for pk, r in fast.customers.items()}
+        assert [row["code"] for row in judged] == sorted(code_of.values())
+        by_code = {row["code"]: row for row in judged}
+        for pk, want in expected.items():
+            assert by_code[code_of[pk]] == {
+                "code": code_of[pk], "combination": want["combination"].value, "scale": want["scale"].value,
+                "growth": want["growth"].value, "contribution_class": want["contribution_class"].value,
+                "value_class": want["value_class"].value, "publicity": want["publicity"].value,
+                "value_fit": rules.value_fit(want["value_class"].value, want["contribution_class"].value).value,
+                "revenue": f"{want['revenue']:.2f}", "profit": f"{want['revenue'] - want['cost']:.2f}"}
         for pk, want in expected.items():
             got = fast.customers[pk]
             for name in VERDICTS:

@@ -10,6 +10,7 @@ to the project or only to its customer. Every value, label and reason (the
 amount class's written when read) is the rule's own."""
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ from customers.rules import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
 from customers.selectors import compute_customer_analysis
 from pipeline import rules
 from pipeline import selectors as psel
+from pipeline.analysis import document_rows
 from pipeline.models import Project, RevenueTarget
 from pipeline.rules import EVIDENCE
 from pipeline.selectors import compute_project_analysis
@@ -124,6 +126,18 @@ def test_every_value_and_reason_is_the_rules_own(region_a, manager_a1, manager_a
         # as the full recompute runs it: nothing read from a cache
         fast = compute_project_analysis(region, AS_OF, customers=compute_customer_analysis(region, AS_OF)).projects
         expected = project_by_project(region)
+        # the export's rows, read as judged (before any result object is built) and from a cached analysis's results
+        judged = document_rows(fast)
+        assert judged == document_rows(pickle.loads(pickle.dumps(fast)))
+        code_of = {pk: p.code for pk, p in fast.items()}
+        assert [row["code"] for row in judged] == sorted(code_of.values())
+        by_code = {row["code"]: row for row in judged}
+        for pk, want in expected.items():
+            assert by_code[code_of[pk]] == {
+                "code": code_of[pk], "win_rate": want["win_rate"].value, "layer": want["layer"][0],
+                "overdue": want["overdue"], "amount_class": want["amount_class"].value,
+                "category": want["category"].value, "tactic": want["tactic"].value,
+                "conclusion": want["conclusion"].value, "role_coverage": want["coverage"].value}
         assert fast.keys() == expected.keys()
         for pk, want in expected.items():
             got = fast[pk]

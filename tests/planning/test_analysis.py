@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,9 @@ from django.core.management import CommandError, call_command
 
 from customers.models import Contact, Contribution, Customer, Product
 from pipeline.models import Project
-from planning.analysis import region_analysis, to_json
+from customers.analysis import CustomerResults
+from pipeline.analysis import ProjectResults
+from planning.analysis import compute, region_analysis, to_json
 from tsm.lib.periods import add_months
 
 AS_OF = dt.date(2026, 11, 27)  # base period 2025-11 .. 2026-10
@@ -118,3 +121,20 @@ def test_changing_a_threshold_changes_the_result(region_data):
     region_data.refresh_from_db()
     after = region_analysis(region_data, AS_OF)
     assert {c.code: c.scale.value for c in after.customers.values()}["C0001"] is True
+
+
+def test_the_document_is_the_same_judged_or_cached_and_a_manager_reads_their_own(region_data, manager_a2, director):
+    """to_json reads a fresh analysis's judged rows and a cached one's result
+    objects (pickled): the same document, narrowed the same way."""
+    Customer.objects.create(region=region_data, code="C0004", name="二号的客户", owner=manager_a2)
+    judged = compute(region_data, AS_OF)
+    cached = pickle.loads(pickle.dumps(compute(region_data, AS_OF)))
+    assert not isinstance(cached.customers, CustomerResults) and not isinstance(cached.projects, ProjectResults)
+    for analysis in (judged, cached):
+        everything = to_json(analysis)
+        assert [c["code"] for c in everything["customers"]] == ["C0001", "C0002", "C0003", "C0004"]
+        assert {**everything, "customers": everything["customers"][:3]} == EXPECTED
+        assert to_json(analysis, director) == everything
+        own = to_json(analysis, manager_a2)
+        assert [c["code"] for c in own["customers"]] == ["C0004"] and own["projects"] == []
+    assert to_json(judged) == to_json(cached)

@@ -16,6 +16,13 @@ def from_fen(fen: int) -> Decimal:
     return Decimal(fen) * FEN  # exact: the same digits, two places
 
 
+def fen_text(fen: int) -> str:
+    """Whole fen as yuan text to 2 places, what f"{from_fen(fen):.2f}" writes
+    (12345 -> "123.45", -5 -> "-0.05"), without making the Decimal."""
+    whole, cents = divmod(-fen if fen < 0 else fen, 100)
+    return f"{'-' if fen < 0 else ''}{whole}.{cents:02d}"
+
+
 def parse_money(raw) -> Decimal:
     """Parse a cell into a Decimal of fen. Raises ValueError with a reason."""
     if raw is None:
