@@ -106,4 +106,13 @@ def test_the_wsgi_application_is_warm_before_its_first_request_and_holds_no_conn
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "Loader", "True", "False"]
-    assert (ROOT / "gunicorn.conf.py").read_text().count("preload_app = True") == 1
+    config = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)
+    assert config["preload_app"] is True
+    import gc
+
+    try:
+        config["when_ready"](None)  # what the master does once preloaded: the loaded objects frozen
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
