@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from customers import rules as crules
 from customers import selectors as csel
 from customers.analysis import CustomerResults
-from customers.models import Customer, CustomerStanding, Product
+from customers.models import Customer, CustomerStanding
 from pipeline.analysis import HARE_RAT, ProjectAnalysis, ProjectResult, ProjectRow, analyse_projects
 from pipeline.choices import Conclusion
 from pipeline.models import EvidenceCriterion, Project, ProjectStanding, RevenueTarget, Status, WeeklySnapshot
@@ -233,13 +233,13 @@ def revenue_done(region, as_of: dt.date, targets: RevenueTargets | None = None) 
 
 
 def names_of(projects) -> dict:
-    """The customer and product names of the projects a page shows (two small queries)."""
-    customer_ids = {p.customer_id for p in projects}
-    product_ids = {p.product_id for p in projects}
-    return {
-        "customer_names": dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "name")),
-        "product_names": dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "name")),
-    }
+    """The customer and product names of the projects a page shows (one query through the projects)."""
+    rows = (Project.objects.filter(pk__in=[p.id for p in projects]).order_by()
+            .values_list("customer_id", "customer__name", "product_id", "product__name"))
+    customers, products = {}, {}
+    for customer_id, customer, product_id, product in rows:
+        customers[customer_id], products[product_id] = customer, product
+    return {"customer_names": customers, "product_names": products}
 
 
 def hare_rat_counts(qs) -> dict[int, tuple[int, int]]:

@@ -388,8 +388,8 @@ def test_the_decision_customer_page_query_count_is_constant(
     client.get(url)
     # session, user, region + settings, customer + owner, its stored result, its contacts;
     # its open projects judged: ids, projects, value classes, targets, contacts, snapshots,
-    # contact links; names of customers and products; nav regions
-    with django_assert_num_queries(16):
+    # contact links; names of customers and products (one query); nav regions
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
 
 

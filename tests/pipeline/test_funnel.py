@@ -109,9 +109,9 @@ def _funnel_queries(client_for, director, django_assert_num_queries, per_page):
     client.get("/r/A/funnel/")  # the first visit stores the region's results
     # session, user, region + settings, managers; stored results: count, the page's
     # ids, the figures' GROUP BY; the page's rows judged: projects, their customers'
-    # value classes, targets, contacts, snapshots, contact links; names: customers,
-    # products; evidence wording; nav regions
-    with django_assert_num_queries(17):
+    # value classes, targets, contacts, snapshots, contact links; their customers' and
+    # products' names (one query through the projects); evidence wording; nav regions
+    with django_assert_num_queries(16):
         assert client.get(f"/r/A/funnel/?per_page={per_page}").status_code == 200
 
 
@@ -128,12 +128,12 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
 ):
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
-    # the 17 of a visit (above), plus judging and storing the region's results: the claim;
+    # the 16 of a visit (above), plus judging and storing the region's results: the claim;
     # the region read; customers, the contributions' one scan, contacts, products, targets, open projects,
     # snapshots, contact links, year-to-date revenue; the customers' upsert, gone customers,
     # cells replaced (2); the projects' upsert, closed projects' rows; the region marked and
     # read back — whatever the size
-    with django_assert_num_queries(37):
+    with django_assert_num_queries(36):
         assert client.get("/r/A/funnel/").status_code == 200
 
 
@@ -188,7 +188,7 @@ def test_a_tick_judges_only_its_project_again(client_for, director, manager_a1, 
     before = {s.pk: (s.win_rate, s.as_of, s.version) for s in ProjectStanding.objects.filter(region=region_a)}
     # named in tests/pipeline/test_evidence.py (TICK_QUERIES + FUNNEL_QUERIES) — the same for
     # 3 customers or 60
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         response = client.post(f"/r/A/projects/{project.code}/evidence/", {"code": "E1", "ticked": "true"},
                                 headers={"HX-Request": "true", "HX-Target": f"project-{project.code}"})
     assert response.status_code == 200 and "0%" in response.content.decode()
@@ -267,7 +267,7 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     assert f"{n_customers} 个有进行中项目的客户中 {n_customers} 个未写全" in checks.content.decode()
     assert checks.content.decode().count('/#needs">') == min(n_customers, 50)
     # session, user, region + settings, the customer, its open projects' ids; the projects
-    # judged: rows, value class, targets, contacts, snapshots, links; names (2); its closed projects
-    with django_assert_num_queries(14):
+    # judged: rows, value class, targets, contacts, snapshots, links; names (1); its closed projects
+    with django_assert_num_queries(13):
         response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content.decode().count("<strong>") == 2
