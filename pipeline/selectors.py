@@ -9,6 +9,7 @@ from django.db.models import (
     BigIntegerField, Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, TextField, Value, When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
+from django.utils.translation import gettext_lazy as _
 
 from customers import rules as crules
 from customers import selectors as csel
@@ -182,6 +183,32 @@ def projects_judged(region, as_of: dt.date, project_ids, *,
         targets = revenue_targets(region, as_of)
     return _analyse(region, as_of, t=region.thresholds(), rows=rows, targets=targets,
                     value_classes=value_classes, project_ids=project_ids)
+
+
+STORED_ONLY = _("（已存结果）")
+
+
+def projects_listed(region, as_of: dt.date, shown, *, targets: RevenueTargets) -> dict[int, ProjectResult]:
+    """The rows a list shows (`shown`: their stored results, with coverage
+    and stagnant loaded): each project judged afresh for what the row shows
+    with its reason — win rate, layer, amount class, category, tactic,
+    conclusion — by the same analyse_projects as projects_judged; its role
+    coverage and stagnation, which the row does not show, as stored (they
+    need the customer's contacts, the links and the weekly history: three
+    queries a list page does without)."""
+    stored = {s.pk: (s.coverage, s.stagnant) for s in shown}
+    if not stored:
+        return {}
+    rows = open_project_rows(region, Project.objects.filter(pk__in=list(stored)))
+    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
+                         .values_list("customer_id", "value_class"))
+    results = analyse_projects(projects=rows, value_classes=value_classes, owner_targets=targets.for_amount_class,
+                               target_source=targets.source, contacts=[], links=[], snapshots={}, as_of=as_of,
+                               t=region.thresholds())
+    for pk, result in results.items():
+        coverage, stagnant = stored[pk]
+        result.coverage, result.stagnant = Verdict(coverage, STORED_ONLY), Verdict(stagnant, STORED_ONLY)
+    return results
 
 
 def standings(region, user=None):

@@ -61,8 +61,9 @@ def funnel(request, region):
         projects = [judged[pk] for pk in listed.values_list("pk", flat=True) if pk in judged]
         return xlsx_response(f"区域大漏斗-{region.code}.xlsx", "区域大漏斗",
                              *charts.project_table(projects, managers, psel.names_of(projects)))
-    page = Paginator(listed.only("pk"), form.cleaned_data["per_page"]).get_page(form.cleaned_data.get("page"))
-    judged = psel.projects_judged(region, today, [s.pk for s in page.object_list], targets=targets)
+    page = Paginator(listed.only("pk", "coverage", "stagnant"), form.cleaned_data["per_page"]).get_page(
+        form.cleaned_data.get("page"))
+    judged = psel.projects_listed(region, today, page.object_list, targets=targets)
     page.object_list = [judged[s.pk] for s in page.object_list if s.pk in judged]
     return render(request, "pipeline/funnel.html", {
         **_row_links(request, region, page.object_list, None),

@@ -108,10 +108,11 @@ def _funnel_queries(client_for, director, django_assert_num_queries, per_page):
     client = client_for(director)
     client.get("/r/A/funnel/")  # the first visit stores the region's results
     # session, user, region + settings, managers; stored results: count, the page's
-    # ids, the figures' GROUP BY; the page's rows judged: projects, their customers'
-    # value classes, targets, contacts, snapshots, contact links; their customers' and
-    # products' names (one query through the projects); evidence wording; nav regions
-    with django_assert_num_queries(16):
+    # rows (with their stored coverage and stagnation), the figures' GROUP BY; the page's
+    # rows judged for what they show: projects, their customers' value classes, targets;
+    # their customers' and products' names (one query through the projects); evidence
+    # wording; nav regions
+    with django_assert_num_queries(13):
         assert client.get(f"/r/A/funnel/?per_page={per_page}").status_code == 200
 
 
@@ -128,12 +129,12 @@ def test_funnel_query_count_is_constant_when_computed_afresh(
 ):
     factories.seed(region_a, manager_a1, n_customers, factories.products(2))
     client = client_for(director)
-    # the 16 of a visit (above), plus judging and storing the region's results: the claim;
+    # the 13 of a visit (above), plus judging and storing the region's results: the claim;
     # the region read; customers, the contributions' one scan, contacts, products, targets, open projects,
     # snapshots, contact links, year-to-date revenue; the customers' upsert, gone customers,
     # cells replaced (2); the projects' upsert, closed projects' rows; the region marked and
     # read back — whatever the size
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(33):
         assert client.get("/r/A/funnel/").status_code == 200
 
 
@@ -271,3 +272,42 @@ def test_the_checks_panel_and_a_customers_projects_take_a_constant_number_of_que
     with django_assert_num_queries(13):
         response = client.get(f"/r/A/customers/{customers[0].code}/projects/", headers={"HX-Request": "true"})
     assert response.status_code == 200 and response.content.decode().count("<strong>") == 2
+
+
+def test_a_listed_row_is_judged_as_in_full_for_everything_it_shows(client_for, director, region_a, manager_a1):
+    """projects_listed (the funnel's rows) gives each shown verdict — value,
+    label and reason — exactly as projects_judged does; coverage and
+    stagnation, which a row does not show, are the stored values."""
+
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from customers.models import Contact
+    from pipeline import selectors as psel
+    from pipeline.models import ProjectStanding, WeeklySnapshot
+
+    customers = factories.seed(region_a, manager_a1, 12, factories.products(2))
+    Contact.objects.create(customer=customers[0], name="张三", roles=["decider", "user"])
+    first = Project.objects.filter(region=region_a).order_by("code").first()
+    today = timezone.localdate()
+    for weeks in (3, 2, 1, 0):  # the same layer and rate week after week: stagnant
+        year, week, _ = (today - dt.timedelta(weeks=weeks)).isocalendar()
+        WeeklySnapshot.objects.create(project=first, iso_year=year, iso_week=week, layer="bottom", win_rate=20,
+                                      amount=first.amount, expected_close=first.expected_close)
+    client_for(director).get("/r/A/funnel/")  # the region's results stored
+    shown = list(ProjectStanding.objects.filter(region=region_a).order_by("code").only("pk", "coverage", "stagnant"))
+    assert len(shown) >= 12
+    targets = psel.revenue_targets(region_a, today)
+    listed = psel.projects_listed(region_a, today, shown, targets=targets)
+    full = psel.projects_judged(region_a, today, [s.pk for s in shown], targets=targets)
+    assert listed.keys() == full.keys()
+    for pk, row in listed.items():
+        whole = full[pk]
+        for name in ("win_rate", "layer", "amount_class", "category", "tactic", "conclusion"):
+            mine, theirs = getattr(row, name), getattr(whole, name)
+            assert (mine.value, mine.reason, mine.label) == (theirs.value, theirs.reason, theirs.label), name
+        assert (row.code, row.amount, row.expected_close, row.evidence, row.overdue, row.weighted) == (
+            whole.code, whole.amount, whole.expected_close, whole.evidence, whole.overdue, whole.weighted)
+        assert (row.coverage.value, row.stagnant.value) == (whole.coverage.value, bool(whole.stagnant.value))
+    assert {r.coverage.value for r in listed.values()} != {0} and listed[first.pk].stagnant.value is True
