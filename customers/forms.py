@@ -88,6 +88,11 @@ class ContributionFilterForm(_PageForm):
             results = [r for r in results if r.contribution_class.value == d["contribution_class"]]
         return sorted(results, key=lambda r: (-r.revenue, r.code))
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the customers (a manager, a product, a class)."""
+        return any(self.cleaned_data[f] for f in ("manager", "product", "contribution_class"))
+
     def apply_sql(self, standings):
         """The same filters and order on the stored results (a queryset)."""
         d = self.cleaned_data

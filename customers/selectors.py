@@ -215,7 +215,8 @@ def revenue_by_customer(region, start: dt.date, as_of: dt.date) -> dict[int, Dec
     `as_of`: one GROUP BY over the contributions, kept in the cache under the
     region's wanted judgement — the contributions change only by an import,
     which moves it on in the same transaction (the admin shows them read-only)."""
-    key = f"revenue-by-customer:{region.pk}:{region.results_wanted}:{start.isoformat()}:{as_of.replace(day=1).isoformat()}"
+    key = cache.key(f"revenue-by-customer:{start.isoformat()}", region_pk=region.pk, version=region.results_wanted,
+                    as_of=as_of.replace(day=1), thresholds=region.thresholds())
 
     def compute():
         rows = (Contribution.objects.filter(region=region, month__gte=start, month__lt=as_of.replace(day=1))

@@ -81,8 +81,7 @@ def contribution(request, region):
     names = dict(_owners(visible)) | owner_names(managers, [])
     # The whole region's sums from the cache (sel.region_sums); a manager's own read each time.
     sums = None if permissions.owner_scope(request.user) else sel.region_sums(region)
-    filtered = any(form.cleaned_data[f] for f in ("manager", "product", "contribution_class"))
-    used = sums["products_used"] if sums and not filtered else sel.products_used(listed)
+    used = sums["products_used"] if sums and not form.filtered else sel.products_used(listed)
     columns = matrix_columns_of(products, used, form.cleaned_data["product"])
     if form.wants_xlsx:
         return _contribution_xlsx(region, form.table_name, visible, listed, columns, names, products)

@@ -176,13 +176,19 @@ def projects_judged(region, as_of: dt.date, project_ids, *,
     project_ids = list(project_ids)
     if not project_ids:
         return {}
-    rows = open_project_rows(region, Project.objects.filter(pk__in=project_ids))
-    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
-                         .values_list("customer_id", "value_class"))
+    rows, value_classes = _shown_rows(region, project_ids)
     if targets is None:
         targets = revenue_targets(region, as_of)
     return _analyse(region, as_of, t=region.thresholds(), rows=rows, targets=targets,
                     value_classes=value_classes, project_ids=project_ids)
+
+
+def _shown_rows(region, project_ids) -> tuple[list[tuple], dict[int, str | None]]:
+    """A few open projects' rows and their customers' stored value classes (two queries)."""
+    rows = open_project_rows(region, Project.objects.filter(pk__in=project_ids))
+    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
+                         .values_list("customer_id", "value_class"))
+    return rows, value_classes
 
 
 STORED_ONLY = _("（已存结果）")
@@ -199,9 +205,7 @@ def projects_listed(region, as_of: dt.date, shown, *, targets: RevenueTargets) -
     stored = {s.pk: (s.coverage, s.stagnant) for s in shown}
     if not stored:
         return {}
-    rows = open_project_rows(region, Project.objects.filter(pk__in=list(stored)))
-    value_classes = dict(CustomerStanding.objects.filter(customer_id__in={r[ProjectRow.customer_id] for r in rows})
-                         .values_list("customer_id", "value_class"))
+    rows, value_classes = _shown_rows(region, list(stored))
     results = analyse_projects(projects=rows, value_classes=value_classes, owner_targets=targets.for_amount_class,
                                target_source=targets.source, contacts=[], links=[], snapshots={}, as_of=as_of,
                                t=region.thresholds())
