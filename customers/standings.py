@@ -23,13 +23,15 @@ from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer
 from teams.models import Region
 from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
-from tsm.lib.upsert import upsert_unless_newer
+from tsm.lib.upsert import insert_rows, upsert_unless_newer
 
 # More customers than this are judged in the background (≈ 0.3 s a thousand).
 LARGE = 2000
 
-FIELDS = ["region", "as_of", "code", "name", "owner", "reasons", "suggestions", "revenue", "cost", "profit", "arrears_end", "combination", "scale", "growth",
-          "contribution_class", "value_class", "publicity", "attractiveness", "advantage", "scores_missing"]
+# The stored columns, in the order of the rows customer_standings_write builds.
+COLUMNS = ["customer", "version", "region", "as_of", "code", "name", "owner", "reasons", "suggestions", "revenue",
+           "cost", "profit", "arrears_end", "combination", "scale", "growth", "contribution_class", "value_class",
+           "publicity", "attractiveness", "advantage", "scores_missing"]
 _AXIS = Decimal("0.0001")
 
 
@@ -40,26 +42,22 @@ def _axis(value: Decimal | None) -> Decimal | None:
 def customer_standings_write(*, region, analysis: CustomerAnalysis, version: int) -> int:
     """Store every analysed customer's values, judged at data `version` (an
     upsert in batches that never replaces a row judged at a newer version)."""
-    rows = [
-        CustomerStanding(
-            customer_id=r.id, region=region, as_of=analysis.as_of, version=version, code=r.code, name=r.name,
-            owner_id=r.owner_id, reasons=_reasons(r),
-            suggestions={f: [str(v.value), v.reason] for f, v in r.suggestions.items()}, revenue=r.revenue,
-            cost=r.cost, profit=r.profit, arrears_end=r.arrears_end, combination=r.combination.value,
-            scale=bool(r.scale.value), growth=bool(r.growth.value), contribution_class=r.contribution_class.value,
-            value_class=r.value_class.value, publicity=r.publicity.value, attractiveness=_axis(r.attractiveness),
-            advantage=_axis(r.advantage), scores_missing=r.value_class.value is None,
-        )
+    as_of, region_id = analysis.as_of, region.pk
+    rows = [  # in the order of COLUMNS
+        (r.id, version, region_id, as_of, r.code, r.name, r.owner_id, _reasons(r),
+         {f: [str(v.value), v.reason] for f, v in r.suggestions.items()}, r.revenue, r.cost, r.profit, r.arrears_end,
+         r.combination.value, bool(r.scale.value), bool(r.growth.value), r.contribution_class.value,
+         r.value_class.value, r.publicity.value, _axis(r.attractiveness), _axis(r.advantage),
+         r.value_class.value is None)
         for r in analysis.customers.values()
     ]
-    upsert_unless_newer(CustomerStanding, rows, unique="customer", fields=FIELDS)
+    upsert_unless_newer(CustomerStanding, rows, columns=COLUMNS, unique="customer")
     CustomerStanding.objects.filter(region=region, version__lte=version).exclude(
         customer_id__in=list(analysis.customers)).delete()
     CustomerCell.objects.filter(region=region).delete()
-    CustomerCell.objects.bulk_create(
-        (CustomerCell(customer_id=x["customer_id"], region=region, product_id=x["product_id"], revenue=x["revenue"],
-                      cost=x["cost"]) for x in analysis.cells if x["revenue"] or x["cost"]),
-        batch_size=2000)
+    insert_rows(CustomerCell, ((x["customer_id"], region_id, x["product_id"], x["revenue"], x["cost"])
+                               for x in analysis.cells if x["revenue"] or x["cost"]),
+                columns=["customer", "region", "product", "revenue", "cost"])
     return len(rows)
 
 

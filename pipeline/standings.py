@@ -29,8 +29,10 @@ from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
 from tsm.lib.upsert import upsert_unless_newer
 
-FIELDS = ["region", "as_of", "code", "customer", "owner", "amount", "expected_close", "win_rate", "layer", "overdue",
-          "amount_class", "category", "tactic", "conclusion", "coverage", "stagnant", "weighted"]
+# The stored columns, in the order of the rows project_standings_write builds.
+COLUMNS = ["project", "version", "region", "as_of", "code", "customer", "owner", "amount", "expected_close",
+           "win_rate", "layer", "overdue", "amount_class", "category", "tactic", "conclusion", "coverage", "stagnant",
+           "weighted"]
 # A region with more customers and open projects than this is judged in the
 # background (≈ 0.1 s per thousand rows on this hardware); a smaller one at once.
 LARGE = 3000
@@ -40,17 +42,14 @@ def project_standings_write(*, region, as_of: dt.date, results: dict, full: bool
     """Store judged projects, judged at data `version` (never replacing a row
     judged at a newer one); a full write also drops the rows of projects that
     left the funnel (won, lost, abandoned, deleted)."""
-    rows = [
-        ProjectStanding(
-            project_id=p.id, region=region, as_of=as_of, version=version, code=p.code, customer_id=p.customer_id, owner_id=p.owner_id,
-            amount=p.amount, expected_close=p.expected_close, win_rate=p.win_rate.value, layer=p.layer.value,
-            overdue=p.overdue, amount_class=p.amount_class.value, category=p.category.value, tactic=p.tactic.value,
-            conclusion=p.conclusion.value, coverage=p.coverage.value, stagnant=bool(p.stagnant.value),
-            weighted=p.weighted,
-        )
+    region_id = region.pk
+    rows = [  # in the order of COLUMNS
+        (p.id, version, region_id, as_of, p.code, p.customer_id, p.owner_id, p.amount, p.expected_close,
+         p.win_rate.value, p.layer.value, p.overdue, p.amount_class.value, p.category.value, p.tactic.value,
+         p.conclusion.value, p.coverage.value, bool(p.stagnant.value), p.weighted)
         for p in results.values()
     ]
-    upsert_unless_newer(ProjectStanding, rows, unique="project", fields=FIELDS)
+    upsert_unless_newer(ProjectStanding, rows, columns=COLUMNS, unique="project")
     if full:
         ProjectStanding.objects.filter(region=region, version__lte=version).exclude(
             project_id__in=list(results)).delete()
