@@ -39,7 +39,7 @@ def child(args):
     from decimal import Decimal
 
     from django.core.management import call_command
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone

@@ -284,7 +284,7 @@ def test_a_new_projects_contacts_follow_the_customer_chosen(demo_site, page):
     page.goto(f"{demo_site}/r/DEMO/projects/new/")
     assert page.locator("#project-contacts input").count() == 0
     page.locator("select[name=customer]").select_option(str(contact.customer_id))
-    page.locator(f"#project-contacts label", has_text=contact.name).first.wait_for()
+    page.locator("#project-contacts label", has_text=contact.name).first.wait_for()
     assert page.locator("#project-contacts input").count() == contact.customer.contacts.count()
 
 
