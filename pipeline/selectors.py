@@ -227,10 +227,15 @@ def funnel_figures(qs) -> tuple[list[dict], dict[int, list[tuple[str, bool]]]]:
     amount, the weighted amount and the stagnant count; returned as the funnel
     table (per layer, top first) and each owner's (layer, stagnant) list for
     the health rule."""
-    rows = (qs.values("owner_id", "layer")
-            .annotate(n=Count("pk"), amount=Sum("amount"), weighted=Sum("weighted"),
-                      stuck=Count("pk", filter=Q(stagnant=True)))
-            .order_by())
+    return funnel_figures_of(qs.values("owner_id", "layer")
+                             .annotate(n=Count("pk"), amount=Sum("amount"), weighted=Sum("weighted"),
+                                       stuck=Count("pk", filter=Q(stagnant=True)))
+                             .order_by())
+
+
+def funnel_figures_of(rows) -> tuple[list[dict], dict[int, list[tuple[str, bool]]], dict[int, Decimal]]:
+    """funnel_figures from its grouped rows ({owner_id, layer, n, amount,
+    weighted, stuck}), wherever they were summed."""
     table = {layer: {"layer": layer, "label": LAYER_LABELS[layer], "count": 0, "amount": Decimal("0"),
                      "weighted": Decimal("0")} for layer in LAYERS}
     by_owner: dict[int, list[tuple[str, bool]]] = defaultdict(list)

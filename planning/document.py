@@ -7,10 +7,12 @@ decimal strings, lists, dicts): the live draft renders it, a submission
 freezes it in PlanVersion.content, and the page, the executive summary and
 the PDF all render the same dict through templates/planning/document/.
 
-The analysis figures (classes, funnel, checks, flagged items) are read from
-the region's stored results (customers.CustomerStanding,
+The analysis figures (classes, funnel, checks, flagged items) are the
+region's analysis as of the plan's date (planning.figures): the stored
+results when they are of that date (customers.CustomerStanding,
 pipeline.ProjectStanding: a few GROUP BYs, never the whole region judged
-again); `results_as_of` says the date they were judged at. The base-period
+again), else that date's analysis, computed on demand and cached under its
+date and data version; `results_as_of` says the date they are of. The base-period
 money of 计划摘要 and 预计损益 is summed from the contributions of the base
 period of the plan's own as-of date (one GROUP BY per product).
 
@@ -27,7 +29,6 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors as csel
@@ -36,11 +37,11 @@ from customers.models import Product
 from customers.rules import CONTRIBUTION_CLASS_LABELS, value_fit
 from customers import rules as crules
 from pipeline import rules as prules
-from pipeline.choices import Conclusion
 from pipeline import selectors as psel
 from pipeline.analysis import coverage_check_of, focus_check_of, needs_check_of
 from customers.analysis import missing_scores_check_of
 from planning import rules, selectors
+from planning.figures import figures_for
 from planning.models import (
     ActionFamily, Pairing, Plan, PlanAnswer, PlanIndicator, SpecialAction, SwotItem, Target, TargetClass, TargetFamily,
 )
@@ -101,16 +102,15 @@ def plan_content(plan: Plan) -> dict:
     base_revenue = sum((b["revenue"] for b in base.values()), ZERO)
     parts = _parts(plan)
     names = {u.pk: _person(u) for u in User.objects.filter(regions=region, role__in=[Role.DIRECTOR, Role.MANAGER])}
-    customers = csel.standings(region)
-    projects = psel.standings(region)
+    figures = figures_for(region, plan.as_of)
     t = region.thresholds()
 
-    classes = _classes(class_summary_of(csel.class_sums(customers)))
-    funnel_table, by_owner, _weighted = psel.funnel_figures(projects)
+    classes = _classes(class_summary_of(figures.class_sums()))
+    funnel_table, by_owner, _weighted = figures.funnel_figures()
     funnel = [{"layer": r["layer"], "label": str(r["label"]), "count": r["count"], "amount": _money(r["amount"]),
                "weighted": _money(r["weighted"])} for r in funnel_table]
     answers = dict(PlanAnswer.objects.filter(plan=plan).values_list("key", "text"))
-    problems = _problems(region, customers, projects, by_owner, names, t, answers)
+    problems = _problems(region, figures, by_owner, names, t, answers)
     actions = _swot_actions(region)
     special = [_special_action(a) for a in selectors.special_actions(region)]
 
@@ -122,7 +122,7 @@ def plan_content(plan: Plan) -> dict:
         "summary": summary_data,
         "contribution": {
             "classes": classes,
-            "by_product": _by_product(class_summary_per_product_of(csel.class_sums_by_product(customers))),
+            "by_product": _by_product(class_summary_per_product_of(figures.class_sums_by_product())),
             "performance": _performance(region, plan.as_of),
         },
         "swot": {"items": _swot_items(region), "actions": actions, "problems": problems},
@@ -130,11 +130,11 @@ def plan_content(plan: Plan) -> dict:
         "strategy": {
             "funnel": funnel,
             "value_classes": [{"value_class": v.value_class, "label": str(v.label), "customers": v.customers,
-                               "revenue": _money(v.revenue)} for v in selectors.value_classes(region)],
+                               "revenue": _money(v.revenue)} for v in figures.value_classes()],
             "competitors": _competitors(region),
             "special_actions": special,
         },
-        "actions": _actions(plan, projects, special, start, end),
+        "actions": _actions(plan, figures, special, start, end),
         "pnl": _pnl(plan, parts, base, months, special, start, end, texts.get(CAPITAL, "")),
         "organisation": {
             "chain": list(ORGANISATION_CHAIN),
@@ -150,7 +150,7 @@ def plan_content(plan: Plan) -> dict:
         "period": plan.period,
         "as_of": plan.as_of.isoformat(),
         "base_period": period.as_dict(),
-        "results_as_of": region.results_as_of.isoformat() if region.results_as_of else None,
+        "results_as_of": figures.as_of.isoformat() if figures.as_of else None,
         "sections": [{"key": key, "title": str(title), "text": texts.get(key, ""), "data": sections[key]}
                      for key, title in SECTIONS],
         "data": data,
@@ -260,7 +260,7 @@ def _swot_actions(region) -> list[dict]:
     return [{"pairing": p, "label": str(label), "action": written.get(p, "")} for p, label in Pairing.choices]
 
 
-def _problems(region, customers, projects, by_owner, names, t, answers) -> list[dict]:
+def _problems(region, figures, by_owner, names, t, answers) -> list[dict]:
     """问题分析: every item the analysis flags, each {key, kind, title, reason, warning, answer}:
     the four director's checks (always listed, warning or not), the unexpected
     value/contribution pairs nobody accepted, the 危险 funnels (the region's and
@@ -269,17 +269,16 @@ def _problems(region, customers, projects, by_owner, names, t, answers) -> list[
     out = []
     checks = [
         ("focus", focus_check_of({owner: crules.focus_check(on, total, t=t) for owner, (total, on) in
-                                  psel.hare_rat_counts(projects).items()}, t, names)),
-        ("coverage", coverage_check_of(psel.coverage_counts(projects))),
+                                  figures.hare_rat_counts().items()}, t, names)),
+        ("coverage", coverage_check_of(figures.coverage_counts())),
         ("needs", needs_check_of(*psel.needs_unknown(region), names)),
-        ("scores", missing_scores_check_of(csel.missing_scores_by_class(customers))),
+        ("scores", missing_scores_check_of(figures.missing_scores_by_class())),
     ]
     for key, check in checks:
         out.append(("check:" + key, "check", check.question, check.reason, bool(check.warning)))
 
-    misfits = selectors.misfits(customers)
-    total = misfits.count()
-    for s in misfits.values("code", "name", "value_class", "contribution_class")[:LISTED_MAX]:
+    misfits, total = figures.misfits(LISTED_MAX)
+    for s in misfits:
         fit = value_fit(s["value_class"], s["contribution_class"])
         out.append((f"fit:{s['code']}", "fit", f"{s['name']}（{s['code']}）", fit.reason, True))
     if total > LISTED_MAX:
@@ -295,10 +294,8 @@ def _problems(region, customers, projects, by_owner, names, t, answers) -> list[
         if health.value == "danger":
             out.append((f"funnel:{user.username}", "funnel", _person(user), health.reason, True))
 
-    overdue = projects.filter(overdue=True).order_by("expected_close", "code")
-    n_overdue = overdue.count()
-    for code, close, owner_id, amount in overdue.values_list("code", "expected_close", "owner_id",
-                                                             "amount")[:LISTED_MAX]:
+    overdue, n_overdue = figures.overdue(LISTED_MAX)
+    for code, close, owner_id, amount in overdue:
         out.append((f"overdue:{code}", "overdue", code,
                     str(_("预计成交日 %(day)s 已过，负责人 %(owner)s，金额 %(amount)s 元")
                         % {"day": close.isoformat(), "owner": names.get(owner_id, "—"), "amount": _money(amount)}),
@@ -371,28 +368,23 @@ def _special_action(a: SpecialAction) -> dict:
             "target_customers": [f"{c.name}（{c.code}）" for c in a.target_customers.all()]}
 
 
-_CONCLUSION_RANK = Case(*(When(conclusion=value, then=Value(rank)) for rank, value in enumerate(Conclusion.values)),
-                        default=Value(9), output_field=IntegerField())
 
 
 # --- 6 市场行动计划 ------------------------------------------------------------------------------------------
 
 
-def _actions(plan, projects, special, start, end) -> dict:
+def _actions(plan, figures, special, start, end) -> dict:
     """{sales [{project, name, customer, owner, layer, expected_close, amount, conclusion, tactic}] — the
     open projects, most pressing conclusion first (密集进攻 … 等待观察), then by close date, at most
     SALES_MAX named; sales_total: how many in all;
     market [special actions in the period], calendar [{month, entries [{kind, week, day, title, owner,
     budget}]}] with a day for what falls in the coming weeks, coming_until}"""
-    total = projects.count()
-    rows = (projects.order_by(_CONCLUSION_RANK, "expected_close", "code")
-            .values("code", "project__name", "customer__code", "customer__name", "owner__username",
-                    "owner__display_name", "layer", "expected_close", "amount", "conclusion", "tactic"))
-    sales = [{"project": r["code"], "name": r["project__name"], "customer": f"{r['customer__name']}（{r['customer__code']}）",
-              "owner": r["owner__display_name"] or r["owner__username"] or "", "layer": str(prules.LAYER_LABELS[r["layer"]]),
+    rows, total = figures.sales(SALES_MAX)
+    sales = [{"project": r["code"], "name": r["name"], "customer": f"{r['customer_name']}（{r['customer_code']}）",
+              "owner": r["owner"], "layer": str(prules.LAYER_LABELS[r["layer"]]),
               "expected_close": r["expected_close"].isoformat(), "amount": _money(r["amount"]),
               "conclusion": str(prules.CONCLUSION_LABELS[r["conclusion"]]),
-              "tactic": str(prules.TACTIC_LABELS[r["tactic"]])} for r in rows[:SALES_MAX]]
+              "tactic": str(prules.TACTIC_LABELS[r["tactic"]])} for r in rows]
     first, last = start.strftime("%Y-%m"), end.strftime("%Y-%m")
     market = [a for a in special if first <= a["month"] <= last]
     coming_until = plan.as_of + dt.timedelta(days=COMING_DAYS)
@@ -467,22 +459,16 @@ def appendix_xlsx(plan: Plan) -> bytes:
     sales activity, every overdue project, every customer whose value and
     contribution classes do not fit — and the revenue target's whole
     decomposition, as a workbook. A submission freezes it with the version."""
-    region = plan.region
-    projects = psel.standings(region)
-    customers = csel.standings(region)
-    names = {u.pk: _person(u) for u in User.objects.filter(regions=region, role__in=[Role.DIRECTOR, Role.MANAGER])}
-    sales = (projects.order_by(_CONCLUSION_RANK, "expected_close", "code")
-             .values_list("code", "project__name", "customer__code", "customer__name", "owner_id", "layer",
-                          "expected_close", "amount", "conclusion", "tactic", "overdue"))
-    sales_rows = [[code, name, customer_code, customer_name, names.get(owner, ""), str(prules.LAYER_LABELS[layer]),
-                   close.isoformat(), Decimal(amount), str(prules.CONCLUSION_LABELS[conclusion]),
-                   str(prules.TACTIC_LABELS[tactic]), overdue]
-                  for code, name, customer_code, customer_name, owner, layer, close, amount, conclusion, tactic, overdue
-                  in sales]
+    figures = figures_for(plan.region, plan.as_of)
+    sales_rows = [[r["code"], r["name"], r["customer_code"], r["customer_name"], r["owner"],
+                   str(prules.LAYER_LABELS[r["layer"]]), r["expected_close"].isoformat(), Decimal(r["amount"]),
+                   str(prules.CONCLUSION_LABELS[r["conclusion"]]), str(prules.TACTIC_LABELS[r["tactic"]]),
+                   r["overdue"]]
+                  for r in figures.sales()[0]]
     misfits = [[s["code"], s["name"], str(crules.VALUE_CLASS_LABELS[s["value_class"]]),
                 str(CONTRIBUTION_CLASS_LABELS[s["contribution_class"]]),
                 value_fit(s["value_class"], s["contribution_class"]).reason]
-               for s in selectors.misfits(customers).values("code", "name", "value_class", "contribution_class")]
+               for s in figures.misfits()[0]]
     parts = [[p["manager"], p["month"], p["product"] or "", p["project"] or "", Decimal(p["amount"])]
              for p in plan_data(plan)["decomposition"]]
     return sheets_xlsx([

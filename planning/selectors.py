@@ -167,7 +167,7 @@ class ValueClassCount:
         return VALUE_CLASS_LABELS[self.value_class] if self.value_class else VALUE_PENDING_LABEL
 
 
-def _value_class_counts(sums: dict) -> list[ValueClassCount]:
+def value_class_counts_of(sums: dict) -> list[ValueClassCount]:
     """In the grid's order, 待评估 last; a class without customers is a row of zeros."""
     return [ValueClassCount(vc, *sums.get(vc, (0, Decimal("0")))) for vc in VALUE_CLASS_ORDER]
 
@@ -179,7 +179,7 @@ def value_classes(region, *, owner_id: int | None = None) -> list[ValueClassCoun
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     rows = qs.values("value_class").annotate(n=Count("pk"), revenue=Sum("revenue")).order_by()
-    return _value_class_counts({r["value_class"]: (r["n"], r["revenue"] or Decimal("0")) for r in rows})
+    return value_class_counts_of({r["value_class"]: (r["n"], r["revenue"] or Decimal("0")) for r in rows})
 
 
 def value_classes_by_series(region, *, owner_id: int | None = None) -> dict[str, list[ValueClassCount]]:
@@ -194,11 +194,11 @@ def value_classes_by_series(region, *, owner_id: int | None = None) -> dict[str,
     sums: dict[str, dict] = defaultdict(dict)
     for r in rows:
         sums[r["product__series"]][r["customer__standing__value_class"]] = (r["n"], r["revenue"] or Decimal("0"))
-    return {series: _value_class_counts(by_class) for series, by_class in sums.items()}
+    return {series: value_class_counts_of(by_class) for series, by_class in sums.items()}
 
 
 def empty_value_classes() -> list[ValueClassCount]:
-    return _value_class_counts({})
+    return value_class_counts_of({})
 
 
 # --- a customer's page: the actions aimed at it -----------------------------------------------------------
