@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from planning.choices import SECTION_TITLES
 from teams.choices import Role
@@ -34,13 +35,18 @@ def _send(subject: str, body: str, users) -> None:
     transaction.on_commit(send)
 
 
+def _link(path: str) -> str:
+    """The page's address on SITE_URL (the path alone when it is not set)."""
+    return settings.SITE_URL + path
+
+
 def _plan_path(plan) -> str:
-    return reverse("plan", kwargs={"region": plan.region.code, "period": plan.period})
+    return _link(reverse("plan", kwargs={"region": plan.region.code, "period": plan.period}))
 
 
 def _version_path(version) -> str:
-    return reverse("plan_version", kwargs={"region": version.plan.region.code, "period": version.plan.period,
-                                           "number": version.number})
+    return _link(reverse("plan_version", kwargs={"region": version.plan.region.code, "period": version.plan.period,
+                                                 "number": version.number}))
 
 
 def _directors(region):
@@ -49,29 +55,37 @@ def _directors(region):
 
 def plan_submitted(version) -> None:
     plan = version.plan
-    _send(f"【待批准】{plan.region.name} {plan.period} 营销计划（第 {version.number} 版）",
-          f"{plan.region.name} 的 {plan.period} 营销计划已提交（第 {version.number} 版），请审阅后批准或退回：\n"
-          f"{_version_path(version)}",
+    names = {"region": plan.region.name, "period": plan.period, "number": version.number}
+    _send(_("【待批准】%(region)s %(period)s 营销计划（第 %(number)s 版）") % names,
+          _("%(region)s 的 %(period)s 营销计划已提交（第 %(number)s 版），请审阅后批准或退回：") % names
+          + "\n" + _version_path(version),
           User.objects.filter(role=Role.EXECUTIVE))
 
 
 def plan_decided(version) -> None:
     plan = version.plan
     approved = version.status == "approved"
-    word = "已批准" if approved else "被退回"
-    comment = f"\n批示：{version.comment}" if version.comment else ""
-    sections = "".join(f"\n· {SECTION_TITLES.get(key, key)}：{text}"
-                       for key, text in (version.section_comments or {}).items())
-    _send(f"【{word}】{plan.region.name} {plan.period} 营销计划（第 {version.number} 版）",
-          f"{plan.region.name} 的 {plan.period} 营销计划第 {version.number} 版{word}。{comment}{sections}\n"
-          f"{_version_path(version) if approved else _plan_path(plan)}",
+    names = {"region": plan.region.name, "period": plan.period, "number": version.number}
+    if approved:
+        subject = _("【已批准】%(region)s %(period)s 营销计划（第 %(number)s 版）") % names
+        body = _("%(region)s 的 %(period)s 营销计划第 %(number)s 版已批准。") % names
+    else:
+        subject = _("【被退回】%(region)s %(period)s 营销计划（第 %(number)s 版）") % names
+        body = _("%(region)s 的 %(period)s 营销计划第 %(number)s 版被退回。") % names
+    if version.comment:
+        body += "\n" + _("批示：%(comment)s") % {"comment": version.comment}
+    body += "".join(f"\n· {SECTION_TITLES.get(key, key)}：{text}"
+                    for key, text in (version.section_comments or {}).items())
+    _send(subject, body + "\n" + (_version_path(version) if approved else _plan_path(plan)),
           _directors(plan.region))
 
 
 def signatures_voided(plan, managers) -> None:
     """A change of the decomposition voided these managers' signatures: each is asked to sign again."""
+    names = {"region": plan.region.name, "period": plan.period}
+    link = _link(reverse("revenue_split", kwargs={"region": plan.region.code, "period": plan.period}))
     for manager in managers:
-        _send(f"【请重新签字】{plan.region.name} {plan.period} 营销目标已变更",
-              f"您在 {plan.region.name} {plan.period} 营销计划中的目标已变更，原签字失效，请核对后重新签字：\n"
-              + reverse("revenue_split", kwargs={"region": plan.region.code, "period": plan.period}),
+        _send(_("【请重新签字】%(region)s %(period)s 营销目标已变更") % names,
+              _("您在 %(region)s %(period)s 营销计划中的目标已变更，原签字失效，请核对后重新签字：") % names
+              + "\n" + link,
               [manager])

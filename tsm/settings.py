@@ -261,6 +261,9 @@ MAILERS = {"default": {
                 if _EMAIL_BACKEND.endswith("smtp.EmailBackend") else {}),
 }}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsm@localhost")
+# The address people open the application at: a mail's links are absolute
+# on it (a mail client has no page to resolve a relative link against).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 
 LOGGING = {

@@ -288,6 +288,19 @@ def test_each_event_mails_whom_it_concerns(plan, director, executive, mails, mai
     assert "目标偏低" in mailoutbox[1].body and "SWOT 及问题分析：再想想" in mailoutbox[1].body
 
 
+def test_a_mail_links_to_the_page_on_the_site_address(plan, director, executive, mails, mailoutbox, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://tsm.example.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        _submitted(plan, director)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.plan_return(plan=plan, user=executive, comment="目标偏低", section_comments={})
+    submitted, returned = mailoutbox
+    assert submitted.body.splitlines()[-1] == f"https://tsm.example.cn/r/A/plans/{plan.period}/versions/1/"
+    assert returned.body.splitlines()[-1] == f"https://tsm.example.cn/r/A/plans/{plan.period}/"
+    assert returned.body.splitlines()[:2] == [f"华东一区 的 {plan.period} 营销计划第 1 版被退回。", "批示：目标偏低"]
+
+
 def test_a_refused_move_mails_nobody(plan, executive, mails, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
         workflow.plan_approve(plan=plan, user=executive)
