@@ -23,6 +23,7 @@ from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer
 from teams.models import Region
 from tsm.lib.dbstats import analyze
 from tsm.lib.freshness import Freshness, claim
+from tsm.lib.periods import month_start
 from tsm.lib.upsert import insert_rows, upsert_unless_newer
 
 # More customers than this are judged in the background (≈ 0.3 s a thousand).
@@ -102,18 +103,52 @@ def customer_standings_rejudge(*, region, customer_ids, as_of: dt.date) -> list[
 # --- the whole region's customers judged again -------------------------------------------------------
 
 
+def customer_publicity_refresh(*, region, as_of: dt.date, version: int, contacts: list[dict] | None = None) -> int:
+    """A new day of the same month: the base-period sums, the classes and
+    the matrix stand; the publicity (who was met within the window before
+    `as_of`) is the one customer verdict that reads the day. Each stored row
+    is written back with its publicity judged again as of `as_of`, never over
+    a row judged at a newer version. `contacts`: contact_rows, when read."""
+    t = region.thresholds()
+    met = defaultdict(list)
+    for c in contacts if contacts is not None else sel.contact_rows(region):
+        met[c["customer_id"]].append((c["roles"] or [], c["last_met"]))
+    at = {name: i for i, name in enumerate(COLUMNS)}
+    rows = []
+    for row in CustomerStanding.objects.filter(region=region).values_list(*COLUMNS):
+        row = list(row)
+        publicity = rules.publicity(met[row[0]], as_of, t=t)
+        row[at["version"]], row[at["as_of"]], row[at["publicity"]] = version, as_of, publicity.value
+        row[at["reasons"]] = {**row[at["reasons"]], "publicity": publicity.reason}
+        rows.append(row)
+    upsert_unless_newer(CustomerStanding, rows, columns=COLUMNS, unique="customer")
+    return len(rows)
+
+
 def customers_count(region) -> int:
     return Customer.objects.filter(region=region).count()
 
 
+def only_the_day_moved(as_of: dt.date | None, built: int, wanted: int, today: dt.date) -> bool:
+    """Stored results built for the region's current data and thresholds,
+    as of another day of today's month (so of today's base period): only
+    what reads the day itself needs judging again."""
+    return as_of is not None and built == wanted and month_start(as_of) == month_start(today)
+
+
 def customer_results_refresh(region, today: dt.date | None = None) -> None:
-    """Judge every customer of the region from its raw rows and store them."""
+    """Judge every customer of the region from its raw rows and store them —
+    or, when only the day moved, only each customer's publicity."""
     today = today or timezone.localdate()
-    region.refresh_from_db(fields=["results_wanted", "data_version"])
+    region.refresh_from_db(fields=["results_wanted", "data_version", "customers_as_of", "customers_built"])
     wanted, version = region.results_wanted, region.data_version
-    analysis = sel.compute_customer_analysis(region, today)
+    day_only = only_the_day_moved(region.customers_as_of, region.customers_built, wanted, today)
+    analysis = None if day_only else sel.compute_customer_analysis(region, today)
     with transaction.atomic():
-        customer_standings_write(region=region, analysis=analysis, version=version)
+        if day_only:
+            customer_publicity_refresh(region=region, as_of=today, version=version)
+        else:
+            customer_standings_write(region=region, analysis=analysis, version=version)
         Region.objects.filter(pk=region.pk).update(customers_as_of=today, customers_built=wanted,
                                                    customers_claimed_at=None)
         analyze([CustomerStanding, CustomerCell])  # a bulk write: fresh planner statistics

@@ -158,6 +158,16 @@ def compute_project_analysis(region, as_of: dt.date, *, customers=None) -> Proje
     return ProjectAnalysis(customer_analysis=customers, projects=projects, targets=targets.amounts, year_to_date=done)
 
 
+def open_projects_judged(region, as_of: dt.date, *, contacts: list[dict]) -> dict[int, ProjectResult]:
+    """Every open project of the region judged as of `as_of` on its
+    customers' stored value classes (a new day: the customers' classes
+    stand). `contacts`: the region's contact_rows."""
+    value_classes = dict(CustomerStanding.objects.filter(region=region).values_list("customer_id", "value_class"))
+    with gc_paused():
+        return _analyse(region, as_of, t=region.thresholds(), rows=open_project_rows(region),
+                        targets=revenue_targets(region, as_of), value_classes=value_classes, contacts=contacts)
+
+
 def _value_classes(customers) -> dict[int, str | None]:
     results = customers.customers
     if isinstance(results, CustomerResults):  # as judged, before any result object is built

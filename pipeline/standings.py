@@ -4,9 +4,15 @@ reads the same rows.
 
 - a tick or a project edit: that project (`project_standings_rejudge`);
 - a score or a contact: that customer's own verdicts, then its projects;
-- an import, a threshold, a target, a new day: the whole region
-  (`region_results_refresh`), in the background for a large region — the
-  pages show the previous results marked as updating meanwhile.
+- an import, a threshold, a target, a new month (the base period moves):
+  the whole region (`region_results_rebuild`);
+- a new day of the same month: what reads the day — each customer's
+  publicity, every open project's layer and what follows from it
+  (`region_day_refresh`; the sums, classes and matrix stand);
+
+the last two through `region_results_refresh`, which tells them apart, in
+the background for a large region — the pages show the previous results
+marked as updating meanwhile.
 
 A lower floor that needs the whole region judged again marks it
 (`Region.results_stale`); the reader on this floor starts the work
@@ -19,7 +25,10 @@ from django.tasks import task
 from django.utils import timezone
 
 from customers import selectors as csel
-from customers.standings import customer_standings_rejudge, customer_standings_write, customers_count
+from customers.standings import (
+    customer_publicity_refresh, customer_standings_rejudge, customer_standings_write, customers_count,
+    only_the_day_moved,
+)
 from pipeline import selectors as sel
 from pipeline.models import Project, ProjectStanding, Status
 from teams.models import Region
@@ -83,9 +92,28 @@ def customer_changed(*, region, customer_ids, as_of: dt.date | None = None) -> N
 
 
 def region_results_refresh(region, today: dt.date | None = None) -> None:
-    """Judge the whole region from its raw rows and store every result."""
+    """Judge the whole region from its raw rows and store every result — or,
+    when only the day moved within the stored results' month, only what
+    reads the day (region_day_refresh)."""
     today = today or timezone.localdate()
+    region.refresh_from_db(fields=["results_wanted", "data_version", "results_as_of", "results_built",
+                                   "customers_as_of", "customers_built"])
+    wanted = region.results_wanted
+    if (only_the_day_moved(region.results_as_of, region.results_built, wanted, today)
+            and only_the_day_moved(region.customers_as_of, region.customers_built, wanted, today)):
+        return _day_refresh(region, today)
+    _rebuild(region, today)
+
+
+def region_results_rebuild(region, today: dt.date) -> None:
+    """Judge the whole region from its raw rows and store every result (a
+    new month moves the base period; an import, a threshold or a target
+    changes what every result reads)."""
     region.refresh_from_db(fields=["results_wanted", "data_version"])
+    _rebuild(region, today)
+
+
+def _rebuild(region, today: dt.date) -> None:
     wanted, version = region.results_wanted, region.data_version
     with gc_paused():  # tsm.lib.bulk
         customers = csel.compute_customer_analysis(region, today)
@@ -97,6 +125,32 @@ def region_results_refresh(region, today: dt.date | None = None) -> None:
             results_as_of=today, results_built=wanted, results_claimed_at=None,
             customers_as_of=today, customers_built=wanted)
         analyze([CustomerStanding, CustomerCell, ProjectStanding])  # a bulk write: fresh planner statistics
+    region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at", "customers_as_of",
+                                   "customers_built"])
+
+
+def region_day_refresh(region, today: dt.date) -> None:
+    """A new day of the stored results' month, nothing else changed: the
+    base-period sums, the classes and the matrix stand (the contributions
+    are not read); each customer's publicity and every open project — its
+    layer, overdue, the weeks of its stagnation, and what follows from them
+    — are judged again as of `today` on the customers' stored value classes."""
+    region.refresh_from_db(fields=["results_wanted", "data_version"])
+    _day_refresh(region, today)
+
+
+def _day_refresh(region, today: dt.date) -> None:
+    wanted, version = region.results_wanted, region.data_version
+    with gc_paused():  # tsm.lib.bulk
+        contacts = csel.contact_rows(region)
+        projects = sel.open_projects_judged(region, today, contacts=contacts)
+    with transaction.atomic():
+        customer_publicity_refresh(region=region, as_of=today, version=version, contacts=contacts)
+        project_standings_write(region=region, as_of=today, results=projects, full=True, version=version)
+        Region.objects.filter(pk=region.pk).update(
+            results_as_of=today, results_built=wanted, results_claimed_at=None,
+            customers_as_of=today, customers_built=wanted)
+        analyze([CustomerStanding, ProjectStanding])
     region.refresh_from_db(fields=["results_as_of", "results_built", "results_claimed_at", "customers_as_of",
                                    "customers_built"])
 

@@ -12,7 +12,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Customer, CustomerStanding
+from django.test.utils import CaptureQueriesContext
+
+from customers.models import (
+    ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS, Contact, Customer, CustomerCell, CustomerStanding,
+)
+from customers.standings import COLUMNS as COLUMNS_C
+from pipeline.standings import COLUMNS as COLUMNS_P
+from tsm.lib.periods import add_months, month_start
 from pipeline import standings
 from pipeline.models import Project, ProjectStanding
 from pipeline.services import project_evidence_apply
@@ -120,6 +127,59 @@ def test_an_older_full_judgement_never_overwrites_a_newer_row(region_a, seeded, 
     assert ProjectStanding.objects.get(pk=project.pk).win_rate == 40
 
 
+def _snapshot(region):
+    """Every stored column, row by row in key order (the cells with their own ids)."""
+    return (list(CustomerStanding.objects.filter(region=region).order_by("pk").values_list(*COLUMNS_C)),
+            list(ProjectStanding.objects.filter(region=region).order_by("pk").values_list(*COLUMNS_P)),
+            list(CustomerCell.objects.filter(region=region).order_by("customer_id", "product_id").values_list(
+                "pk", "customer_id", "product_id", "revenue", "cost")))
+
+
+def test_a_new_day_of_the_month_judges_again_only_what_reads_the_day(region_a, manager_a1):
+    customers = factories.seed(region_a, manager_a1, 6, factories.products(2))
+    d1 = month_start(timezone.localdate()) + dt.timedelta(days=9)
+    d2 = d1 + dt.timedelta(days=1)
+    # met on the window's first day as of d1, outside it as of d2; 15 days to close on d1 (middle), 14 on d2 (bottom)
+    Contact.objects.create(customer=customers[0], name="张三", roles=["decider"], last_met=d1 - dt.timedelta(days=180))
+    project = Project.objects.filter(customer=customers[1]).order_by("code").first()
+    Project.objects.filter(pk=project.pk).update(expected_close=d1 + dt.timedelta(days=15))
+    standings.region_results_refresh(region_a, d1)  # nothing stored yet: the whole region
+    before = _snapshot(region_a)
+    assert CustomerStanding.objects.get(customer=customers[0]).publicity == "partial"
+    assert ProjectStanding.objects.get(project=project).layer == "middle"
+
+    with CaptureQueriesContext(connection) as day:
+        standings.region_results_refresh(region_a, d2)
+    assert not any("customers_contribution" in q["sql"] for q in day.captured_queries)  # the sums stand
+    after = _snapshot(region_a)
+    assert after[2] == before[2]  # the matrix cells not rewritten (the same rows, the same ids)
+    assert CustomerStanding.objects.get(customer=customers[0]).publicity == "blank"
+    assert ProjectStanding.objects.get(project=project).layer == "bottom"
+    assert {r[COLUMNS_C.index("as_of")] for r in after[0]} == {r[COLUMNS_P.index("as_of")] for r in after[1]} == {d2}
+    assert len(after[0]) == 6 and len(after[1]) == 12
+    region_a.refresh_from_db()
+    assert (region_a.results_as_of, region_a.customers_as_of) == (d2, d2) and region_a.results_fresh(d2)
+
+    # the same as judging the whole region again as of d2, column for column
+    with CaptureQueriesContext(connection) as full:
+        standings.region_results_rebuild(region_a, d2)
+    assert any("customers_contribution" in q["sql"] for q in full.captured_queries)
+    rebuilt = _snapshot(region_a)
+    assert rebuilt[:2] == after[:2]
+    assert [r[1:] for r in rebuilt[2]] == [r[1:] for r in after[2]]
+
+
+def test_a_new_month_judges_the_whole_region_again(region_a, manager_a1):
+    factories.seed(region_a, manager_a1, 3, factories.products(2))
+    d1 = month_start(timezone.localdate()) + dt.timedelta(days=9)
+    standings.region_results_refresh(region_a, d1)
+    with CaptureQueriesContext(connection) as ctx:
+        standings.region_results_refresh(region_a, add_months(month_start(d1), 1))  # the base period moves
+    assert any("customers_contribution" in q["sql"] for q in ctx.captured_queries)
+    region_a.refresh_from_db()
+    assert region_a.results_as_of == add_months(month_start(d1), 1)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at once need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_a_tick_during_a_full_judgement_is_kept(region_a, manager_a1, director):
@@ -133,7 +193,7 @@ def test_a_tick_during_a_full_judgement_is_kept(region_a, manager_a1, director):
         try:
             region = Region.objects.get(pk=region_a.pk)
             barrier.wait()
-            standings.region_results_refresh(region)
+            standings.region_results_rebuild(region, timezone.localdate())
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -262,3 +322,27 @@ def test_revenue_done_is_summed_once_per_import_and_follows_the_owners(region_a,
     Contribution.objects.filter(customer=one).update(revenue=D("1"))  # as an import would, which also…
     region_a.results_stale()  # …wants the region judged again: the sums are read afresh
     assert csel.revenue_by_owner(region_a, start, as_of) == {manager_a1.pk: D("1.00"), manager_a2.pk: D("4.00")}
+
+
+def test_the_customer_pages_on_a_new_day_have_only_the_publicity_judged_again(region_a, manager_a1):
+    from customers.standings import customers_ensure
+
+    customers = factories.seed(region_a, manager_a1, 4, factories.products(2))
+    d1 = month_start(timezone.localdate()) + dt.timedelta(days=9)
+    d2 = d1 + dt.timedelta(days=1)
+    Contact.objects.create(customer=customers[0], name="李四", roles=["user"], last_met=d1 - dt.timedelta(days=180))
+    assert customers_ensure(region_a, d1).updating is False  # nothing stored: every customer judged
+    cells = _snapshot(region_a)[2]
+    assert CustomerStanding.objects.get(customer=customers[0]).publicity == "partial"
+    with CaptureQueriesContext(connection) as day:
+        assert customers_ensure(region_a, d2).updating is False
+    assert not any("customers_contribution" in q["sql"] for q in day.captured_queries)
+    assert _snapshot(region_a)[2] == cells
+    standing = CustomerStanding.objects.get(customer=customers[0])
+    assert (standing.publicity, standing.as_of) == ("blank", d2)
+    assert str(d2 - dt.timedelta(days=180)) in standing.reasons["publicity"]
+    region_a.refresh_from_db()
+    assert region_a.customers_fresh(d2)
+    with CaptureQueriesContext(connection) as month:
+        customers_ensure(region_a, add_months(month_start(d1), 1))
+    assert any("customers_contribution" in q["sql"] for q in month.captured_queries)
