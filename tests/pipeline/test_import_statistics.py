@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from customers.models import Contact, Contribution, Customer, Product
 from pipeline.import_services import workbook_import
@@ -67,3 +68,27 @@ def test_load_demo_leaves_fresh_statistics():
     after = statistics(models)
     assert all(after[t][0] == before[t][0] + 1 for t in after), (before, after)
     assert after[Contribution._meta.db_table][1] == Contribution.objects.count() > 0
+
+
+def test_a_refresh_of_the_stored_results_leaves_no_dead_rows(region_a, manager_a1):
+    from customers.models import CustomerStanding
+    from pipeline.models import ProjectStanding
+    from pipeline.standings import region_results_rebuild
+    from tests import factories
+
+    factories.seed(region_a, manager_a1, 5, factories.products(2))
+    tables = [CustomerStanding._meta.db_table, ProjectStanding._meta.db_table]
+
+    def dead():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT relname, n_dead_tup, vacuum_count FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+                           [tables])
+            return {name: (n, count) for name, n, count in cursor.fetchall()}
+
+    region_results_rebuild(region_a, timezone.localdate())
+    before = dead()
+    region_results_rebuild(region_a, timezone.localdate())  # every row written again: 5 + 10 old versions
+    after = dead()
+    assert {t: after[t][0] for t in tables} == {t: 0 for t in tables}
+    assert all(after[t][1] == before[t][1] + 1 for t in tables)
