@@ -25,6 +25,7 @@ from planning import plan_selectors as sel
 from planning.access import plan_for, plan_for_director
 from planning.document import CAPITAL, SECTION_PROMPTS, TEXT_KEYS, appendix_xlsx, plan_content
 from planning.document_forms import AnswerForm, CapitalForm, SectionTextForm
+from planning.figures import reads_stored
 from teams import permissions
 from tsm.lib.versions import StaleEdit
 
@@ -119,7 +120,9 @@ def document(request, region, period):
     plan, version = _shown(request, region, period)
     freshness = results_ensure(plan.region, timezone.localdate())
     context = _document_context(request, plan, version=version)
-    context["updating"] = freshness.updating and version is None
+    # the previous results, marked as updating, when the draft reads the stored ones (a draft of another
+    # date reads that date's analysis, computed for it)
+    context["updating"] = freshness.updating and version is None and reads_stored(plan.region, plan.as_of)
     return render(request, "planning/document/page.html", context)
 
 

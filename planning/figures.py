@@ -42,9 +42,15 @@ def figures_for(region, as_of: dt.date):
     """The figures as of `as_of`: the stored results when they are of that
     date (or it is today: the stored results then, marked updating while the
     region is judged again), else the analysis of that date."""
-    if as_of == region.results_as_of or as_of == timezone.localdate():
+    if reads_stored(region, as_of):
         return StoredFigures(region)
     return DatedFigures(region, region_analysis(region, as_of))
+
+
+def reads_stored(region, as_of: dt.date) -> bool:
+    """Whether the figures as of `as_of` are the stored results (and so
+    shown as updating while the region is judged again)."""
+    return as_of == region.results_as_of or as_of == timezone.localdate()
 
 
 def _person(display_name, username) -> str:
