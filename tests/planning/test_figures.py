@@ -96,3 +96,21 @@ def test_a_plan_drafted_earlier_reads_the_analysis_as_of_its_own_date(region_a, 
     assert isinstance(figures_for(region_a, drafted), DatedFigures)
     assert isinstance(figures_for(region_a, today), StoredFigures)
     assert appendix_xlsx(plan)[:2] == b"PK"  # the appendix reads the same figures
+
+
+def test_the_document_says_updating_only_when_it_shows_the_stored_results(client_for, region_a, director, manager_a1,
+                                                                          manager_a2):
+    today = timezone.localdate()
+    factories.seed(region_a, manager_a1, 2, factories.products(2))
+    region_results_refresh(region_a, today)
+    drafted = factories.plan_with_targets(region_a, director, manager_a1, manager_a2, period="2027",
+                                          as_of=today - dt.timedelta(days=40))
+    Plan.objects.create(region=region_a, period="2028", as_of=today)
+    # the region is being judged again by another worker: the stored results are the previous ones
+    region_a.results_stale()
+    Region.objects.filter(pk=region_a.pk).update(results_claimed_at=timezone.now())
+    notice = "正在按最新数据重新计算本区域的分析"
+    client = client_for(director)
+    assert notice in client.get("/r/A/plans/2028/document/").content.decode()
+    page = client.get("/r/A/plans/2027/document/").content.decode()
+    assert notice not in page and f"分析基准日 {drafted.as_of.isoformat()}" in page
