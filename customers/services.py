@@ -135,7 +135,8 @@ def customer_needs_save(*, customer: Customer, version: int, decider_needs: str,
     values = {name: (text or "").strip() for name, text in (
         ("decider_needs", decider_needs), ("company_needs", company_needs), ("industry_needs", industry_needs),
         ("procurement_procedure", procurement_procedure))}
-    errors = {name: f"{Customer._meta.get_field(name).verbose_name}最多 {NEEDS_MAX_CHARS} 个字，现有 {len(text)} 个"
+    errors = {name: _("%(field)s最多 %(max)s 个字，现有 %(length)s 个") % {
+                  "field": Customer._meta.get_field(name).verbose_name, "max": NEEDS_MAX_CHARS, "length": len(text)}
               for name, text in values.items() if len(text) > NEEDS_MAX_CHARS}
     if errors:
         raise ValidationError(errors)
@@ -162,20 +163,21 @@ def contact_save(
     name, title = (name or "").strip(), (title or "").strip()
     errors = {}
     if contact is not None and contact.customer_id != customer.pk:
-        raise ValidationError("联系人不属于该客户")
+        raise ValidationError(_("联系人不属于该客户"))
     if contact is not None and version is None:
         raise TypeError("an edit carries the version its form was read at")
     if not name:
-        errors["name"] = "请填写姓名"
+        errors["name"] = _("请填写姓名")
     elif Contact.objects.filter(customer=customer, name=name).exclude(pk=getattr(contact, "pk", None)).exists():
-        errors["name"] = f"该客户已有名为“{name}”的联系人"
+        errors["name"] = _("该客户已有名为“%(name)s”的联系人") % {"name": name}
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        errors["roles"] = f"未知的角色：{'、'.join(unknown)}"
+        errors["roles"] = _("未知的角色：%(roles)s") % {"roles": "、".join(unknown)}
     if attitude not in Attitude.values:
-        errors["attitude"] = f"未知的态度“{attitude}”"
+        errors["attitude"] = _("未知的态度“%(attitude)s”") % {"attitude": attitude}
     if last_met is not None and last_met > today:
-        errors["last_met"] = f"最近面谈日期 {last_met.isoformat()} 晚于今天 {today.isoformat()}，不能是将来的日期"
+        errors["last_met"] = _("最近面谈日期 %(date)s 晚于今天 %(today)s，不能是将来的日期") % {
+            "date": last_met.isoformat(), "today": today.isoformat()}
     if errors:
         raise ValidationError(errors)
     values = {"name": name, "title": title, "roles": [r for r in ROLES if r in set(roles)],  # the five roles' order
@@ -211,34 +213,36 @@ def competitor_save(
     errors = {}
     if competitor is not None:
         if competitor.region_id != region.pk:
-            raise ValidationError("竞争对手不属于该区域")
+            raise ValidationError(_("竞争对手不属于该区域"))
         if version is None:
             raise TypeError("an edit carries the version its form was read at")
         if product_series != competitor.product_series:
-            errors["product_series"] = "不能更改竞争对手的产品系列"
+            errors["product_series"] = _("不能更改竞争对手的产品系列")
     if not product_series:
-        errors["product_series"] = "请选择产品系列"
+        errors["product_series"] = _("请选择产品系列")
     if not name:
-        errors["name"] = "请填写竞争对手名称"
+        errors["name"] = _("请填写竞争对手名称")
     if rank not in (1, 2, 3):
-        errors["rank"] = f"排名应为 1–3，而不是 {rank}"
+        errors["rank"] = _("排名应为 1–3，而不是 %(rank)s") % {"rank": rank}
     if market_share is not None and not Decimal("0") <= market_share <= Decimal("1"):
-        errors["market_share"] = "市场份额应在 0–100% 之间"
+        errors["market_share"] = _("市场份额应在 0–100% 之间")
     goal, reaction = (goal or "").strip(), (reaction or "").strip()
-    for field, what, value, choices in (("goal", "主要目标", goal, CompetitorGoal),
-                                        ("reaction", "反应模式", reaction, ReactionProfile)):
+    for field, what, value, choices in (("goal", _("主要目标"), goal, CompetitorGoal),
+                                        ("reaction", _("反应模式"), reaction, ReactionProfile)):
         if value and value not in choices.values:
-            errors[field] = (f"未知的{what}“{value}”：应为{'、'.join(str(c.label) for c in choices)}之一，"
-                             f"尚未判断时留空")
+            errors[field] = _("未知的%(what)s“%(value)s”：应为%(choices)s之一，尚未判断时留空") % {
+                "what": what, "value": value, "choices": "、".join(str(c.label) for c in choices)}
     if not errors:
         others = list(Competitor.objects.filter(region=region, product_series=product_series)
                       .exclude(pk=getattr(competitor, "pk", None)))
         if competitor is None and len(others) >= MAX_COMPETITORS_PER_SERIES:
-            errors["product_series"] = f"“{product_series}”已有 {len(others)} 个竞争对手（最多三个）"
+            errors["product_series"] = _("“%(series)s”已有 %(count)s 个竞争对手（最多三个）") % {
+                "series": product_series, "count": len(others)}
         elif any(o.name == name for o in others):
-            errors["name"] = f"“{product_series}”已有名为“{name}”的竞争对手"
+            errors["name"] = _("“%(series)s”已有名为“%(name)s”的竞争对手") % {"series": product_series, "name": name}
         elif taken := next((o for o in others if o.rank == rank), None):
-            errors["rank"] = f"“{product_series}”的第 {rank} 名已是“{taken.name}”"
+            errors["rank"] = _("“%(series)s”的第 %(rank)s 名已是“%(name)s”") % {
+                "series": product_series, "rank": rank, "name": taken.name}
     if errors:
         raise ValidationError(errors)
     values = {"name": name, "rank": rank, "market_share": market_share, "goal": goal, "reaction": reaction,
@@ -266,13 +270,15 @@ def scores_save(*, region, product_series: str, scores: Mapping[tuple[Competitor
     errors = []
     for (competitor, dimension), value in scores.items():
         if dimension not in DIMENSIONS:
-            raise ValidationError(f"未知的对比维度“{dimension}”")
+            raise ValidationError(_("未知的对比维度“%(dimension)s”") % {"dimension": dimension})
         if competitor is not None and (competitor.region_id != region.pk
                                        or competitor.product_series != product_series):
-            raise ValidationError(f"竞争对手“{competitor.name}”不属于“{product_series}”")
+            raise ValidationError(_("竞争对手“%(name)s”不属于“%(series)s”") % {
+                "name": competitor.name, "series": product_series})
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
-            who = "自己平台" if competitor is None else competitor.name
-            errors.append(f"{who}「{DIMENSIONS[dimension]}」的评分应为 1–5 的整数，而不是 {value}")
+            who = _("自己平台") if competitor is None else competitor.name
+            errors.append(_("%(who)s「%(dimension)s」的评分应为 1–5 的整数，而不是 %(value)s") % {
+                "who": who, "dimension": DIMENSIONS[dimension], "value": value})
     if errors:
         raise ValidationError(errors)
     if not scores:
@@ -302,13 +308,13 @@ def intelligence_add(
     content = (content or "").strip()
     errors = {}
     if competitor.region_id != region.pk:
-        raise ValidationError("竞争对手不属于该区域")
+        raise ValidationError(_("竞争对手不属于该区域"))
     if not channel.enabled:
-        errors["channel"] = f"渠道“{channel.name}”已停用，不能再记录"
+        errors["channel"] = _("渠道“%(channel)s”已停用，不能再记录") % {"channel": channel.name}
     if date > today:
-        errors["date"] = f"日期 {date.isoformat()} 晚于今天 {today.isoformat()}"
+        errors["date"] = _("日期 %(date)s 晚于今天 %(today)s") % {"date": date.isoformat(), "today": today.isoformat()}
     if not content:
-        errors["content"] = "请填写情报内容"
+        errors["content"] = _("请填写情报内容")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from pipeline.import_services import UPLOAD_NAME
 
@@ -19,11 +20,11 @@ class WorkbookUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in UPLOAD_EXTENSIONS:
-            raise forms.ValidationError("只接受 Excel 工作簿（.xlsx）或 CSV 压缩包（.zip）")
+            raise forms.ValidationError(_("只接受 Excel 工作簿（.xlsx）或 CSV 压缩包（.zip）"))
         limit = self.limit
         if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件过大（{filesizeformat(upload.size)}），上传上限为 {filesizeformat(limit)}")
+            raise forms.ValidationError(_("文件过大（%(size)s），上传上限为 %(limit)s") % {
+                "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
         return upload
 
 

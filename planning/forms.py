@@ -209,9 +209,9 @@ class PercentField(forms.Field):
         try:
             number = Decimal(str(value).strip().rstrip("%").strip())
         except InvalidOperation:
-            raise ValidationError(f"{self.label}“{value}”不是数字") from None
+            raise ValidationError(_("%(label)s“%(value)s”不是数字") % {"label": self.label, "value": value}) from None
         if not number.is_finite():
-            raise ValidationError(f"{self.label}“{value}”不是数字")
+            raise ValidationError(_("%(label)s“%(value)s”不是数字") % {"label": self.label, "value": value})
         return number / 100
 
 
@@ -261,7 +261,7 @@ class CustomerIdsField(forms.Field):
         try:
             return sorted({int(v) for v in value or ()})
         except (TypeError, ValueError):
-            raise ValidationError("目标客户的编号无效，请刷新页面后重新选择") from None
+            raise ValidationError(_("目标客户的编号无效，请刷新页面后重新选择")) from None
 
 
 class CustomerNamesMixin:
@@ -345,7 +345,8 @@ class SpecialActionForm(CustomerNamesMixin, forms.Form):
         try:
             return parse_month(self.cleaned_data["month"])
         except ValueError:
-            raise ValidationError(f"月份“{self.cleaned_data['month']}”应为 YYYY-MM，例如 2027-03") from None
+            raise ValidationError(_("月份“%(month)s”应为 YYYY-MM，例如 2027-03") % {
+                "month": self.cleaned_data["month"]}) from None
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data

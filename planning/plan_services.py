@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from planning.models import Indicator, Plan, PlanIndicator, PlanStatus, Target, TargetFamily
 from teams.models import Role, User
@@ -32,7 +33,8 @@ def parse_period(text: str) -> str:
     period = (text or "").strip().upper()
     match = PERIOD_RE.match(period)
     if not match or int(match["year"]) not in YEARS:
-        raise ValidationError(f"计划期“{(text or '').strip()}”无效：应为年度（如 2027）或半年（如 2027H1、2027H2）")
+        raise ValidationError(_("计划期“%(period)s”无效：应为年度（如 2027）或半年（如 2027H1、2027H2）") % {
+            "period": (text or "").strip()})
     return period
 
 
@@ -47,7 +49,8 @@ def previous_period(period: str) -> str:
 
 def _editable(plan: Plan) -> None:
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，不能再修改")
+        raise ValidationError(_("计划 %(period)s %(status)s，不能再修改") % {
+            "period": plan.period, "status": PlanStatus(plan.status).label})
 
 
 def plan_create(*, region, period: str, today: dt.date, copy_from: Plan | None = None) -> Plan:
@@ -57,9 +60,9 @@ def plan_create(*, region, period: str, today: dt.date, copy_from: Plan | None =
     decomposition or signatures, which belong to that plan's own values)."""
     period = parse_period(period)
     if copy_from is not None and copy_from.region_id != region.pk:
-        raise ValidationError("只能复制本区域的计划")
+        raise ValidationError(_("只能复制本区域的计划"))
     if Plan.objects.filter(region=region, period=period).exists():
-        raise ValidationError(f"计划期 {period} 的营销计划已经存在，请打开它继续编写")
+        raise ValidationError(_("计划期 %(period)s 的营销计划已经存在，请打开它继续编写") % {"period": period})
     try:
         with transaction.atomic():
             plan = Plan.objects.create(region=region, period=period, as_of=today, status=PlanStatus.DRAFT,
@@ -73,7 +76,7 @@ def plan_create(*, region, period: str, today: dt.date, copy_from: Plan | None =
                            unit=t.unit)
                     for t in copy_from.targets.order_by("pk"))
     except IntegrityError:  # created by someone else meanwhile
-        raise ValidationError(f"计划期 {period} 的营销计划已经存在，请打开它继续编写") from None
+        raise ValidationError(_("计划期 %(period)s 的营销计划已经存在，请打开它继续编写") % {"period": period}) from None
     return plan
 
 
@@ -96,10 +99,11 @@ def plan_indicator_responsible_set(*, plan: Plan, indicator: Indicator, responsi
     _editable(plan)
     if responsible is not None and not User.objects.filter(
             pk=responsible.pk, regions=plan.region_id, role__in=[Role.DIRECTOR, Role.MANAGER]).exists():
-        raise ValidationError(f"{responsible} 不是本区域的人员，不能负责“{indicator.name}”")
+        raise ValidationError(_("%(person)s 不是本区域的人员，不能负责“%(indicator)s”") % {
+            "person": responsible, "indicator": indicator.name})
     with transaction.atomic():
         if not PlanIndicator.objects.filter(plan=plan, indicator=indicator).update(responsible=responsible):
-            raise ValidationError(f"“{indicator.name}”还没有确认，请先确认再指定负责人")
+            raise ValidationError(_("“%(indicator)s”还没有确认，请先确认再指定负责人") % {"indicator": indicator.name})
 
 
 # --- §6.1 targets ------------------------------------------------------------------------------
@@ -107,28 +111,35 @@ def plan_indicator_responsible_set(*, plan: Plan, indicator: Indicator, responsi
 
 def _target_values(*, family: str, name: str, value, unit: str, indicator: Indicator | None) -> dict:
     if family not in TargetFamily.values:
-        raise ValidationError(f"未知的目标类别“{family}”（应为 {'、'.join(map(str, TargetFamily.labels))} 之一）")
+        raise ValidationError(_("未知的目标类别“%(family)s”（应为 %(choices)s 之一）") % {
+            "family": family, "choices": "、".join(map(str, TargetFamily.labels))})
     label = TargetFamily(family).label
     name = (name or "").strip()
     if not name:
-        raise ValidationError(f"{label}：请填写目标")
+        raise ValidationError(_("%(label)s：请填写目标") % {"label": label})
     if len(name) > NAME_MAX:
-        raise ValidationError(f"{label}：目标过长：{len(name)} 字，最多 {NAME_MAX} 字")
+        raise ValidationError(_("%(label)s：目标过长：%(length)s 字，最多 %(max)s 字") % {
+            "label": label, "length": len(name), "max": NAME_MAX})
     try:
         value = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(f"{label}“{name}”：目标值“{value}”不是数字") from None
+        raise ValidationError(_("%(label)s“%(name)s”：目标值“%(value)s”不是数字") % {
+            "label": label, "name": name, "value": value}) from None
     if not value.is_finite():
-        raise ValidationError(f"{label}“{name}”：目标值“{value}”不是数字")
+        raise ValidationError(_("%(label)s“%(name)s”：目标值“%(value)s”不是数字") % {
+            "label": label, "name": name, "value": value})
     if value < 0:
-        raise ValidationError(f"{label}“{name}”：目标值 {value} 不能为负数")
+        raise ValidationError(_("%(label)s“%(name)s”：目标值 %(value)s 不能为负数") % {
+            "label": label, "name": name, "value": value})
     if value != value.quantize(Decimal("0.01")) or value >= VALUE_MAX:
-        raise ValidationError(f"{label}“{name}”：目标值 {value} 应为不超过 14 位整数、最多两位小数的数")
+        raise ValidationError(_("%(label)s“%(name)s”：目标值 %(value)s 应为不超过 14 位整数、最多两位小数的数") % {
+            "label": label, "name": name, "value": value})
     unit = (unit or "").strip()
     if not unit:
-        raise ValidationError(f"{label}“{name}”：请填写单位（如 元、%、个）")
+        raise ValidationError(_("%(label)s“%(name)s”：请填写单位（如 元、%%、个）") % {"label": label, "name": name})
     if len(unit) > UNIT_MAX:
-        raise ValidationError(f"{label}“{name}”：单位过长，最多 {UNIT_MAX} 字")
+        raise ValidationError(_("%(label)s“%(name)s”：单位过长，最多 %(max)s 字") % {
+            "label": label, "name": name, "max": UNIT_MAX})
     return {"family": family, "name": name, "value": value, "unit": unit, "indicator": indicator}
 
 
@@ -159,7 +170,7 @@ def target_save(*, target: Target, name: str, value, unit: str, indicator: Indic
         if not update_at_version(Target.objects.filter(pk=target.pk), version=version, **values):
             now = Target.objects.filter(pk=target.pk).first()
             if now is None:
-                raise ValidationError(f"目标“{target.name}”已被删除")
+                raise ValidationError(_("目标“%(name)s”已被删除") % {"name": target.name})
             posted = {**values, **(seen or {})}
             raise StaleEdit.naming(
                 TARGET_FIELDS, {**posted, "indicator": _indicator_name(posted.get("indicator"))},

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Contribution, Product
 from pipeline.models import Project, ProjectStanding, RevenueTarget
@@ -47,30 +48,31 @@ def parse_money(value, what: str, *, required: bool = True) -> Decimal | None:
     text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
     if not text:
         if required:
-            raise ValidationError(f"请填写{what}")
+            raise ValidationError(_("请填写%(what)s") % {"what": what})
         return None
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"{what}“{value}”不是数字") from None
+        raise ValidationError(_("%(what)s“%(value)s”不是数字") % {"what": what, "value": value}) from None
     if not amount.is_finite():
-        raise ValidationError(f"{what}“{value}”不是数字")
+        raise ValidationError(_("%(what)s“%(value)s”不是数字") % {"what": what, "value": value})
     if amount < 0:
-        raise ValidationError(f"{what}不能为负数：{text}")
+        raise ValidationError(_("%(what)s不能为负数：%(text)s") % {"what": what, "text": text})
     if amount != amount.quantize(split.FEN):
-        raise ValidationError(f"{what}最多两位小数（到分）：{text}")
+        raise ValidationError(_("%(what)s最多两位小数（到分）：%(text)s") % {"what": what, "text": text})
     if amount > MAX_AMOUNT:
-        raise ValidationError(f"{what}过大：{text}")
+        raise ValidationError(_("%(what)s过大：%(text)s") % {"what": what, "text": text})
     return amount
 
 
 def total_set(*, plan: Plan, value) -> Target:
     """The executive sets (or changes, or adopts the proposed) total."""
-    amount = parse_money(value, "区域整体资费贡献总目标")
+    amount = parse_money(value, _("区域整体资费贡献总目标"))
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-            raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，总目标不能再修改")
+            raise ValidationError(_("计划 %(period)s %(status)s，总目标不能再修改") % {
+                "period": plan.period, "status": PlanStatus(plan.status).label})
         target = revenue_target(plan)
         if target is None:
             target = Target.objects.create(plan=plan, family=TargetFamily.FINANCE, name=REVENUE_TARGET_NAME,
@@ -85,13 +87,14 @@ def total_set(*, plan: Plan, value) -> Target:
 
 def total_propose(*, plan: Plan, value) -> Decimal:
     """The director's 建议 while no total is set."""
-    amount = parse_money(value, "建议总目标")
+    amount = parse_money(value, _("建议总目标"))
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-            raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，总目标不能再修改")
+            raise ValidationError(_("计划 %(period)s %(status)s，总目标不能再修改") % {
+                "period": plan.period, "status": PlanStatus(plan.status).label})
         if revenue_target(plan) is not None:
-            raise ValidationError("公司领导已设定总目标，不再提建议")
+            raise ValidationError(_("公司领导已设定总目标，不再提建议"))
         Plan.objects.filter(pk=plan.pk).update(revenue_proposal=amount, updated_at=timezone.now())
     return amount
 
@@ -246,7 +249,7 @@ def decomposition(plan: Plan, *, mode: str | None = None, manager_id: int | None
         except (split.NoBasis, ValueError) as e:
             error = str(e)
     elif target is None:
-        error = "总目标尚未设定，设定后才有建议分解"
+        error = _("总目标尚未设定，设定后才有建议分解")
     users = {u.pk: u for u in User.objects.filter(pk__in={k[0] for k in rows})}
     model = Project if mode == "project" else Product
     items = {o.pk: o for o in model.objects.filter(pk__in={k[1] for k in rows})}
@@ -283,10 +286,11 @@ def signatures(plan: Plan, target: Target | None, *, manager_id: int | None = No
 def _locked(plan: Plan) -> tuple[Plan, Target]:
     plan = Plan.objects.select_for_update().select_related("region").get(pk=plan.pk)
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ValidationError(f"计划 {plan.period} {PlanStatus(plan.status).label}，目标分解不能再修改")
+        raise ValidationError(_("计划 %(period)s %(status)s，目标分解不能再修改") % {
+            "period": plan.period, "status": PlanStatus(plan.status).label})
     target = revenue_target(plan)
     if target is None:
-        raise ValidationError("公司领导尚未设定总目标，请先设定（或提出建议）后再分解")
+        raise ValidationError(_("公司领导尚未设定总目标，请先设定（或提出建议）后再分解"))
     return plan, target
 
 
@@ -295,31 +299,34 @@ def row_save(*, plan: Plan, mode: str, manager: User, item_id: int, values: dict
     part). Every cell is checked first; a bad one names its row and month and
     nothing is written."""
     if mode not in MODES:
-        raise ValidationError(f"未知的分解方式“{mode}”")
+        raise ValidationError(_("未知的分解方式“%(mode)s”") % {"mode": mode})
     months = split.plan_months(plan.period)
     if mode == "project":
         item = Project.objects.filter(region=plan.region, pk=item_id).first()
         if item is None:
-            raise ValidationError("该项目不属于本区域")
+            raise ValidationError(_("该项目不属于本区域"))
         if item.owner_id != manager.pk:
-            raise ValidationError(f"项目 {item.code} 的负责人不是 {manager.display_name or manager.username}")
+            raise ValidationError(_("项目 %(code)s 的负责人不是 %(manager)s") % {
+                "code": item.code, "manager": manager.display_name or manager.username})
     else:
         item = Product.objects.filter(pk=item_id).first()
         if item is None:
-            raise ValidationError("未知的产品")
+            raise ValidationError(_("未知的产品"))
     if not plan.region.members.filter(pk=manager.pk).exists():
-        raise ValidationError("该客户经理不属于本区域")
+        raise ValidationError(_("该客户经理不属于本区域"))
     where = f"{manager.display_name or manager.username} · {item.code}"
     amounts = {}
     for month in months:
         label = month_label(month)
-        amount = parse_money(values.get(label), f"{where} {label} 的目标", required=False)
+        amount = parse_money(values.get(label), _("%(where)s %(month)s 的目标") % {"where": where, "month": label},
+                             required=False)
         if amount is not None:
             amounts[month] = amount
     with transaction.atomic():
         plan, target = _locked(plan)
         if mode_of(target, mode) != mode:
-            raise ValidationError(f"本计划已{MODES[mode_of(target, mode)]}分解，不能再{MODES[mode]}保存")
+            raise ValidationError(_("本计划已%(stored)s分解，不能再%(mode)s保存") % {
+                "stored": MODES[mode_of(target, mode)], "mode": MODES[mode]})
         valid = _valid_signatures(plan, target)
         _parts(target, manager.pk).filter(**{mode: item}).delete()
         parts = TargetPart.objects.bulk_create(
@@ -333,7 +340,7 @@ def row_save(*, plan: Plan, mode: str, manager: User, item_id: int, values: dict
 def suggestion_adopt(*, plan: Plan, mode: str) -> int:
     """采用建议分解: the suggested split replaces every part."""
     if mode not in MODES:
-        raise ValidationError(f"未知的分解方式“{mode}”")
+        raise ValidationError(_("未知的分解方式“%(mode)s”") % {"mode": mode})
     with transaction.atomic():
         plan, target = _locked(plan)
         try:
@@ -366,6 +373,6 @@ def sign(*, plan: Plan, manager: User) -> TargetSignoff:
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         target = revenue_target(plan)
         if target is None or not _parts(target, manager.pk).exists():
-            raise ValidationError("您在本计划中还没有分解目标，无需签字")
+            raise ValidationError(_("您在本计划中还没有分解目标，无需签字"))
         TargetSignoff.objects.filter(plan=plan, manager=manager).delete()
         return TargetSignoff.objects.create(plan=plan, manager=manager, digest=digest(target, manager.pk))

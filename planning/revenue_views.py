@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from planning import revenue
@@ -139,7 +140,7 @@ def revenue_row(request, region, period):
     error = None
     try:
         if manager is None:
-            raise ValidationError("请刷新页面：这一行的客户经理或产品/项目不对")
+            raise ValidationError(_("请刷新页面：这一行的客户经理或产品/项目不对"))
         revenue.row_save(plan=plan, mode=mode, manager=manager, item_id=item_id,
                          values={k[2:]: v for k, v in request.POST.items() if k.startswith("m-")})
     except ValidationError as e:
@@ -152,7 +153,7 @@ def revenue_row(request, region, period):
         return render(request, PAGE, {**ctx, "errors": error.messages if error else []}, status=400)
     if error is not None:  # the row as typed, with the message; nothing was written
         typed = {k[2:]: v for k, v in request.POST.items() if k.startswith("m-")}
-        row.cells = [(m, typed.get(month_label(m), "")) for m, _ in row.cells]
+        row.cells = [(m, typed.get(month_label(m), "")) for m, _amount in row.cells]
     response = render(request, "planning/revenue_row.html",
                       {**ctx, "row": row, "row_errors": error.messages if error else [], "saved": error is None},
                       status=400 if error else 200)

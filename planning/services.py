@@ -63,9 +63,10 @@ ACTION_MAX = 2000
 def _text(value, what: str, *, max_length: int, required: bool = True) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationError(f"请填写{what}")
+        raise ValidationError(gettext("请填写%(what)s") % {"what": what})
     if len(text) > max_length:
-        raise ValidationError(f"{what}过长：{len(text)} 字，最多 {max_length} 字")
+        raise ValidationError(gettext("%(what)s过长：%(length)s 字，最多 %(max)s 字") % {
+            "what": what, "length": len(text), "max": max_length})
     return text
 
 
@@ -75,16 +76,17 @@ def _text(value, what: str, *, max_length: int, required: bool = True) -> str:
 def swot_item_add(*, region, kind: str, text: str, source: str = "") -> SwotItem:
     """A basic-SWOT item; opportunities and threats name where they come from."""
     if kind not in SwotKind.values:
-        raise ValidationError(f"未知的 SWOT 类型“{kind}”（应为 S、W、O、T）")
-    text = _text(text, "内容", max_length=TEXT_MAX)
+        raise ValidationError(gettext("未知的 SWOT 类型“%(kind)s”（应为 S、W、O、T）") % {"kind": kind})
+    text = _text(text, gettext("内容"), max_length=TEXT_MAX)
     source = source or ""
     label = rules.SWOT_KIND_LABELS[kind]
     if kind in ("O", "T"):
         if source not in OpportunitySource.values:
             names = "、".join(map(str, OpportunitySource.labels))
-            raise ValidationError(f"{label}需要注明来源（{names}）" if not source else f"未知的来源“{source}”")
+            raise ValidationError(gettext("%(label)s需要注明来源（%(names)s）") % {"label": label, "names": names}
+                                  if not source else gettext("未知的来源“%(source)s”") % {"source": source})
     elif source:
-        raise ValidationError(f"{label}不填来源：来源只用于机会和威胁")
+        raise ValidationError(gettext("%(label)s不填来源：来源只用于机会和威胁") % {"label": label})
     with transaction.atomic():
         last = SwotItem.objects.filter(region=region, kind=kind).aggregate(n=Max("order"))["n"]
         item = SwotItem.objects.create(region=region, kind=kind, text=text, source=source,
@@ -95,7 +97,7 @@ def swot_item_add(*, region, kind: str, text: str, source: str = "") -> SwotItem
 
 def swot_item_delete(*, region, item: SwotItem) -> None:
     if item.region_id != region.pk:
-        raise ValidationError("该条目不属于本区域")
+        raise ValidationError(gettext("该条目不属于本区域"))
     with transaction.atomic():
         item.delete()
         region.touch()
@@ -106,7 +108,7 @@ def swot_advanced_set(*, region, item_ids: list[int]) -> list[SwotItem]:
     ids = set(item_ids)
     items = list(SwotItem.objects.filter(region=region, pk__in=ids))
     if len(items) != len(ids):
-        raise ValidationError("所选条目中有不属于本区域的条目，请刷新页面后重试")
+        raise ValidationError(gettext("所选条目中有不属于本区域的条目，请刷新页面后重试"))
     counts: dict[str, int] = {}
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
@@ -124,15 +126,15 @@ def swot_action_save(*, region, pairing: str, action: str, version: int, seen: d
     """The combined action of one pairing of the advanced SWOT (S+O 保持发展 …),
     if nobody saved it since its form was read at `version` (0: no action yet)."""
     if pairing not in Pairing.values:
-        raise ValidationError(f"未知的组合“{pairing}”（应为 SO、ST、WO、WT）")
+        raise ValidationError(gettext("未知的组合“%(pairing)s”（应为 SO、ST、WO、WT）") % {"pairing": pairing})
     label = Pairing(pairing).label
-    action = _text(action, f"{label}的组合行动", max_length=ACTION_MAX)
+    action = _text(action, gettext("%(label)s的组合行动") % {"label": label}, max_length=ACTION_MAX)
     counts: dict[str, int] = {}
     for kind in SwotItem.objects.filter(region=region, advanced=True).values_list("kind", flat=True):
         counts[kind] = counts.get(kind, 0) + 1
     valid = rules.advanced_swot_valid(counts)
     if not valid.value:
-        raise ValidationError(f"请先选定高阶 SWOT，再写组合行动。{valid.reason}")
+        raise ValidationError(gettext("请先选定高阶 SWOT，再写组合行动。%(reason)s") % {"reason": valid.reason})
     with transaction.atomic():
         # Someone creating the same pairing's action at this moment makes this
         # get_or_create wait for theirs and find it, at a version past ours.
@@ -152,11 +154,11 @@ def parse_score(label: str, value) -> Decimal | None:
     try:
         score = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValidationError(f"{label}的评分“{value}”不是数字") from None
+        raise ValidationError(gettext("%(label)s的评分“%(value)s”不是数字") % {"label": label, "value": value}) from None
     if not score.is_finite() or not Decimal(0) <= score <= SCORE_MAX:
-        raise ValidationError(f"{label}的评分 {value} 超出 0–5 的范围")
+        raise ValidationError(gettext("%(label)s的评分 %(value)s 超出 0–5 的范围") % {"label": label, "value": value})
     if score != score.quantize(Decimal("0.1")):
-        raise ValidationError(f"{label}的评分 {value} 最多保留一位小数")
+        raise ValidationError(gettext("%(label)s的评分 %(value)s 最多保留一位小数") % {"label": label, "value": value})
     return score.normalize()
 
 
@@ -174,7 +176,7 @@ def customer_scores_save(*, customer: Customer, scores: dict) -> Customer:
     value is checked before any is written."""
     unknown = sorted(set(scores) - FACTOR_LABELS.keys())
     if unknown:
-        raise ValidationError(f"未知的评分因素：{'、'.join(unknown)}")
+        raise ValidationError(gettext("未知的评分因素：%(factors)s") % {"factors": "、".join(unknown)})
     errors = {}
     clean = {}
     for field, value in scores.items():
@@ -201,14 +203,15 @@ def customer_suggestion_accept(*, customer: Customer, factor: str, score, sugges
     score that no longer matches it (the data changed meanwhile) is refused,
     so nothing is written that the user did not see."""
     if factor not in SUGGESTED_FACTORS:
-        raise ValidationError(f"“{factor}”没有数据建议：只有利润贡献和持续采购由数据给出建议")
+        raise ValidationError(gettext("“%(factor)s”没有数据建议：只有利润贡献和持续采购由数据给出建议") % {"factor": factor})
     label = FACTOR_LABELS[factor]
     suggestion = suggestions.get(factor)
     if suggestion is None:
-        raise ValidationError(f"该客户基期内没有资费数据，{label}没有建议值")
+        raise ValidationError(gettext("该客户基期内没有资费数据，%(label)s没有建议值") % {"label": label})
     seen = _score(factor, score)
     if seen != Decimal(suggestion.value).normalize():
-        raise ValidationError(f"{label}的建议已变为 {fmt_num(suggestion.value)} 分（页面上是 {score}），请重新确认")
+        raise ValidationError(gettext("%(label)s的建议已变为 %(suggestion)s 分（页面上是 %(score)s），请重新确认") % {
+            "label": label, "suggestion": fmt_num(suggestion.value), "score": score})
     return customer_scores_save(customer=customer, scores={factor: seen})
 
 
@@ -217,7 +220,7 @@ def customer_suggestion_accept(*, customer: Customer, factor: str, score, sugges
 
 def _known_series(region, product_series: str) -> str:
     if product_series not in selectors.product_series(region):
-        raise ValidationError(f"未知的产品系列“{product_series}”")
+        raise ValidationError(gettext("未知的产品系列“%(series)s”") % {"series": product_series})
     return product_series
 
 
@@ -235,7 +238,7 @@ def positioning_save(*, region, product_series: str, positioning: dict, version:
     labels = dict(POSITIONING_FIELDS)
     unknown = sorted(set(positioning) - labels.keys())
     if unknown:
-        raise ValidationError(f"未知的定位项：{'、'.join(unknown)}")
+        raise ValidationError(gettext("未知的定位项：%(keys)s") % {"keys": "、".join(unknown)})
     clean = {key: _text(positioning.get(key), labels[key], max_length=POSITIONING_MAX, required=False)
              for key, _ in POSITIONING_FIELDS}
     with transaction.atomic():
@@ -271,16 +274,16 @@ def competitive_position_save(*, region, product_series: str, our_share: Decimal
     _known_series(region, product_series)
     if our_share is not None:
         if not our_share.is_finite() or not Decimal(0) <= our_share <= 1:
-            raise ValidationError(f"我方份额 {our_share * 100:f}% 超出 0–100% 的范围")
+            raise ValidationError(gettext("我方份额 %(share)s%% 超出 0–100%% 的范围") % {"share": format(our_share * 100, "f")})
         if our_share != our_share.quantize(Decimal("0.0001")):
-            raise ValidationError(f"我方份额 {our_share * 100:f}% 最多保留两位小数")
+            raise ValidationError(gettext("我方份额 %(share)s%% 最多保留两位小数") % {"share": format(our_share * 100, "f")})
     if position and position not in Position.values:
-        raise ValidationError(f"未知的竞争地位“{position}”")
-    focus = _text(focus, "重点", max_length=ACTION_MAX, required=False)
-    niche_segment = _text(niche_segment, "专攻的细分市场", max_length=SEGMENT_MAX, required=False)
+        raise ValidationError(gettext("未知的竞争地位“%(position)s”") % {"position": position})
+    focus = _text(focus, gettext("重点"), max_length=ACTION_MAX, required=False)
+    niche_segment = _text(niche_segment, gettext("专攻的细分市场"), max_length=SEGMENT_MAX, required=False)
     options = list(StrategyOption.objects.filter(pk__in=set(strategy_ids)).order_by("order", "id"))
     if len(options) != len(set(strategy_ids)):
-        raise ValidationError("所选策略不在策略目录中，请刷新页面后重试")
+        raise ValidationError(gettext("所选策略不在策略目录中，请刷新页面后重试"))
     effective = position
     if not effective and our_share is not None:
         competitors = list(Competitor.objects.filter(region=region, product_series=product_series)
@@ -325,8 +328,8 @@ def _region_customers(region, ids) -> list[Customer]:
     customers = list(Customer.objects.filter(region=region, pk__in=ids).only("pk", "code", "name").order_by("code"))
     missing = sorted(ids - {c.pk for c in customers})
     if missing:
-        raise ValidationError(f"所选目标客户中有 {len(missing)} 位不是本区域的客户（编号 "
-                              f"{'、'.join(map(str, missing))}），请刷新页面后重新选择")
+        raise ValidationError(gettext("所选目标客户中有 %(count)s 位不是本区域的客户（编号 %(ids)s），请刷新页面后重新选择") % {
+            "count": len(missing), "ids": "、".join(map(str, missing))})
     return customers
 
 
@@ -341,12 +344,13 @@ def competitor_stance_save(*, region, competitor: Competitor, stance: str, targe
     customers of the region, named, and a note — and what we expect, if
     nobody saved it since its form was read at `version` (0: no stance yet)."""
     if competitor.region_id != region.pk:
-        raise ValidationError("该竞争对手不属于本区域")
+        raise ValidationError(gettext("该竞争对手不属于本区域"))
     if stance not in Stance.values:
-        raise ValidationError(f"未知的竞争策略“{stance}”（应为 {'、'.join(map(str, Stance.labels))} 之一）")
+        raise ValidationError(gettext("未知的竞争策略“%(stance)s”（应为 %(choices)s 之一）") % {
+            "stance": stance, "choices": "、".join(map(str, Stance.labels))})
     customers = _region_customers(region, target_customer_ids)
-    target_note = _text(target_note, "攻击或防守谁（说明）", max_length=ACTION_MAX, required=False)
-    expected_result = _text(expected_result, "期望结果", max_length=ACTION_MAX, required=False)
+    target_note = _text(target_note, gettext("攻击或防守谁（说明）"), max_length=ACTION_MAX, required=False)
+    expected_result = _text(expected_result, gettext("期望结果"), max_length=ACTION_MAX, required=False)
     values = {"stance": stance, "target_note": target_note, "expected_result": expected_result}
     with transaction.atomic():
         saved, _ = CompetitorStance.objects.get_or_create(competitor=competitor, defaults={"stance": ""})
@@ -378,25 +382,26 @@ def special_action_add(*, region, family: str, kind: str, title: str, month: dt.
     """A push or pull special action: which kind, what, when, who, how much,
     aimed at whom — a class of customers, customers of the region named, or both."""
     if family not in ActionFamily.values:
-        raise ValidationError(f"未知的类型“{family}”（应为 推 或 拉）")
+        raise ValidationError(gettext("未知的类型“%(family)s”（应为 推 或 拉）") % {"family": family})
     family_label = ActionFamily(family).label
     if kind not in SPECIAL_ACTION_KINDS[family]:
-        raise ValidationError(f"动作“{kind}”不属于{family_label}（{family_label}：{'、'.join(SPECIAL_ACTION_KINDS[family])}）")
-    title = _text(title, "内容", max_length=200)
+        raise ValidationError(gettext("动作“%(kind)s”不属于%(family)s（%(family)s：%(kinds)s）") % {
+            "kind": kind, "family": family_label, "kinds": "、".join(SPECIAL_ACTION_KINDS[family])})
+    title = _text(title, gettext("内容"), max_length=200)
     if not isinstance(month, dt.date):
-        raise ValidationError("请填写月份（YYYY-MM）")
+        raise ValidationError(gettext("请填写月份（YYYY-MM）"))
     if week is not None and not 1 <= week <= 53:
-        raise ValidationError(f"周 {week} 超出 1–53 的范围")
+        raise ValidationError(gettext("周 %(week)s 超出 1–53 的范围") % {"week": week})
     if budget is None or not budget.is_finite() or budget < 0:
-        raise ValidationError(f"预算 {budget} 不能为负数")
+        raise ValidationError(gettext("预算 %(budget)s 不能为负数") % {"budget": budget})
     if budget != budget.quantize(Decimal("0.01")) or budget >= Decimal("1e14"):
-        raise ValidationError(f"预算 {budget} 应为不超过 14 位整数、最多两位小数的金额")
+        raise ValidationError(gettext("预算 %(budget)s 应为不超过 14 位整数、最多两位小数的金额") % {"budget": budget})
     if target_class and target_class not in TARGET_CLASSES:
-        raise ValidationError(f"未知的目标客户类“{target_class}”")
+        raise ValidationError(gettext("未知的目标客户类“%(class)s”") % {"class": target_class})
     customers = _region_customers(region, target_customer_ids)
     if owner is not None and not User.objects.filter(pk=owner.pk, regions=region,
                                                      role__in=[Role.DIRECTOR, Role.MANAGER]).exists():
-        raise ValidationError(f"{owner} 不是本区域的人员，不能负责该动作")
+        raise ValidationError(gettext("%(owner)s 不是本区域的人员，不能负责该动作") % {"owner": owner})
     with transaction.atomic():
         action = SpecialAction.objects.create(
             region=region, family=family, kind=kind, title=title, month=month.replace(day=1), week=week,
@@ -408,7 +413,7 @@ def special_action_add(*, region, family: str, kind: str, title: str, month: dt.
 
 def special_action_delete(*, region, action: SpecialAction) -> None:
     if action.region_id != region.pk:
-        raise ValidationError("该动作不属于本区域")
+        raise ValidationError(gettext("该动作不属于本区域"))
     with transaction.atomic():
         action.delete()
         region.touch()

@@ -21,6 +21,7 @@ Each event mails whom it concerns after the commit (planning.notify)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from planning import notify, rules
 from planning.document import SECTION_TITLES, appendix_xlsx, plan_content
@@ -41,21 +42,22 @@ def _label(status: str) -> str:
 def _moved(plan: Plan, expected: str) -> ValidationError:
     """The refusal when the plan is no longer in the status the move starts from."""
     now = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
-    return ValidationError(f"计划 {plan.period} 现在{_label(now) if now else '已不存在'}，"
-                           f"不是{_label(expected)}，不能这样操作（可能已有人先处理了它，请刷新页面）")
+    return ValidationError(_("计划 %(period)s 现在%(now)s，不是%(expected)s，不能这样操作（可能已有人先处理了它，请刷新页面）") % {
+        "period": plan.period, "now": _label(now) if now else _("已不存在"), "expected": _label(expected)})
 
 
 def _comments(comment: str, section_comments: dict | None) -> tuple[str, dict]:
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise ValidationError(f"总体批示过长：{len(comment)} 字，最多 {COMMENT_MAX} 字")
+        raise ValidationError(_("总体批示过长：%(length)s 字，最多 %(max)s 字") % {"length": len(comment), "max": COMMENT_MAX})
     kept = {}
     for key, text in (section_comments or {}).items():
         if key not in SECTION_TITLES:
-            raise ValidationError(f"未知的计划章节“{key}”")
+            raise ValidationError(_("未知的计划章节“%(key)s”") % {"key": key})
         text = (text or "").strip()
         if len(text) > COMMENT_MAX:
-            raise ValidationError(f"“{SECTION_TITLES[key]}”的批示过长：{len(text)} 字，最多 {COMMENT_MAX} 字")
+            raise ValidationError(_("“%(section)s”的批示过长：%(length)s 字，最多 %(max)s 字") % {
+                "section": SECTION_TITLES[key], "length": len(text), "max": COMMENT_MAX})
         if text:
             kept[key] = text
     return comment, kept
@@ -67,12 +69,13 @@ def plan_submit(*, plan: Plan, user) -> PlanVersion:
     otherwise the plan becomes submitted and its content is frozen in a new
     version (number n+1)."""
     if not permissions.can_submit_plan(user, plan.region):
-        raise ValidationError("只有本区域的大客户部主任可以提交营销计划")
+        raise ValidationError(_("只有本区域的大客户部主任可以提交营销计划"))
     if plan.status not in DRAFTS:
         raise _moved(plan, PlanStatus.DRAFT)
     blockers = rules.submission_blockers(plan_facts(plan))
     if blockers:
-        raise ValidationError([f"计划 {plan.period} 还不能提交：{b.reason}" for b in blockers])
+        raise ValidationError([_("计划 %(period)s 还不能提交：%(reason)s") % {"period": plan.period, "reason": b.reason}
+                               for b in blockers])
     with transaction.atomic():
         if not Plan.objects.filter(pk=plan.pk, status__in=DRAFTS).update(status=PlanStatus.SUBMITTED,
                                                                           updated_at=timezone.now()):
@@ -96,16 +99,16 @@ def _submitted_version(plan: Plan) -> PlanVersion:
 
 def _decider(plan: Plan, user, what: str) -> None:
     if permissions.can_edit_plan(user, plan.region):
-        raise ValidationError(f"大客户部主任不能{what}自己区域的营销计划，请由公司领导{what}")
+        raise ValidationError(_("大客户部主任不能%(what)s自己区域的营销计划，请由公司领导%(what)s") % {"what": what})
     if not permissions.can_decide_plan(user):
-        raise ValidationError(f"只有公司领导可以{what}营销计划")
+        raise ValidationError(_("只有公司领导可以%(what)s营销计划") % {"what": what})
 
 
 def plan_approve(*, plan: Plan, user, comment: str = "", section_comments: dict | None = None) -> PlanVersion:
     """An executive approves the submitted plan: its version becomes the
     approved one readers use, the managers' revenue targets handed down to
     pipeline stop being drafts, and `_version_approved` runs."""
-    _decider(plan, user, "批准")
+    _decider(plan, user, _("批准"))
     comment, section_comments = _comments(comment, section_comments)
     with transaction.atomic():
         version = _submitted_version(plan)
@@ -124,10 +127,10 @@ def plan_return(*, plan: Plan, user, comment: str, section_comments: dict | None
     """An executive returns the submitted plan to its director, saying why
     (an overall comment, and comments per section); the director edits it
     and submits again. An approved version, if any, still stands."""
-    _decider(plan, user, "退回")
+    _decider(plan, user, _("退回"))
     comment, section_comments = _comments(comment, section_comments)
     if not comment:
-        raise ValidationError("退回计划时请填写总体批示，说明需要修改什么")
+        raise ValidationError(_("退回计划时请填写总体批示，说明需要修改什么"))
     with transaction.atomic():
         version = _submitted_version(plan)
         if not Plan.objects.filter(pk=plan.pk, status=PlanStatus.SUBMITTED).update(
@@ -152,7 +155,7 @@ def plan_revise(*, plan: Plan, user) -> Plan:
     draft again (editable, submitted as the next version), while its approved
     version stays the one readers, the API and the amount class use."""
     if not permissions.can_submit_plan(user, plan.region):
-        raise ValidationError("只有本区域的大客户部主任可以修订营销计划")
+        raise ValidationError(_("只有本区域的大客户部主任可以修订营销计划"))
     with transaction.atomic():
         if not Plan.objects.filter(pk=plan.pk, status=PlanStatus.APPROVED).update(status=PlanStatus.DRAFT,
                                                                                   updated_at=timezone.now()):
