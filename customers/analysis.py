@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from customers import rules
 from customers.models import ADVANTAGE_FACTORS, ATTRACTIVENESS_FACTORS
+from tsm.lib.lazy import ResultsOnRead
 from tsm.lib.memo import Memo
 from tsm.lib.periods import BasePeriod
 from tsm.lib.money import fen_text, from_fen
@@ -212,7 +213,7 @@ class _Region:
     continuous: Callable  # rules.suggest_continuous_purchase, once per count
 
 
-class CustomerResults(Mapping):
+class CustomerResults(ResultsOnRead):
     """id -> CustomerResult, in the order of the customers' rows.
 
     analyse_customers judges the region column-wise into one JudgedCustomer per
@@ -221,35 +222,10 @@ class CustomerResults(Mapping):
     pages and the stored results read them, the export reads the rows'
     values (export_rows). Pickled (cached) as the plain dict of results."""
 
-    __slots__ = ("_rows", "_region", "_results")
+    __slots__ = ()
 
     def __init__(self, rows: dict[int, JudgedCustomer], region: _Region):
-        self._rows, self._region, self._results = rows, region, None
-
-    def _built(self) -> dict[int, CustomerResult]:
-        if self._results is None:
-            region = self._region
-            self._results = {cid: _result(cid, row, region) for cid, row in self._rows.items()}
-        return self._results
-
-    def __getitem__(self, cid) -> CustomerResult:
-        return self._built()[cid]
-
-    def __iter__(self):
-        return iter(self._rows)
-
-    def __len__(self):
-        return len(self._rows)
-
-    def __contains__(self, cid):
-        return cid in self._rows
-
-    def __reduce__(self):
-        return dict, (self._built(),)
-
-    def rows(self):
-        """The customers' judged rows (JudgedCustomer), by code."""
-        return self._rows.values()
+        super().__init__(rows, lambda cid, row: _result(cid, row, region))
 
 
 def document_rows(customers: Mapping, narrow: Callable | None = None) -> list[dict]:

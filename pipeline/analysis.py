@@ -15,6 +15,7 @@ from customers import rules as crules
 from customers.analysis import Check, CustomerAnalysis
 from pipeline import rules
 from tsm.lib.jsonlists import parse_list
+from tsm.lib.lazy import ResultsOnRead
 from tsm.lib.memo import Memo
 from tsm.lib.money import from_fen
 from tsm.lib.numbers import fmt_pct, fmt_rate
@@ -196,7 +197,7 @@ def _judged(values: tuple) -> JudgedProject:
     return tuple.__new__(JudgedProject, values)  # (a NamedTuple's own __new__ is a Python call)
 
 
-class ProjectResults(Mapping):
+class ProjectResults(ResultsOnRead):
     """id -> ProjectResult. analyse_projects judges the projects into one
     JudgedProject each; the result objects (the amount in Decimal, the amount
     class's lazy reason, the weighted amount) are built from those when a
@@ -204,34 +205,10 @@ class ProjectResults(Mapping):
     reads the judged values (export_rows). Pickled (cached) as the plain dict
     of results."""
 
-    __slots__ = ("_rows", "_t", "_source", "_results")
+    __slots__ = ()
 
     def __init__(self, rows: dict[int, JudgedProject], t: Thresholds, source: str):
-        self._rows, self._t, self._source, self._results = rows, t, source, None
-
-    def _built(self) -> dict[int, ProjectResult]:
-        if self._results is None:
-            t, source = self._t, self._source
-            self._results = {pid: _result(row, t, source) for pid, row in self._rows.items()}
-        return self._results
-
-    def __getitem__(self, pid) -> ProjectResult:
-        return self._built()[pid]
-
-    def __iter__(self):
-        return iter(self._rows)
-
-    def __len__(self):
-        return len(self._rows)
-
-    def __contains__(self, pid):
-        return pid in self._rows
-
-    def __reduce__(self):
-        return dict, (self._built(),)
-
-    def rows(self):
-        return self._rows.values()
+        super().__init__(rows, lambda _pid, row: _result(row, t, source))
 
 
 def _result(row: JudgedProject, t: Thresholds, source: str) -> ProjectResult:
