@@ -309,7 +309,7 @@ def coverage_counts(qs) -> list[int]:
 _PUBLICITY_RANK = {"blank": 0, "partial": 1, "broad": 2}
 _VALUE_RANK = {"consolidate": 0, "invest": 1, "harvest": 2, "maintain": 3}
 _LAYER_RANK = {layer: rank for rank, layer in enumerate(LAYERS)}
-_CONCLUSION_RANK = {value: rank for rank, value in enumerate(Conclusion.values)}
+CONCLUSION_RANK = {value: rank for rank, value in enumerate(Conclusion.values)}  # the most pressing first
 
 # Sort key of the summary → its SQL column (ascending); each sort ends on the customer code.
 SUMMARY_ORDER = {
@@ -317,6 +317,11 @@ SUMMARY_ORDER = {
     "value_class": "value_rank", "win_rate": "top_win_rate", "amount": "total_amount", "layer": "layer_rank",
     "action": "action_rank",
 }
+
+
+def conclusion_rank():
+    """The conclusion's rank in SQL, the most pressing (密集进攻) first."""
+    return _rank("conclusion", CONCLUSION_RANK, len(CONCLUSION_RANK))
 
 
 def _rank(field: str, ranks: dict, default: int):
@@ -363,7 +368,7 @@ def strategy_summary(region, user=None, *, manager: int | None = None, sort: str
                 focus=_focus_sql(c))
         .annotate(total_amount=Sum("amount"), top_win_rate=Max("win_rate"),
                   layer_rank=Max(_rank("layer", _LAYER_RANK, 0)),
-                  action_rank=Min(_rank("conclusion", _CONCLUSION_RANK, len(_CONCLUSION_RANK))))
+                  action_rank=Min(conclusion_rank()))
     )
     return rows.order_by("-focus", f"-{column}" if sort.startswith("-") else column, "customer_code")
 

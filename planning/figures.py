@@ -19,23 +19,18 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from customers import selectors as csel
 from customers.rules import value_fit
 from pipeline import selectors as psel
 from pipeline.analysis import HARE_RAT
-from pipeline.choices import Conclusion
 from planning import selectors
 from planning.analysis import region_analysis
 from planning.models import ValueFitAcceptance
 from teams.models import User
 
 ZERO = Decimal("0")
-_CONCLUSIONS = list(Conclusion.values)  # the most pressing first
-_CONCLUSION_RANK = Case(*(When(conclusion=value, then=Value(rank)) for rank, value in enumerate(_CONCLUSIONS)),
-                        default=Value(9), output_field=IntegerField())
 
 
 def figures_for(region, as_of: dt.date):
@@ -103,7 +98,7 @@ class StoredFigures:
         """Every open project, most pressing conclusion first, then by close
         date: ({code, name, customer_code, customer_name, owner, layer,
         expected_close, amount, conclusion, tactic, overdue}, how many)."""
-        qs = (self.projects.order_by(_CONCLUSION_RANK, "expected_close", "code")
+        qs = (self.projects.order_by(psel.conclusion_rank(), "expected_close", "code")
               .values("code", "project__name", "customer__code", "customer__name", "owner__display_name",
                       "owner__username", "layer", "expected_close", "amount", "conclusion", "tactic", "overdue"))
         rows, total = _cut(qs, limit)
@@ -209,8 +204,8 @@ class DatedFigures:
         return [(p.code, p.expected_close, p.owner_id, p.amount) for p in rows[:limit]], len(rows)
 
     def sales(self, limit: int | None = None) -> tuple[list[dict], int]:
-        rank = {value: i for i, value in enumerate(_CONCLUSIONS)}
-        rows = sorted(self._projects, key=lambda p: (rank.get(p.conclusion.value, 9), p.expected_close, p.code))
+        rank = psel.CONCLUSION_RANK
+        rows = sorted(self._projects, key=lambda p: (rank[p.conclusion.value], p.expected_close, p.code))
         listed = rows[:limit]
         names = {pk: _person(display_name, username) for pk, display_name, username in User.objects.filter(
             pk__in={p.owner_id for p in listed}).values_list("pk", "display_name", "username")}
